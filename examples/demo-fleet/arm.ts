@@ -1,0 +1,462 @@
+// Row builders for the demo fleet: one function per resource kind, in the shape Azure Resource Graph returns.
+import { createHash } from "node:crypto";
+
+export type Json =
+  string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
+/** One ARG row. Keys set to undefined are left out when written, as ARG leaves out absent properties. */
+export type Row = Readonly<Record<string, Json | undefined>> & { readonly id: string };
+
+/** Where a resource lives. ARG lower-cases `resourceGroup`; ids keep ARM's casing. */
+export interface Placement {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+}
+
+export const roleDefinitionGuids = {
+  networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+  contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+  owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+} as const;
+
+/** A fictional GUID derived from a seed, so every run writes the same fleet. */
+export function guid(seed: string): string {
+  const hex = createHash("sha256").update(seed).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A short lower-case hex tag derived from a seed (VMSS name suffixes, FQDN hashes). */
+export function hexTag(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+export function resourceGroupId(at: Placement): string {
+  return `/subscriptions/${at.subscriptionId}/resourceGroups/${at.resourceGroup}`;
+}
+
+/** `provider` is ARM's type with its casing, e.g. `Microsoft.Network/virtualNetworks`. */
+export function resourceId(at: Placement, provider: string, name: string): string {
+  return `${resourceGroupId(at)}/providers/${provider}/${name}`;
+}
+
+interface RowBody {
+  readonly sku?: Json;
+  readonly kind?: string;
+  readonly identity?: Json;
+  readonly tags?: Json;
+  readonly systemData?: Json;
+  readonly properties: Json;
+}
+
+/** The common ARG columns around a resource's own fields. */
+export function resourceRow(at: Placement, provider: string, name: string, body: RowBody): Row {
+  return {
+    id: resourceId(at, provider, name),
+    name,
+    type: provider.toLowerCase(),
+    tenantId: at.tenantId,
+    kind: body.kind ?? "",
+    location: at.location,
+    resourceGroup: at.resourceGroup.toLowerCase(),
+    subscriptionId: at.subscriptionId,
+    sku: body.sku ?? null,
+    identity: body.identity ?? null,
+    tags: body.tags ?? {},
+    systemData: body.systemData,
+    properties: body.properties,
+  };
+}
+
+export function idRef(id: string): Json {
+  return { id };
+}
+
+export interface SubnetShape {
+  readonly vnetId: string;
+  readonly name: string;
+  /** One prefix is written as `addressPrefix`, several as `addressPrefixes` (dual-stack). */
+  readonly prefixes: readonly string[];
+  readonly delegatedToAks: boolean;
+  readonly networkSecurityGroupId: string | undefined;
+  readonly ipConfigurationIds: readonly string[];
+  readonly privateEndpointIds: readonly string[];
+}
+
+export function subnet(shape: SubnetShape): Json {
+  const id = `${shape.vnetId}/subnets/${shape.name}`;
+  const delegations = shape.delegatedToAks
+    ? [
+        {
+          name: "aks-delegation",
+          id: `${id}/delegations/aks-delegation`,
+          properties: {
+            serviceName: "Microsoft.ContainerService/managedClusters",
+            actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"],
+            provisioningState: "Succeeded",
+          },
+          type: "Microsoft.Network/virtualNetworks/subnets/delegations",
+        },
+      ]
+    : [];
+  const [single] = shape.prefixes;
+  return {
+    name: shape.name,
+    id,
+    type: "Microsoft.Network/virtualNetworks/subnets",
+    properties: {
+      provisioningState: "Succeeded",
+      addressPrefix: shape.prefixes.length === 1 ? single : undefined,
+      addressPrefixes: shape.prefixes.length > 1 ? shape.prefixes : undefined,
+      delegations,
+      networkSecurityGroup: shape.networkSecurityGroupId ? idRef(shape.networkSecurityGroupId) : undefined,
+      ipConfigurations: shape.ipConfigurationIds.length > 0 ? shape.ipConfigurationIds.map(idRef) : undefined,
+      privateEndpoints: shape.privateEndpointIds.length > 0 ? shape.privateEndpointIds.map(idRef) : undefined,
+      privateEndpointNetworkPolicies: "Disabled",
+      privateLinkServiceNetworkPolicies: "Enabled",
+    },
+  };
+}
+
+export interface VirtualNetworkShape {
+  readonly name: string;
+  readonly addressPrefixes: readonly string[];
+  readonly encryptionEnabled: boolean;
+  readonly subnets: readonly Json[];
+  readonly tags: Json;
+}
+
+export function virtualNetwork(at: Placement, shape: VirtualNetworkShape): Row {
+  return resourceRow(at, "Microsoft.Network/virtualNetworks", shape.name, {
+    tags: shape.tags,
+    properties: {
+      provisioningState: "Succeeded",
+      resourceGuid: guid(`vnet-guid:${shape.name}`),
+      addressSpace: { addressPrefixes: shape.addressPrefixes },
+      encryption: shape.encryptionEnabled ? { enabled: true, enforcement: "AllowUnencrypted" } : undefined,
+      subnets: shape.subnets,
+      virtualNetworkPeerings: [],
+      enableDdosProtection: false,
+    },
+  });
+}
+
+export interface SecurityRuleShape {
+  readonly name: string;
+  readonly priority: number;
+  readonly direction: "Inbound" | "Outbound";
+  readonly access: "Allow" | "Deny";
+  readonly protocol: "Tcp" | "Udp" | "*";
+  readonly source: string | readonly string[];
+  readonly destination: string | readonly string[];
+  readonly ports: string | readonly string[];
+  readonly description?: string;
+}
+
+/** ARM writes one value in the singular field and several in the plural one; both are present, one empty. */
+function singularOrPlural(singular: string, value: string | readonly string[]): Record<string, Json> {
+  return typeof value === "string"
+    ? { [singular]: value, [`${singular}es`]: [] }
+    : { [`${singular}es`]: value };
+}
+
+function securityRule(nsgId: string, collection: string, shape: SecurityRuleShape): Json {
+  const portsField =
+    typeof shape.ports === "string"
+      ? { destinationPortRange: shape.ports, destinationPortRanges: [] }
+      : { destinationPortRanges: shape.ports };
+  return {
+    name: shape.name,
+    id: `${nsgId}/${collection}/${shape.name}`,
+    type: `Microsoft.Network/networkSecurityGroups/${collection}`,
+    properties: {
+      provisioningState: "Succeeded",
+      description: shape.description,
+      protocol: shape.protocol,
+      sourcePortRange: "*",
+      ...portsField,
+      ...singularOrPlural("sourceAddressPrefix", shape.source),
+      ...singularOrPlural("destinationAddressPrefix", shape.destination),
+      access: shape.access,
+      priority: shape.priority,
+      direction: shape.direction,
+    },
+  };
+}
+
+/** The six rules Azure adds to every NSG. */
+const defaultSecurityRules: readonly SecurityRuleShape[] = [
+  {
+    name: "AllowVnetInBound",
+    priority: 65000,
+    direction: "Inbound",
+    access: "Allow",
+    protocol: "*",
+    source: "VirtualNetwork",
+    destination: "VirtualNetwork",
+    ports: "*",
+    description: "Allow inbound traffic from all VMs in VNET",
+  },
+  {
+    name: "AllowAzureLoadBalancerInBound",
+    priority: 65001,
+    direction: "Inbound",
+    access: "Allow",
+    protocol: "*",
+    source: "AzureLoadBalancer",
+    destination: "*",
+    ports: "*",
+    description: "Allow inbound traffic from azure load balancer",
+  },
+  {
+    name: "DenyAllInBound",
+    priority: 65500,
+    direction: "Inbound",
+    access: "Deny",
+    protocol: "*",
+    source: "*",
+    destination: "*",
+    ports: "*",
+    description: "Deny all inbound traffic",
+  },
+  {
+    name: "AllowVnetOutBound",
+    priority: 65000,
+    direction: "Outbound",
+    access: "Allow",
+    protocol: "*",
+    source: "VirtualNetwork",
+    destination: "VirtualNetwork",
+    ports: "*",
+    description: "Allow outbound traffic from all VMs to all VMs in VNET",
+  },
+  {
+    name: "AllowInternetOutBound",
+    priority: 65001,
+    direction: "Outbound",
+    access: "Allow",
+    protocol: "*",
+    source: "*",
+    destination: "Internet",
+    ports: "*",
+    description: "Allow outbound traffic from all VMs to Internet",
+  },
+  {
+    name: "DenyAllOutBound",
+    priority: 65500,
+    direction: "Outbound",
+    access: "Deny",
+    protocol: "*",
+    source: "*",
+    destination: "*",
+    ports: "*",
+    description: "Deny all outbound traffic",
+  },
+];
+
+export interface NetworkSecurityGroupShape {
+  readonly name: string;
+  readonly securityRules: readonly SecurityRuleShape[];
+  readonly subnetIds: readonly string[];
+  /** ARG rows normally carry the defaults; one NSG leaves them out so the normalizer's synthesis shows. */
+  readonly withDefaultRules: boolean;
+}
+
+export function networkSecurityGroup(at: Placement, shape: NetworkSecurityGroupShape): Row {
+  const nsgId = resourceId(at, "Microsoft.Network/networkSecurityGroups", shape.name);
+  return resourceRow(at, "Microsoft.Network/networkSecurityGroups", shape.name, {
+    properties: {
+      provisioningState: "Succeeded",
+      resourceGuid: guid(`nsg-guid:${nsgId}`),
+      securityRules: shape.securityRules.map((rule) => securityRule(nsgId, "securityRules", rule)),
+      defaultSecurityRules: shape.withDefaultRules
+        ? defaultSecurityRules.map((rule) => securityRule(nsgId, "defaultSecurityRules", rule))
+        : undefined,
+      subnets: shape.subnetIds.map(idRef),
+    },
+  });
+}
+
+export interface FrontendShape {
+  readonly id: string;
+  readonly privateIpAddress: string;
+  readonly subnetId: string | undefined;
+}
+
+/** The internal `kube-apiserver` load balancer AKS puts in the node resource group of an integrated cluster. */
+export function kubeApiServerLoadBalancer(at: Placement, frontend: FrontendShape): Row {
+  const lbId = resourceId(at, "Microsoft.Network/loadBalancers", "kube-apiserver");
+  return resourceRow(at, "Microsoft.Network/loadBalancers", "kube-apiserver", {
+    sku: { name: "Standard", tier: "Regional" },
+    properties: {
+      provisioningState: "Succeeded",
+      frontendIPConfigurations: [
+        {
+          name: frontend.id.slice(frontend.id.lastIndexOf("/") + 1),
+          id: frontend.id,
+          type: "Microsoft.Network/loadBalancers/frontendIPConfigurations",
+          properties: {
+            privateIPAddress: frontend.privateIpAddress,
+            privateIPAddressVersion: "IPv4",
+            privateIPAllocationMethod: "Static",
+            subnet: frontend.subnetId ? idRef(frontend.subnetId) : undefined,
+          },
+        },
+      ],
+      backendAddressPools: [
+        { name: "kube-apiserver-backendpool", id: `${lbId}/backendAddressPools/kube-apiserver-backendpool` },
+      ],
+      loadBalancingRules: [
+        { name: "kube-apiserver-rule", id: `${lbId}/loadBalancingRules/kube-apiserver-rule` },
+      ],
+    },
+  });
+}
+
+export interface PrivateEndpointShape {
+  readonly name: string;
+  readonly subnetId: string;
+  readonly networkInterfaceId: string;
+  readonly privateLinkServiceId: string;
+  readonly groupId: string;
+}
+
+export function privateEndpoint(at: Placement, shape: PrivateEndpointShape): Row {
+  const peId = resourceId(at, "Microsoft.Network/privateEndpoints", shape.name);
+  return resourceRow(at, "Microsoft.Network/privateEndpoints", shape.name, {
+    properties: {
+      provisioningState: "Succeeded",
+      subnet: idRef(shape.subnetId),
+      networkInterfaces: [idRef(shape.networkInterfaceId)],
+      privateLinkServiceConnections: [
+        {
+          name: shape.name,
+          id: `${peId}/privateLinkServiceConnections/${shape.name}`,
+          properties: {
+            privateLinkServiceId: shape.privateLinkServiceId,
+            groupIds: [shape.groupId],
+            privateLinkServiceConnectionState: {
+              status: "Approved",
+              description: "Auto-approved",
+              actionsRequired: "None",
+            },
+          },
+        },
+      ],
+      manualPrivateLinkServiceConnections: [],
+      customDnsConfigs: [],
+    },
+  });
+}
+
+export interface NetworkInterfaceShape {
+  readonly name: string;
+  readonly ipConfigurationName: string;
+  readonly privateIpAddress: string;
+  readonly subnetId: string;
+  readonly privateEndpointId: string | undefined;
+}
+
+/** The id a subnet lists in `ipConfigurations` for this NIC. */
+export function nicIpConfigurationId(
+  at: Placement,
+  shape: Pick<NetworkInterfaceShape, "name" | "ipConfigurationName">,
+): string {
+  return `${resourceId(at, "Microsoft.Network/networkInterfaces", shape.name)}/ipConfigurations/${shape.ipConfigurationName}`;
+}
+
+export function networkInterface(at: Placement, shape: NetworkInterfaceShape): Row {
+  return resourceRow(at, "Microsoft.Network/networkInterfaces", shape.name, {
+    properties: {
+      provisioningState: "Succeeded",
+      ipConfigurations: [
+        {
+          name: shape.ipConfigurationName,
+          id: nicIpConfigurationId(at, shape),
+          type: "Microsoft.Network/networkInterfaces/ipConfigurations",
+          properties: {
+            primary: true,
+            privateIPAddress: shape.privateIpAddress,
+            privateIPAddressVersion: "IPv4",
+            privateIPAllocationMethod: "Dynamic",
+            subnet: idRef(shape.subnetId),
+          },
+        },
+      ],
+      privateEndpoint: shape.privateEndpointId ? idRef(shape.privateEndpointId) : undefined,
+      enableAcceleratedNetworking: false,
+      enableIPForwarding: false,
+    },
+  });
+}
+
+/** A `resourcechanges` row: one change record of one resource, as ARG's change analysis reports it. */
+export function resourceChange(
+  target: Row,
+  timestamp: string,
+  changeType: "Create" | "Update",
+  changes: Readonly<Record<string, { readonly previousValue: string; readonly newValue: string }>>,
+): Row {
+  const targetId = target.id;
+  const changeName = `${hexTag(`${targetId}@${timestamp}`, 20)}_${guid(`change:${targetId}@${timestamp}`)}`;
+  return {
+    id: `${targetId}/providers/Microsoft.Resources/changes/${changeName}`,
+    name: changeName,
+    type: "microsoft.resources/changes",
+    tenantId: target.tenantId,
+    kind: "",
+    location: "",
+    resourceGroup: target.resourceGroup,
+    subscriptionId: target.subscriptionId,
+    properties: {
+      targetResourceId: targetId,
+      targetResourceType: target.type,
+      changeType,
+      changeAttributes: {
+        timestamp,
+        correlationId: guid(`correlation:${changeName}`),
+        changesCount: Object.keys(changes).length,
+        previousResourceSnapshotId: changeType === "Create" ? null : hexTag(`before:${changeName}`, 32),
+        newResourceSnapshotId: hexTag(`after:${changeName}`, 32),
+      },
+      changes: Object.fromEntries(
+        Object.entries(changes).map(([path, change]) => [
+          path,
+          { ...change, propertyChangeType: "Update", changeCategory: "User" },
+        ]),
+      ),
+    },
+  };
+}
+
+export interface RoleAssignmentShape {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  /** The ARM id the assignment is made at: a subnet, a VNet, a resource group or a subscription. */
+  readonly scope: string;
+  readonly roleDefinitionGuid: string;
+  readonly principalId: string;
+}
+
+export function roleAssignment(shape: RoleAssignmentShape): Row {
+  const name = guid(`role:${shape.scope}:${shape.roleDefinitionGuid}:${shape.principalId}`);
+  const resourceGroup = /\/resourceGroups\/([^/]+)/i.exec(shape.scope)?.[1] ?? "";
+  return {
+    id: `${shape.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    type: "microsoft.authorization/roleassignments",
+    tenantId: shape.tenantId,
+    kind: "",
+    location: "",
+    resourceGroup: resourceGroup.toLowerCase(),
+    subscriptionId: shape.subscriptionId,
+    properties: {
+      roleDefinitionId: `/subscriptions/${shape.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${shape.roleDefinitionGuid}`,
+      principalId: shape.principalId,
+      principalType: "ServicePrincipal",
+      scope: shape.scope,
+      createdOn: "2025-05-02T10:15:00.0000000Z",
+      updatedOn: "2025-05-02T10:15:00.0000000Z",
+    },
+  };
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Command line entry: parses arguments with commander and maps every outcome to DESIGN §8's exit codes.
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError, Option } from "commander";
+import { exitCodes, UserError, type ExitCode } from "./errors.ts";
+import { rulesCommand } from "./rules-command.ts";
+import { failOnLevels, scanCommand } from "./scan.ts";
+import { toolInfo } from "./tool.ts";
+
+const collectList = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+export function buildProgram(print: (line: string) => void, setExit: (code: ExitCode) => void): Command {
+  const program = new Command("aks-vnet-audit")
+    .description("Audit AKS API Server VNet Integration across an Azure fleet.")
+    .version(toolInfo().version, "-V, --version")
+    .option("--debug", "print stack traces and request logs (secrets redacted)")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+
+  program
+    .command("scan")
+    .description("scan a fleet (demo, snapshot or live) and write reports")
+    .option("--demo", "scan the bundled demo fleet")
+    .option("--input <path>", "snapshot file or folder (repeatable)", collectList)
+    .option("--config <file>", "config file (JSON)")
+    .option("--out <dir>", "folder for the reports", "reports")
+    .option("--format <list>", "comma list of html,csv,json,md", "html,csv,json,md")
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity")
+        .choices(failOnLevels)
+        .default("none"),
+    )
+    .option("--all", "list passing and not-applicable results in HTML and CSV too")
+    .option("--mask", "mask subscription ids in the reports")
+    .option("--quiet", "print nothing but errors")
+    .action(async (options: Parameters<typeof scanCommand>[0]) => {
+      setExit(await scanCommand(options, print));
+    });
+
+  program
+    .command("rules")
+    .description("print the rule catalog")
+    .addOption(new Option("--format <format>", "md or json").choices(["md", "json"]).default("md"))
+    .action((options: { format: string }) => {
+      print(rulesCommand(options.format).trimEnd());
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  let exitCode: ExitCode = exitCodes.clean;
+  const print = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  const program = buildProgram(print, (code) => (exitCode = code));
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end with code 0; every other commander error is a usage error.
+      return error.exitCode === 0 ? exitCodes.clean : exitCodes.usage;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`aks-vnet-audit: ${error.message}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`aks-vnet-audit: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write("Rerun with --debug for the stack trace, and report it as a bug.\n");
+    return exitCodes.usage;
+  }
+}
+
+// Run when started as a script (`node src/cli/main.ts`); the installed bin shim calls main() itself.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

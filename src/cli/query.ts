@@ -1,0 +1,117 @@
+// `query NAME|--kql TEXT`: an ad-hoc KQL query over the same scopes as `scan`, printed as a table, CSV or JSON.
+import type { CoverageGap } from "../collect/source.ts";
+import { collectResourceGraph } from "../collect/resource-graph.ts";
+import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
+import { graphQuery, loadAdhocQuery } from "../collect/queries.ts";
+import { CollectOptionError } from "../collect/errors.ts";
+
+export const queryFormats = ["table", "csv", "json"] as const;
+export type QueryFormat = (typeof queryFormats)[number];
+
+export interface QueryCommandOptions extends Omit<ResourceGraphOptions, "queries"> {
+  /** `queries/adhoc/NAME.kql`; exclusive with `kql`. */
+  readonly name?: string;
+  readonly kql?: string;
+  readonly format?: QueryFormat;
+  readonly write?: (text: string) => void;
+  readonly writeError?: (text: string) => void;
+}
+
+// C0/C1 controls and ANSI escapes in resource data must not drive the user's terminal.
+const ansiEscape = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/g;
+
+export function terminalSafe(text: string): string {
+  return text.replace(ansiEscape, "").replace(controlCharacters, " ");
+}
+
+function cellText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return value === null || value === undefined ? "" : JSON.stringify(value);
+}
+
+/** Column order: first appearance across rows, so ARM shape reads `id, name, type…`. */
+export function columnsOf(rows: readonly unknown[]): string[] {
+  const columns = new Set<string>();
+  for (const row of rows)
+    if (typeof row === "object" && row !== null) for (const key of Object.keys(row)) columns.add(key);
+  return [...columns];
+}
+
+function cells(row: unknown, columns: readonly string[]): string[] {
+  const record = (typeof row === "object" && row !== null ? row : {}) as Record<string, unknown>;
+  return columns.map((column) => cellText(record[column]));
+}
+
+const maxCellWidth = 60;
+
+export function formatTable(rows: readonly unknown[]): string {
+  const columns = columnsOf(rows);
+  const body = rows.map((row) => cells(row, columns).map((cell) => truncate(terminalSafe(cell))));
+  const widths = columns.map((column, index) =>
+    Math.max(column.length, ...body.map((line) => line[index]!.length)),
+  );
+  const line = (values: readonly string[]): string =>
+    values
+      .map((value, index) => value.padEnd(widths[index]!))
+      .join("  ")
+      .trimEnd();
+  return [line(columns), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n") + "\n";
+}
+
+function truncate(text: string): string {
+  return text.length > maxCellWidth ? `${text.slice(0, maxCellWidth - 1)}…` : text;
+}
+
+/** Excel runs cells starting with = + - @ (or tab / CR) as formulas; a leading quote keeps them text. */
+export function csvCell(text: string): string {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function formatCsv(rows: readonly unknown[]): string {
+  const columns = columnsOf(rows);
+  const lines = [columns, ...rows.map((row) => cells(row, columns))].map((values) =>
+    values.map(csvCell).join(","),
+  );
+  return lines.join("\r\n") + "\r\n";
+}
+
+export function formatRows(rows: readonly unknown[], format: QueryFormat): string {
+  if (format === "csv") return formatCsv(rows);
+  if (format === "json") return JSON.stringify(rows, null, 2) + "\n";
+  return formatTable(rows);
+}
+
+async function chooseQuery(options: QueryCommandOptions): Promise<ReturnType<typeof graphQuery>> {
+  if ((options.name === undefined) === (options.kql === undefined)) {
+    throw new CollectOptionError("Pass either a query NAME or --kql TEXT, not both.");
+  }
+  return options.kql !== undefined ? graphQuery("kql", options.kql) : loadAdhocQuery(options.name!);
+}
+
+export function describeGap(gap: CoverageGap): string {
+  const where = [
+    gap.tenantId && `tenant ${gap.tenantId}`,
+    gap.query && `query ${gap.query}`,
+    gap.scope && `${gap.scope.length} scope(s)`,
+  ];
+  return terminalSafe(`${where.filter(Boolean).join(", ")}: ${gap.code}: ${gap.message}`);
+}
+
+/** Runs the query; exit code 0, 3 when some tenant, batch or query failed (the rows that came are still printed). */
+export async function runQueryCommand(options: QueryCommandOptions): Promise<number> {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const writeError = options.writeError ?? ((text: string) => process.stderr.write(text));
+  const query = await chooseQuery(options);
+  const collected = await collectResourceGraph({ ...options, queries: [query] });
+  write(
+    formatRows(
+      collected.rows.map((row) => row.value),
+      options.format ?? "table",
+    ),
+  );
+  for (const gap of collected.coverage.gaps) writeError(`incomplete: ${describeGap(gap)}\n`);
+  return collected.coverage.complete ? 0 : 3;
+}

@@ -1,0 +1,52 @@
+// Reads every page of one query over one scope batch: `$skipToken` loops, `$top` halved when a page is too large.
+import { GraphRequestError } from "./graph-client.ts";
+import type { GraphClient, GraphRequest } from "./graph-client.ts";
+import { withRetries } from "./pacing.ts";
+import type { RetryOptions } from "./pacing.ts";
+
+/** Resource Graph's largest page. */
+export const maxPageSize = 1000;
+
+export interface ScopeBatch {
+  readonly subscriptions?: readonly string[];
+  readonly managementGroups?: readonly string[];
+}
+
+export interface BatchResult {
+  readonly rows: readonly unknown[];
+  /** `resultTruncated: "true"` on some page: Azure dropped rows, which must become a coverage gap. */
+  readonly resultTruncated: boolean;
+}
+
+/** A 400 that says the page is too big; fewer rows a page fixes it. */
+export function isPayloadTooLarge(error: unknown): boolean {
+  if (!(error instanceof GraphRequestError) || error.statusCode !== 400) return false;
+  return [error.code, ...error.detailCodes].some((code) => /toolarge|size/i.test(code));
+}
+
+export async function readAllPages(
+  client: GraphClient,
+  query: string,
+  batch: ScopeBatch,
+  pageSize: number,
+  retry: RetryOptions,
+): Promise<BatchResult> {
+  const rows: unknown[] = [];
+  let resultTruncated = false;
+  let top = Math.min(pageSize, maxPageSize);
+  let skipToken: string | undefined;
+  for (;;) {
+    const request: GraphRequest = { query, ...batch, top, ...(skipToken ? { skipToken } : {}) };
+    try {
+      const page = await withRetries(() => client.resources(request), retry);
+      rows.push(...page.rows);
+      resultTruncated ||= page.resultTruncated;
+      skipToken = page.skipToken;
+      if (skipToken === undefined || skipToken === "") return { rows, resultTruncated };
+    } catch (error) {
+      if (!isPayloadTooLarge(error) || top === 1) throw error;
+      top = Math.max(1, Math.floor(top / 2));
+      retry.debug(`page too large; retrying with $top ${top}`);
+    }
+  }
+}

@@ -1,0 +1,293 @@
+// Snapshot source (`scan --input PATH`): reads exported or hand-made JSON files into raw rows per ARG table.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { typeFromId } from "../inventory/arm-id.ts";
+import type { Diagnostic, RawRow } from "../inventory/model.ts";
+import { describeValue, isRecord, ownValue } from "../inventory/read.ts";
+import type { CollectedRows, Coverage, CoverageGap, CoverageScope } from "./source.ts";
+
+const argTables = ["resources", "networkresources", "resourcechanges", "authorizationresources"] as const;
+
+/** Types that ARG keeps outside `resources`; a flat list of rows is split back into its tables by type. */
+const tableByType: Readonly<Record<string, string>> = {
+  "microsoft.resources/changes": "resourcechanges",
+  "microsoft.authorization/roleassignments": "authorizationresources",
+  "microsoft.network/firewallpolicies/rulecollectiongroups": "networkresources",
+};
+
+/** What one file contributed. */
+interface FileContent {
+  readonly tables: [string, readonly unknown[]][];
+  readonly coverage?: Coverage;
+  readonly gaps: CoverageGap[];
+  readonly diagnostics: Diagnostic[];
+}
+
+class UnreadableInput extends Error {}
+
+function tableOf(row: unknown): string {
+  if (!isRecord(row)) return "resources";
+  const type = ownValue(row, "type");
+  const id = ownValue(row, "id");
+  const lowerType =
+    typeof type === "string" ? type.toLowerCase() : typeof id === "string" ? typeFromId(id) : undefined;
+  if (lowerType === undefined && typeof ownValue(row, "changeId") === "string") return "resourcechanges";
+  return (
+    (lowerType !== undefined && Object.hasOwn(tableByType, lowerType) ? tableByType[lowerType] : undefined) ??
+    "resources"
+  );
+}
+
+function byType(rows: readonly unknown[]): [string, unknown[]][] {
+  const tables = new Map<string, unknown[]>();
+  for (const row of rows) {
+    const table = tableOf(row);
+    const list = tables.get(table);
+    if (list === undefined) tables.set(table, [row]);
+    else list.push(row);
+  }
+  return [...tables];
+}
+
+function empty(tables: [string, readonly unknown[]][]): FileContent {
+  return { tables, gaps: [], diagnostics: [] };
+}
+
+/** Older ARG API versions answer in table format: `{ columns: [{ name }], rows: [[…]] }`. */
+function tableFormatRows(data: Record<string, unknown>): unknown[] | undefined {
+  const columns: unknown = ownValue(data, "columns");
+  const rows: unknown = ownValue(data, "rows");
+  if (!Array.isArray(columns) || !Array.isArray(rows)) return undefined;
+  const names = (columns as unknown[]).map((column) =>
+    isRecord(column) && typeof column.name === "string" ? column.name : "",
+  );
+  return (rows as unknown[]).map((row) =>
+    Array.isArray(row)
+      ? Object.fromEntries(names.map((name, index): [string, unknown] => [name, (row as unknown[])[index]]))
+      : row,
+  );
+}
+
+/** `{ data, $skipToken, resultTruncated }` from the ARG REST API or `az graph query`. */
+function readGraphResponse(file: string, response: Record<string, unknown>): FileContent {
+  const data = ownValue(response, "data");
+  const rows = Array.isArray(data) ? data : isRecord(data) ? tableFormatRows(data) : undefined;
+  if (rows === undefined) throw new UnreadableInput("has a `data` field that is not a list of rows");
+  const content = empty(byType(rows));
+  const truncated = ownValue(response, "resultTruncated");
+  if (truncated === true || (typeof truncated === "string" && truncated.toLowerCase() === "true")) {
+    const message = `${file}: Resource Graph truncated this result; narrow the query or page it with $skipToken, then export again`;
+    content.gaps.push({ code: "resultTruncated", message });
+    content.diagnostics.push({ level: "error", code: "resultTruncated", message, origin: file });
+  }
+  const skipToken = ownValue(response, "$skipToken") ?? ownValue(response, "skip_token");
+  if (typeof skipToken === "string" && skipToken !== "") {
+    // A folder of pages carries a token in every page but the last, so this alone is not a gap.
+    const message = `${file}: holds one page of a paged result; pass the following pages too, or rows are missing`;
+    content.diagnostics.push({ level: "warning", code: "partial-page", message, origin: file });
+  }
+  return content;
+}
+
+/** `{ resources: [...], networkresources: [...] }`, table names in any case. */
+function readTableKeyed(value: Record<string, unknown>): FileContent | undefined {
+  const tables: [string, readonly unknown[]][] = [];
+  for (const key of Object.keys(value)) {
+    const table = key.toLowerCase();
+    if (!(argTables as readonly string[]).includes(table)) continue;
+    const rows = ownValue(value, key);
+    if (!Array.isArray(rows)) throw new UnreadableInput(`has a \`${key}\` table that is not a list of rows`);
+    tables.push([table, rows]);
+  }
+  return tables.length > 0 ? empty(tables) : undefined;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+
+function optionalString(record: Record<string, unknown>, key: string): { [k: string]: string } {
+  const value = ownValue(record, key);
+  return typeof value === "string" ? { [key]: value } : {};
+}
+
+function readScope(scope: Record<string, unknown>): CoverageScope {
+  const subscriptions = ownValue(scope, "subscriptions");
+  const managementGroups = ownValue(scope, "managementGroups");
+  return {
+    ...optionalString(scope, "tenantId"),
+    ...optionalString(scope, "file"),
+    ...(Array.isArray(subscriptions) ? { subscriptions: strings(subscriptions) } : {}),
+    ...(Array.isArray(managementGroups) ? { managementGroups: strings(managementGroups) } : {}),
+  };
+}
+
+function readGap(gap: Record<string, unknown>): CoverageGap {
+  const scope = ownValue(gap, "scope");
+  const code = ownValue(gap, "code");
+  const message = ownValue(gap, "message");
+  return {
+    ...optionalString(gap, "tenantId"),
+    ...optionalString(gap, "query"),
+    ...(Array.isArray(scope) ? { scope: strings(scope) } : {}),
+    code: typeof code === "string" ? code : "unknown",
+    message: typeof message === "string" ? message : "gap recorded by the export",
+  };
+}
+
+function readCoverage(coverage: unknown): Coverage {
+  const parts = isRecord(coverage)
+    ? [ownValue(coverage, "scopes"), ownValue(coverage, "gaps"), ownValue(coverage, "tables")]
+    : [];
+  const [scopes, gaps, tables] = parts;
+  if (
+    !isRecord(coverage) ||
+    typeof coverage.complete !== "boolean" ||
+    !Array.isArray(scopes) ||
+    !Array.isArray(gaps) ||
+    !Array.isArray(tables)
+  ) {
+    throw new UnreadableInput("is an aks-vnet-audit export without a valid `coverage`");
+  }
+  return {
+    complete: coverage.complete,
+    scopes: scopes.filter(isRecord).map(readScope),
+    gaps: gaps.filter(isRecord).map(readGap),
+    tables: strings(tables).map((table) => table.toLowerCase()),
+  };
+}
+
+/** The tool's own `export` file (`SnapshotFile`). */
+function readExport(value: Record<string, unknown>): FileContent {
+  const version = ownValue(value, "schemaVersion");
+  if (version !== 1)
+    throw new UnreadableInput(
+      `has schemaVersion ${describeValue(version)}; this version reads 1, export again`,
+    );
+  const tablesValue = ownValue(value, "tables");
+  if (!isRecord(tablesValue)) throw new UnreadableInput("is an aks-vnet-audit export without `tables`");
+  const content = readTableKeyed(tablesValue) ?? empty([]);
+  return { ...content, coverage: readCoverage(ownValue(value, "coverage")) };
+}
+
+function classify(file: string, value: unknown): FileContent {
+  if (Array.isArray(value)) return empty(byType(value));
+  if (!isRecord(value)) throw new UnreadableInput(`holds ${describeValue(value)}, not rows`);
+  if (ownValue(value, "kind") === "aks-vnet-audit-snapshot") return readExport(value);
+  if (Object.hasOwn(value, "data")) return readGraphResponse(file, value);
+  const armList = ownValue(value, "value");
+  if (Array.isArray(armList)) return empty(byType(armList));
+  const keyed = readTableKeyed(value);
+  if (keyed !== undefined) return keyed;
+  throw new UnreadableInput(
+    "is a JSON object but none of the accepted shapes (rows array, {data}, {value}, {resources…}, export)",
+  );
+}
+
+async function readFileContent(file: string): Promise<FileContent> {
+  const text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
+  if (text.trim() === "") throw new UnreadableInput("is empty");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UnreadableInput(
+      `is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  return classify(file, value);
+}
+
+/** A folder stands for every `*.json` below it, in path order so that runs are repeatable. */
+async function expand(path: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UnreadableInput("does not exist or cannot be read; check the --input path");
+  }
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith(".json"))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  if (files.length === 0) throw new UnreadableInput("is a folder without any .json file");
+  return files;
+}
+
+interface Accumulator {
+  readonly rows: RawRow[];
+  readonly scopes: CoverageScope[];
+  readonly gaps: CoverageGap[];
+  readonly tables: Set<string>;
+  readonly diagnostics: Diagnostic[];
+  complete: boolean;
+}
+
+function unreadable(into: Accumulator, path: string, error: unknown): void {
+  const problem = error instanceof UnreadableInput ? error.message : `cannot be read (${String(error)})`;
+  const advice = problem.includes("--input")
+    ? ""
+    : "; fix the file or export it again with `aks-vnet-audit export`";
+  const message = `${path} ${problem}${advice}`.replace(/\s+/g, " ");
+  into.diagnostics.push({ level: "error", code: "unreadable-input", message, origin: path });
+  into.gaps.push({ code: "unreadable-input", message });
+}
+
+function addContent(into: Accumulator, file: string, content: FileContent): void {
+  into.scopes.push({ file });
+  let row = 0;
+  for (const [table, values] of content.tables) {
+    into.tables.add(table);
+    for (const value of values) into.rows.push({ table, value, source: { origin: file, row: row++ } });
+  }
+  into.gaps.push(...content.gaps);
+  into.diagnostics.push(...content.diagnostics);
+  if (content.coverage !== undefined) {
+    into.scopes.push(...content.coverage.scopes);
+    into.gaps.push(...content.coverage.gaps);
+    for (const table of content.coverage.tables) into.tables.add(table);
+    if (!content.coverage.complete) into.complete = false;
+  }
+}
+
+async function readFileInto(into: Accumulator, file: string): Promise<void> {
+  try {
+    addContent(into, file, await readFileContent(file));
+  } catch (error) {
+    unreadable(into, file, error);
+  }
+}
+
+export async function readSnapshot(paths: readonly string[]): Promise<CollectedRows> {
+  const into: Accumulator = {
+    rows: [],
+    scopes: [],
+    gaps: [],
+    tables: new Set(),
+    diagnostics: [],
+    complete: true,
+  };
+  for (const path of paths) {
+    let files: string[];
+    try {
+      files = await expand(path);
+    } catch (error) {
+      unreadable(into, path, error);
+      continue;
+    }
+    for (const file of files) await readFileInto(into, file);
+  }
+  return {
+    kind: "snapshot",
+    rows: into.rows,
+    coverage: {
+      complete: into.complete && into.gaps.length === 0,
+      scopes: into.scopes,
+      gaps: into.gaps,
+      tables: [...into.tables].sort(),
+    },
+    diagnostics: into.diagnostics,
+  };
+}

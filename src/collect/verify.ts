@@ -1,0 +1,150 @@
+// ARM verification: replaces the Resource Graph row of chosen clusters with a fresh ManagedClusters GET body.
+// ARG lags ARM by minutes and may omit fields such as `systemData` or `apiServerAccessProfile`.
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import type { TokenCredential } from "@azure/identity";
+import type { Diagnostic, RawRow } from "../inventory/model.ts";
+import type { AzureCloud } from "./clouds.ts";
+
+const managedClustersType = "microsoft.containerservice/managedclusters";
+
+/** Reads one cluster's raw ARM body (ARM casing, not the SDK's model). */
+export interface ManagedClusterReader {
+  get(resourceGroup: string, name: string): Promise<unknown>;
+}
+
+export type ManagedClusterReaders = (subscriptionId: string, tenantId: string) => ManagedClusterReader;
+
+export interface VerifiedRows {
+  readonly rows: readonly RawRow[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface ClusterRow {
+  readonly id?: unknown;
+  readonly type?: unknown;
+  readonly tenantId?: unknown;
+  readonly properties?: { readonly apiServerAccessProfile?: unknown };
+}
+
+function clusterRow(row: RawRow): ClusterRow | undefined {
+  const value = row.value as ClusterRow | null;
+  if (typeof value !== "object" || value === null) return undefined;
+  return typeof value.type === "string" && value.type.toLowerCase() === managedClustersType
+    ? value
+    : undefined;
+}
+
+/** Ids of cluster rows that came without `properties.apiServerAccessProfile`: candidates for verification. */
+export function clustersLackingApiServerProfile(rows: readonly RawRow[]): string[] {
+  return rows.flatMap((row) => {
+    const cluster = clusterRow(row);
+    const missing =
+      cluster !== undefined &&
+      typeof cluster.id === "string" &&
+      cluster.properties?.apiServerAccessProfile == null;
+    return missing ? [cluster.id] : [];
+  });
+}
+
+/** `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}` */
+function parseClusterId(
+  id: string,
+): { subscriptionId: string; resourceGroup: string; name: string } | undefined {
+  const match =
+    /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/]+)$/i.exec(
+      id,
+    );
+  if (!match) return undefined;
+  const [, subscriptionId, resourceGroup, name] = match;
+  return { subscriptionId: subscriptionId!, resourceGroup: resourceGroup!, name: name! };
+}
+
+async function verifyRow(
+  row: RawRow,
+  cluster: ClusterRow & { id: string },
+  readers: ManagedClusterReaders,
+): Promise<RawRow> {
+  const parts = parseClusterId(cluster.id);
+  if (!parts) throw new Error(`not a managedClusters id: ${cluster.id}`);
+  const tenantId = typeof cluster.tenantId === "string" ? cluster.tenantId : "";
+  const body = await readers(parts.subscriptionId, tenantId).get(parts.resourceGroup, parts.name);
+  if (typeof body !== "object" || body === null) throw new Error("ARM returned no body");
+  // ARM bodies lack the ARG-only columns and spell the type in mixed case.
+  const value = {
+    ...body,
+    type: managedClustersType,
+    tenantId,
+    subscriptionId: parts.subscriptionId,
+    resourceGroup: parts.resourceGroup,
+  };
+  return { table: row.table, value, source: { origin: `arm:${cluster.id}`, row: 0 } };
+}
+
+/**
+ * Replaces the rows of the clusters in `which` (ids, any case) with their ARM GET body.
+ * A failed GET keeps the ARG row and says so in a diagnostic.
+ */
+export async function verifyClusters(
+  rows: readonly RawRow[],
+  which: Iterable<string>,
+  readers: ManagedClusterReaders,
+): Promise<VerifiedRows> {
+  const wanted = new Set([...which].map((id) => id.toLowerCase()));
+  const diagnostics: Diagnostic[] = [];
+  const verified = await Promise.all(
+    rows.map(async (row) => {
+      const cluster = clusterRow(row);
+      if (cluster === undefined || typeof cluster.id !== "string" || !wanted.has(cluster.id.toLowerCase()))
+        return row;
+      try {
+        return await verifyRow(row, { ...cluster, id: cluster.id }, readers);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        diagnostics.push({
+          level: "warning",
+          code: "arm-verification-failed",
+          message: `ARM GET failed, kept the Resource Graph row: ${message}`,
+          resourceId: cluster.id,
+          origin: row.source.origin,
+          row: row.source.row,
+        });
+        return row;
+      }
+    }),
+  );
+  return { rows: verified, diagnostics };
+}
+
+export interface ReaderOptions {
+  readonly cloud: AzureCloud;
+  /** One credential per tenant, shared with the Resource Graph client of that tenant. */
+  readonly credentialFor: (tenantId: string) => TokenCredential;
+}
+
+/** ContainerServiceClient per subscription; `endpoint` and the scope must both be set, or the SDK talks to public Azure. */
+export function createManagedClusterReaders(options: ReaderOptions): ManagedClusterReaders {
+  const clients = new Map<string, ContainerServiceClient>();
+  return (subscriptionId, tenantId) => {
+    const key = `${tenantId}/${subscriptionId}`.toLowerCase();
+    let client = clients.get(key);
+    if (client === undefined) {
+      client = new ContainerServiceClient(options.credentialFor(tenantId), subscriptionId, {
+        endpoint: options.cloud.armEndpoint,
+        credentials: { scopes: [options.cloud.armScope] },
+      });
+      clients.set(key, client);
+    }
+    const found = client;
+    return {
+      async get(resourceGroup, name) {
+        let body: unknown;
+        await found.managedClusters.get(resourceGroup, name, {
+          onResponse: (response) => {
+            body = response.parsedBody;
+          },
+        });
+        return body;
+      },
+    };
+  };
+}

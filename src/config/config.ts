@@ -1,0 +1,62 @@
+// The scanner's configuration: thresholds, history inputs and suppressions (DESIGN §4, §6).
+
+export interface Suppression {
+  readonly rule: string;
+  /** An ARM id or a glob over ids (`*` within a segment, `**` across segments), compared case-insensitively. */
+  readonly resource: string;
+  readonly reason: string;
+  readonly owner: string;
+  /** ISO date; past it the finding comes back and the suppression is reported. */
+  readonly expires: string | undefined;
+}
+
+export interface Attestation {
+  readonly cluster: string;
+  readonly enabledAt: string | undefined;
+  readonly restartedAt: string | undefined;
+  readonly by: string;
+  readonly ticket: string;
+}
+
+export const authModes = ["default", "cli", "managed-identity", "workload-identity", "client-secret"] as const;
+export type AuthMode = (typeof authModes)[number];
+
+/** A tenant to scan live, with its own scopes and, optionally, its own way to sign in. */
+export interface TenantConfig {
+  readonly tenantId: string;
+  readonly subscriptions: readonly string[] | undefined;
+  readonly managementGroups: readonly string[] | undefined;
+  readonly auth: AuthMode | undefined;
+}
+
+export interface EmailConfig {
+  readonly to: readonly string[];
+  /** The HTML body is cut at this many bytes; the CSV attachment carries the rest. */
+  readonly maxBodyBytes: number;
+}
+
+export interface Config {
+  /** `apiserver-subnet-ip-exhaustion` warns below this many free IPs (DESIGN §4). */
+  readonly minFreeApiServerIps: number;
+  /** `node-subnet-ip-exhaustion` warns at this share of capacity used. */
+  readonly nodeSubnetWarnRatio: number;
+  /** General availability of API Server VNet Integration; enablements before it need a restart after it. */
+  readonly gaDate: string;
+  /** Cluster id → API server IPs it used to have (from change tickets). */
+  readonly knownApiServerIps: Readonly<Record<string, readonly string[]>>;
+  readonly suppressions: readonly Suppression[];
+  readonly attestations: readonly Attestation[];
+  readonly tenants: readonly TenantConfig[];
+  readonly email: EmailConfig | undefined;
+}
+
+export const defaultConfig: Config = {
+  minFreeApiServerIps: 4,
+  nodeSubnetWarnRatio: 0.8,
+  gaDate: "2025-06-17",
+  knownApiServerIps: {},
+  suppressions: [],
+  attestations: [],
+  tenants: [],
+  email: undefined,
+};

@@ -1,0 +1,74 @@
+// A run: everything one scan produced, in the shape `findings.json` publishes (DESIGN §6, §7).
+import type { Coverage, SourceKind } from "../collect/source.ts";
+import type { Diagnostic } from "../inventory/model.ts";
+import type { Result, Severity } from "./result.ts";
+
+export interface ToolInfo {
+  readonly name: string;
+  readonly version: string;
+}
+
+export interface RunInfo {
+  /** UTC timestamp plus a short hash, e.g. `20261126T101500Z-3f9a1c`. */
+  readonly id: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly source: SourceKind;
+  /** Input paths for snapshots, tenant ids for live scans. */
+  readonly inputs: readonly string[];
+  /** The id of the run the diff was taken against, when there was one. */
+  readonly previousRunId?: string;
+}
+
+/** Inventory counts, so a reader sees how much was looked at. */
+export type InventoryCounts = Readonly<Record<string, number>>;
+
+export interface RunSummary {
+  readonly clusters: number;
+  readonly integratedClusters: number;
+  readonly results: number;
+  /** Count per status. */
+  readonly byStatus: Readonly<Record<string, number>>;
+  /** Failing (fail + unverified + error) results per severity; suppressed ones are counted apart. */
+  readonly bySeverity: Readonly<Record<Severity, number>>;
+  readonly suppressed: number;
+  readonly new: number;
+  readonly resolved: number;
+  readonly inventory: InventoryCounts;
+}
+
+/** The published `findings.json` contract (schemaVersion 1). */
+export interface RunRecord {
+  readonly schemaVersion: 1;
+  readonly tool: ToolInfo;
+  readonly run: RunInfo;
+  readonly coverage: Coverage;
+  readonly summary: RunSummary;
+  readonly results: readonly Result[];
+  /** Findings of the previous run that no longer fail (diff `resolved`). */
+  readonly resolved: readonly Result[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** One row per cluster with its posture, for `clusters.csv` and the posture tables. */
+  readonly clusters: readonly ClusterPosture[];
+}
+
+export interface ClusterPosture {
+  readonly id: string;
+  readonly name: string;
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly sku: string;
+  readonly kubernetesVersion: string;
+  readonly enableVnetIntegration: boolean;
+  /** `byo` (own API server subnet), `managed` (AKS-managed VNet), or `none` when not integrated. */
+  readonly apiServerSubnetMode: "byo" | "managed" | "none";
+  readonly apiServerSubnetId: string;
+  readonly enablePrivateCluster: boolean;
+  readonly networkPlugin: string;
+  readonly powerState: string;
+  /** Worst failing severity on this cluster, or `none`. */
+  readonly worstSeverity: Severity | "none";
+  readonly failingResults: number;
+}

@@ -1,0 +1,104 @@
+// The mutable inventory the per-kind readers fill in one pass; `normalize` hands it out as the read-only Inventory.
+import type {
+  ArmResource,
+  AzureFirewall,
+  Cluster,
+  FirewallPolicyRuleCollectionGroup,
+  Inventory,
+  IpGroup,
+  LoadBalancer,
+  NetworkInterface,
+  NetworkSecurityGroup,
+  PrivateEndpoint,
+  ResourceChange,
+  RoleAssignment,
+  SecurityRule,
+  SourceRef,
+  Subnet,
+  VirtualNetwork,
+} from "./model.ts";
+import type { Node } from "./read.ts";
+
+export interface InventoryBuilder {
+  readonly clusters: Map<string, Cluster>;
+  readonly virtualNetworks: Map<string, VirtualNetwork & { readonly subnets: Subnet[] }>;
+  readonly subnets: Map<string, Subnet>;
+  /** Subnets that came as rows of their own; added after every VNet so that a VNet's own listing wins. */
+  readonly standaloneSubnets: Subnet[];
+  readonly networkSecurityGroups: Map<string, NetworkSecurityGroup>;
+  readonly securityRules: Map<string, SecurityRule>;
+  readonly azureFirewalls: Map<string, AzureFirewall>;
+  readonly firewallPolicyRuleCollectionGroups: Map<string, FirewallPolicyRuleCollectionGroup>;
+  readonly ipGroups: Map<string, IpGroup>;
+  readonly loadBalancers: Map<string, LoadBalancer>;
+  readonly privateEndpoints: Map<string, PrivateEndpoint>;
+  readonly networkInterfaces: Map<string, NetworkInterface>;
+  readonly resourceChanges: ResourceChange[];
+  readonly roleAssignments: RoleAssignment[];
+  /** Every top-level id seen so far (lower-cased) → where it was first seen, for duplicate detection. */
+  readonly seen: Map<string, SourceRef>;
+}
+
+/** Reads one row of a known type into the builder; `base` already holds the shared ARM fields. */
+export type RowReader = (row: Node, base: ArmResource, into: InventoryBuilder) => void;
+
+export function createBuilder(): InventoryBuilder {
+  return {
+    clusters: new Map(),
+    virtualNetworks: new Map(),
+    subnets: new Map(),
+    standaloneSubnets: [],
+    networkSecurityGroups: new Map(),
+    securityRules: new Map(),
+    azureFirewalls: new Map(),
+    firewallPolicyRuleCollectionGroups: new Map(),
+    ipGroups: new Map(),
+    loadBalancers: new Map(),
+    privateEndpoints: new Map(),
+    networkInterfaces: new Map(),
+    resourceChanges: [],
+    roleAssignments: [],
+    seen: new Map(),
+  };
+}
+
+/**
+ * Adds `value` under `key` unless the key is taken: the first wins and the duplicate is reported, because
+ * ids compare case-insensitively and two spellings of one id are one resource.
+ */
+export function addOnce<T>(map: Map<string, T>, key: string, value: T, node: Node, id: string): boolean {
+  if (!map.has(key)) {
+    map.set(key, value);
+    return true;
+  }
+  node.report(
+    "warning",
+    "duplicate-id",
+    `duplicate id ${id}; kept the first one, remove the duplicate from the input`,
+  );
+  return false;
+}
+
+export function toInventory(
+  into: InventoryBuilder,
+  diagnostics: Inventory["diagnostics"],
+  roleAssignmentsCollected: boolean,
+): Inventory {
+  return {
+    clusters: into.clusters,
+    virtualNetworks: into.virtualNetworks,
+    subnets: into.subnets,
+    networkSecurityGroups: into.networkSecurityGroups,
+    securityRules: into.securityRules,
+    azureFirewalls: into.azureFirewalls,
+    firewallPolicyRuleCollectionGroups: into.firewallPolicyRuleCollectionGroups,
+    ipGroups: into.ipGroups,
+    loadBalancers: into.loadBalancers,
+    privateEndpoints: into.privateEndpoints,
+    networkInterfaces: into.networkInterfaces,
+    resourceChanges: into.resourceChanges,
+    roleAssignments:
+      roleAssignmentsCollected || into.roleAssignments.length > 0 ? into.roleAssignments : undefined,
+    diagnostics,
+  };
+}

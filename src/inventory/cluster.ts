@@ -1,0 +1,93 @@
+// Reads an AKS managed cluster row (`microsoft.containerservice/managedclusters`) into a Cluster.
+import type { RowReader } from "./builder.ts";
+import type { AgentPool, ApiServerAccessProfile, Cluster, ClusterSku } from "./model.ts";
+import { nonEmpty, type Node } from "./read.ts";
+
+/** `Automatic` is AKS Automatic; `Base`, the legacy `Basic` and a missing sku are all Standard. */
+function readSku(row: Node): ClusterSku {
+  return row.object("sku").string("name")?.toLowerCase() === "automatic" ? "Automatic" : "Standard";
+}
+
+function readApiServerAccessProfile(profile: Node): ApiServerAccessProfile {
+  return {
+    enableVnetIntegration: profile.boolean("enableVnetIntegration") ?? false,
+    // An empty subnetId with integration on means the AKS-managed VNet.
+    subnetId: nonEmpty(profile.string("subnetId")),
+    enablePrivateCluster: profile.boolean("enablePrivateCluster") ?? false,
+    enablePrivateClusterPublicFqdn: profile.boolean("enablePrivateClusterPublicFQDN") ?? false,
+    authorizedIpRanges: profile.strings("authorizedIPRanges"),
+    privateDnsZone: nonEmpty(profile.string("privateDNSZone")),
+  };
+}
+
+/** `maxSurge` is a string in Azure ("33%", "5"); a bare number in a hand-made snapshot means the same. */
+function readMaxSurge(settings: Node): string | undefined {
+  const raw = settings.raw("maxSurge");
+  if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
+  return nonEmpty(settings.string("maxSurge"));
+}
+
+function readAgentPool(pool: Node): AgentPool {
+  const count = pool.number("count");
+  if (count === undefined)
+    pool.report("warning", "missing-field", "has no count; read as 0 nodes, export the pool again", "count");
+  // ARM spells it `vnetSubnetID`; some tools write `vnetSubnetId`.
+  const vnetSubnetId = pool.has("vnetSubnetID") ? pool.string("vnetSubnetID") : pool.string("vnetSubnetId");
+  const podSubnetId = pool.has("podSubnetID") ? pool.string("podSubnetID") : pool.string("podSubnetId");
+  return {
+    name: pool.string("name") ?? "",
+    vmSize: pool.string("vmSize") ?? "",
+    count: count ?? 0,
+    enableAutoScaling: pool.boolean("enableAutoScaling") ?? false,
+    maxCount: pool.number("maxCount"),
+    maxPods: pool.number("maxPods"),
+    maxSurge: readMaxSurge(pool.object("upgradeSettings")),
+    vnetSubnetId: nonEmpty(vnetSubnetId),
+    podSubnetId: nonEmpty(podSubnetId),
+    mode: pool.string("mode"),
+  };
+}
+
+function readPowerState(properties: Node): Cluster["powerState"] {
+  const code = properties.object("powerState").string("code")?.toLowerCase();
+  if (code === "running") return "Running";
+  if (code === "stopped") return "Stopped";
+  return undefined;
+}
+
+/** The system-assigned principal and every user-assigned identity's principal, in that order. */
+function readPrincipalIds(identity: Node): string[] {
+  const ids = [identity.string("principalId")];
+  for (const [, assigned] of identity.object("userAssignedIdentities").entries()) {
+    if (assigned.exists) ids.push(assigned.string("principalId"));
+  }
+  return [...new Set(ids.map(nonEmpty).filter((id) => id !== undefined))];
+}
+
+export const readCluster: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  const networkProfile = properties.object("networkProfile");
+  const identity = row.object("identity");
+  const accessProfile = properties.object("apiServerAccessProfile");
+  const cluster: Cluster = {
+    ...base,
+    sku: readSku(row),
+    hasApiServerAccessProfile: accessProfile.exists,
+    apiServerAccessProfile: readApiServerAccessProfile(accessProfile),
+    powerState: readPowerState(properties),
+    kubernetesVersion: nonEmpty(
+      properties.string("currentKubernetesVersion") ?? properties.string("kubernetesVersion"),
+    ),
+    agentPools: properties.objects("agentPoolProfiles").map(readAgentPool),
+    networkPlugin: networkProfile.string("networkPlugin"),
+    networkPluginMode: networkProfile.string("networkPluginMode"),
+    ipFamilies: networkProfile.strings("ipFamilies"),
+    nodeResourceGroup: properties.string("nodeResourceGroup"),
+    fqdn: nonEmpty(properties.string("fqdn")),
+    privateFqdn: nonEmpty(properties.string("privateFQDN")),
+    identityPrincipalIds: readPrincipalIds(identity),
+    identityType: identity.string("type"),
+    createdAt: row.object("systemData").string("createdAt"),
+  };
+  into.clusters.set(base.key, cluster);
+};

@@ -1,0 +1,70 @@
+// Reads the API server endpoint evidence: load balancer frontends, private endpoints and network interfaces.
+import { readIpAddress } from "./addresses.ts";
+import type { RowReader } from "./builder.ts";
+import type { NetworkInterfaceIpConfiguration } from "./model.ts";
+import { nonEmpty, type Node } from "./read.ts";
+
+/** LB frontends and NIC ipConfigurations share one shape: `{ id, name, properties: { privateIPAddress, subnet } }`. */
+function readIpConfiguration(
+  configuration: Node,
+  holderId: string,
+  child: string,
+): NetworkInterfaceIpConfiguration {
+  const properties = configuration.object("properties");
+  const name = configuration.string("name") ?? "";
+  return {
+    id: nonEmpty(configuration.string("id")) ?? `${holderId}/${child}/${name}`,
+    name,
+    privateIpAddress: readIpAddress(properties, "privateIPAddress"),
+    subnetId: properties.reference("subnet"),
+  };
+}
+
+export const readLoadBalancer: RowReader = (row, base, into) => {
+  const frontends = row.object("properties").objects("frontendIPConfigurations");
+  into.loadBalancers.set(base.key, {
+    ...base,
+    frontendIpConfigurations: frontends.map((frontend) =>
+      readIpConfiguration(frontend, base.id, "frontendIPConfigurations"),
+    ),
+  });
+};
+
+export const readNetworkInterface: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  into.networkInterfaces.set(base.key, {
+    ...base,
+    ipConfigurations: properties
+      .objects("ipConfigurations")
+      .map((configuration) => readIpConfiguration(configuration, base.id, "ipConfigurations")),
+    privateEndpointId: properties.reference("privateEndpoint"),
+  });
+};
+
+function unique(values: readonly (string | undefined)[]): string[] {
+  return [...new Set(values.filter((value) => value !== undefined))];
+}
+
+export const readPrivateEndpoint: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  const connections = [
+    ...properties.objects("privateLinkServiceConnections"),
+    ...properties.objects("manualPrivateLinkServiceConnections"),
+  ].map((connection) => connection.object("properties"));
+  const dnsAddresses = properties
+    .objects("customDnsConfigs")
+    .flatMap((config) => config.strings("ipAddresses"));
+  const staticAddresses = properties
+    .objects("ipConfigurations")
+    .map((config) => readIpAddress(config.object("properties"), "privateIPAddress"));
+  into.privateEndpoints.set(base.key, {
+    ...base,
+    subnetId: properties.reference("subnet"),
+    networkInterfaceIds: properties.references("networkInterfaces"),
+    privateLinkServiceIds: unique(
+      connections.map((connection) => nonEmpty(connection.string("privateLinkServiceId"))),
+    ),
+    groupIds: unique(connections.flatMap((connection) => connection.strings("groupIds"))),
+    privateIpAddresses: unique([...dnsAddresses, ...staticAddresses]),
+  });
+};

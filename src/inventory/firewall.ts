@@ -1,0 +1,122 @@
+// Reads Azure Firewall rules (classic collections and Firewall Policy rule collection groups) and IP groups.
+import { firewallAddresses, ipGroupAddresses, readAddresses } from "./addresses.ts";
+import { parentIdBefore } from "./arm-id.ts";
+import type { RowReader } from "./builder.ts";
+import type { ArmResource, FirewallRule, FirewallRuleKind } from "./model.ts";
+import { nonEmpty, type Node } from "./read.ts";
+
+interface RuleCollection {
+  readonly parent: ArmResource;
+  readonly name: string;
+  readonly kind: FirewallRuleKind;
+  readonly action: string | undefined;
+}
+
+/** Application rules carry `protocols: [{ protocolType, port }]`; written here as `Https:443`. */
+function readApplicationProtocols(rule: Node): { protocols: string[]; ports: string[] } {
+  const protocols: string[] = [];
+  const ports: string[] = [];
+  for (const protocol of rule.objects("protocols")) {
+    const type = protocol.string("protocolType") ?? "";
+    const port = protocol.number("port");
+    protocols.push(port === undefined ? type : `${type}:${port}`);
+    if (port !== undefined) ports.push(String(port));
+  }
+  return { protocols, ports };
+}
+
+function readFirewallRule(rule: Node, collection: RuleCollection): FirewallRule {
+  const application = collection.kind === "application" ? readApplicationProtocols(rule) : undefined;
+  // Classic network and NAT rules say `protocols`; Firewall Policy rules say `ipProtocols`.
+  const protocols =
+    application?.protocols ??
+    (rule.has("ipProtocols") ? rule.strings("ipProtocols") : rule.strings("protocols"));
+  return {
+    parentId: collection.parent.id,
+    parentKey: collection.parent.key,
+    parentType: collection.parent.type,
+    collectionName: collection.name,
+    name: rule.string("name") ?? "",
+    kind: collection.kind,
+    action: collection.action,
+    protocols,
+    sourceAddresses: readAddresses(rule, "sourceAddresses", firewallAddresses),
+    destinationAddresses: readAddresses(rule, "destinationAddresses", firewallAddresses),
+    destinationIpGroupIds: rule.strings("destinationIpGroups"),
+    destinationFqdns: [...rule.strings("destinationFqdns"), ...rule.strings("targetFqdns")],
+    destinationPorts: [...new Set([...rule.strings("destinationPorts"), ...(application?.ports ?? [])])],
+    description: nonEmpty(rule.string("description")),
+  };
+}
+
+const classicCollections: readonly (readonly [string, FirewallRuleKind])[] = [
+  ["networkRuleCollections", "network"],
+  ["natRuleCollections", "nat"],
+  ["applicationRuleCollections", "application"],
+];
+
+export const readAzureFirewall: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  const rules: FirewallRule[] = [];
+  for (const [key, kind] of classicCollections) {
+    for (const node of properties.objects(key)) {
+      const collectionProperties = node.object("properties");
+      const action = collectionProperties.object("action").string("type");
+      const collection: RuleCollection = { parent: base, name: node.string("name") ?? "", kind, action };
+      for (const rule of collectionProperties.objects("rules"))
+        rules.push(readFirewallRule(rule, collection));
+    }
+  }
+  into.azureFirewalls.set(base.key, { ...base, rules });
+};
+
+const policyRuleKinds: Readonly<Record<string, FirewallRuleKind>> = {
+  networkrule: "network",
+  applicationrule: "application",
+  natrule: "nat",
+};
+
+/** `ruleType` decides; a rule without one inherits the kind its collection implies (NAT collections hold NAT rules). */
+function policyRuleKind(rule: Node, collectionType: string | undefined): FirewallRuleKind | undefined {
+  const ruleType = rule.string("ruleType")?.toLowerCase();
+  if (ruleType !== undefined)
+    return Object.hasOwn(policyRuleKinds, ruleType) ? policyRuleKinds[ruleType] : undefined;
+  return collectionType?.toLowerCase() === "firewallpolicynatrulecollection" ? "nat" : undefined;
+}
+
+export const readRuleCollectionGroup: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  const rules: FirewallRule[] = [];
+  for (const node of properties.objects("ruleCollections")) {
+    const collectionType = node.string("ruleCollectionType");
+    const name = node.string("name") ?? "";
+    const action = node.object("action").string("type");
+    for (const rule of node.objects("rules")) {
+      const kind = policyRuleKind(rule, collectionType);
+      if (kind === undefined) {
+        rule.report(
+          "warning",
+          "unknown-rule-type",
+          "has no known ruleType (NetworkRule, ApplicationRule, NatRule); skipped",
+          "ruleType",
+        );
+      } else rules.push(readFirewallRule(rule, { parent: base, name, kind, action }));
+    }
+  }
+  into.firewallPolicyRuleCollectionGroups.set(base.key, {
+    ...base,
+    // Older API versions named the child `ruleGroups`; both sit directly under the policy.
+    firewallPolicyId:
+      parentIdBefore(base.id, "ruleCollectionGroups") ?? parentIdBefore(base.id, "ruleGroups") ?? "",
+    priority: properties.number("priority"),
+    rules,
+  });
+};
+
+export const readIpGroup: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  into.ipGroups.set(base.key, {
+    ...base,
+    ipAddresses: readAddresses(properties, "ipAddresses", ipGroupAddresses),
+  });
+};

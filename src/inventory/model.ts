@@ -1,0 +1,272 @@
+// The normalized inventory: typed, read-only models that every rule reads (DESIGN §3).
+// Raw rows are `unknown` until the normalizer has checked them; everything here is trusted.
+
+/** Where a model came from, so diagnostics and evidence can point back at the input. */
+export interface SourceRef {
+  /** File path, `resource-graph:<tenant>/<query>` or `demo:<file>`. */
+  readonly origin: string;
+  /** Zero-based row index inside that origin. */
+  readonly row: number;
+}
+
+/** Fields every ARM resource shares. `id` keeps Azure's casing; `key` is the lower-cased id used for lookups. */
+export interface ArmResource {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+  readonly type: string;
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly source: SourceRef;
+}
+
+export const clusterSkus = ["Automatic", "Standard"] as const;
+export type ClusterSku = (typeof clusterSkus)[number];
+
+export interface AgentPool {
+  readonly name: string;
+  readonly vmSize: string;
+  readonly count: number;
+  readonly enableAutoScaling: boolean;
+  readonly maxCount: number | undefined;
+  readonly maxPods: number | undefined;
+  /** Raw `upgradeSettings.maxSurge`: `"33%"`, `"5"`, or undefined when missing. */
+  readonly maxSurge: string | undefined;
+  /** `vnetSubnetID` as written (casing kept); undefined for an AKS-managed VNet. */
+  readonly vnetSubnetId: string | undefined;
+  readonly podSubnetId: string | undefined;
+  readonly mode: string | undefined;
+}
+
+export interface ApiServerAccessProfile {
+  /** Missing in Azure means false. */
+  readonly enableVnetIntegration: boolean;
+  /** BYO API server subnet; undefined (or empty in Azure) with integration on means AKS-managed VNet. */
+  readonly subnetId: string | undefined;
+  readonly enablePrivateCluster: boolean;
+  readonly enablePrivateClusterPublicFqdn: boolean;
+  readonly authorizedIpRanges: readonly string[];
+  readonly privateDnsZone: string | undefined;
+}
+
+export interface Cluster extends ArmResource {
+  readonly sku: ClusterSku;
+  /** True when the row carried `properties.apiServerAccessProfile` at all (ARG may omit it). */
+  readonly hasApiServerAccessProfile: boolean;
+  readonly apiServerAccessProfile: ApiServerAccessProfile;
+  readonly powerState: "Running" | "Stopped" | undefined;
+  readonly kubernetesVersion: string | undefined;
+  readonly agentPools: readonly AgentPool[];
+  readonly networkPlugin: string | undefined;
+  readonly networkPluginMode: string | undefined;
+  readonly ipFamilies: readonly string[];
+  readonly nodeResourceGroup: string | undefined;
+  readonly fqdn: string | undefined;
+  readonly privateFqdn: string | undefined;
+  /** `identity.principalId` and every user-assigned identity's `principalId`. */
+  readonly identityPrincipalIds: readonly string[];
+  readonly identityType: string | undefined;
+  readonly createdAt: string | undefined;
+}
+
+export interface Delegation {
+  readonly serviceName: string;
+}
+
+export interface Subnet {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+  /** Lower-cased id of the VNet that holds this subnet. */
+  readonly vnetKey: string;
+  /** `addressPrefixes` when present, else `[addressPrefix]`; only prefixes that parsed. */
+  readonly addressPrefixes: readonly string[];
+  readonly delegations: readonly Delegation[];
+  readonly networkSecurityGroupId: string | undefined;
+  /** Ids of every ipConfiguration in the subnet (NICs, LB frontends, private endpoint NICs…). */
+  readonly ipConfigurationIds: readonly string[];
+  readonly privateEndpointIds: readonly string[];
+}
+
+export interface VirtualNetwork extends ArmResource {
+  readonly addressPrefixes: readonly string[];
+  readonly encryptionEnabled: boolean;
+  readonly subnets: readonly Subnet[];
+}
+
+export const securityRuleDirections = ["Inbound", "Outbound"] as const;
+export type SecurityRuleDirection = (typeof securityRuleDirections)[number];
+
+export interface SecurityRule {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+  /** Lower-cased id of the NSG that holds the rule. */
+  readonly nsgKey: string;
+  readonly isDefault: boolean;
+  readonly priority: number;
+  readonly direction: SecurityRuleDirection;
+  readonly access: "Allow" | "Deny";
+  /** `Tcp`, `Udp`, `Icmp`, `Esp`, `Ah` or `*`. */
+  readonly protocol: string;
+  /** `sourceAddressPrefix` + `sourceAddressPrefixes` merged. */
+  readonly sourceAddressPrefixes: readonly string[];
+  readonly destinationAddressPrefixes: readonly string[];
+  readonly sourcePortRanges: readonly string[];
+  readonly destinationPortRanges: readonly string[];
+  readonly sourceApplicationSecurityGroupIds: readonly string[];
+  readonly destinationApplicationSecurityGroupIds: readonly string[];
+  readonly description: string | undefined;
+}
+
+export interface NetworkSecurityGroup extends ArmResource {
+  /** Custom rules followed by default rules (the six Azure defaults synthesized when absent). */
+  readonly securityRules: readonly SecurityRule[];
+  readonly subnetIds: readonly string[];
+}
+
+export const firewallRuleKinds = ["network", "nat", "application"] as const;
+export type FirewallRuleKind = (typeof firewallRuleKinds)[number];
+
+/** One rule of a classic Azure Firewall collection or of a Firewall Policy rule collection group. */
+export interface FirewallRule {
+  /** The firewall's or the rule collection group's id (DESIGN §4 resource column). */
+  readonly parentId: string;
+  readonly parentKey: string;
+  readonly parentType: string;
+  readonly collectionName: string;
+  readonly name: string;
+  readonly kind: FirewallRuleKind;
+  readonly action: string | undefined;
+  readonly protocols: readonly string[];
+  readonly sourceAddresses: readonly string[];
+  readonly destinationAddresses: readonly string[];
+  readonly destinationIpGroupIds: readonly string[];
+  readonly destinationFqdns: readonly string[];
+  readonly destinationPorts: readonly string[];
+  readonly description: string | undefined;
+}
+
+export interface AzureFirewall extends ArmResource {
+  readonly rules: readonly FirewallRule[];
+}
+
+export interface FirewallPolicyRuleCollectionGroup extends ArmResource {
+  readonly firewallPolicyId: string;
+  readonly priority: number | undefined;
+  readonly rules: readonly FirewallRule[];
+}
+
+export interface IpGroup extends ArmResource {
+  readonly ipAddresses: readonly string[];
+}
+
+export interface FrontendIpConfiguration {
+  readonly id: string;
+  readonly name: string;
+  readonly privateIpAddress: string | undefined;
+  readonly subnetId: string | undefined;
+}
+
+export interface LoadBalancer extends ArmResource {
+  readonly frontendIpConfigurations: readonly FrontendIpConfiguration[];
+}
+
+export interface PrivateEndpoint extends ArmResource {
+  readonly subnetId: string | undefined;
+  readonly networkInterfaceIds: readonly string[];
+  /** `privateLinkServiceConnections[].properties.privateLinkServiceId` (and manual ones). */
+  readonly privateLinkServiceIds: readonly string[];
+  /** `groupIds` of the connections, e.g. `management` for an AKS API server. */
+  readonly groupIds: readonly string[];
+  readonly privateIpAddresses: readonly string[];
+}
+
+export interface NetworkInterfaceIpConfiguration {
+  readonly id: string;
+  readonly name: string;
+  readonly privateIpAddress: string | undefined;
+  readonly subnetId: string | undefined;
+}
+
+export interface NetworkInterface extends ArmResource {
+  readonly ipConfigurations: readonly NetworkInterfaceIpConfiguration[];
+  readonly privateEndpointId: string | undefined;
+}
+
+/** One property change out of a `resourcechanges` record. */
+export interface ResourceChange {
+  readonly id: string;
+  /** Lower-cased id of the resource that changed. */
+  readonly targetKey: string;
+  readonly targetResourceId: string;
+  readonly changeType: "Create" | "Update" | "Delete" | string;
+  /** ISO time of the change (`changeAttributes.timestamp`). */
+  readonly timestamp: string;
+  /** Property path → before / after value, as strings (`"false"`, `"Running"`). */
+  readonly changes: Readonly<Record<string, { readonly before: string | undefined; readonly after: string | undefined }>>;
+  readonly source: SourceRef;
+}
+
+export interface RoleAssignment {
+  readonly id: string;
+  readonly key: string;
+  readonly scope: string;
+  /** The role definition's GUID, lower-cased (last segment of `roleDefinitionId`). */
+  readonly roleDefinitionGuid: string;
+  readonly principalId: string;
+  readonly principalType: string | undefined;
+  readonly source: SourceRef;
+}
+
+export const diagnosticLevels = ["error", "warning", "info"] as const;
+export type DiagnosticLevel = (typeof diagnosticLevels)[number];
+
+/** Something wrong or skipped in the input; never thrown past the run. */
+export interface Diagnostic {
+  readonly level: DiagnosticLevel;
+  /** Stable machine code, e.g. `malformed-row`, `invalid-prefix`, `unknown-type`. */
+  readonly code: string;
+  readonly message: string;
+  readonly origin?: string;
+  readonly row?: number;
+  readonly field?: string;
+  readonly resourceId?: string;
+}
+
+/** Everything the rules see. Maps are keyed by lower-cased ARM id. */
+export interface Inventory {
+  readonly clusters: ReadonlyMap<string, Cluster>;
+  readonly virtualNetworks: ReadonlyMap<string, VirtualNetwork>;
+  /** Every subnet of every VNet, plus subnets that came as rows of their own. */
+  readonly subnets: ReadonlyMap<string, Subnet>;
+  readonly networkSecurityGroups: ReadonlyMap<string, NetworkSecurityGroup>;
+  /** Every NSG security rule (custom and default), keyed by rule id. */
+  readonly securityRules: ReadonlyMap<string, SecurityRule>;
+  readonly azureFirewalls: ReadonlyMap<string, AzureFirewall>;
+  readonly firewallPolicyRuleCollectionGroups: ReadonlyMap<string, FirewallPolicyRuleCollectionGroup>;
+  readonly ipGroups: ReadonlyMap<string, IpGroup>;
+  readonly loadBalancers: ReadonlyMap<string, LoadBalancer>;
+  readonly privateEndpoints: ReadonlyMap<string, PrivateEndpoint>;
+  readonly networkInterfaces: ReadonlyMap<string, NetworkInterface>;
+  readonly resourceChanges: readonly ResourceChange[];
+  /** Undefined when role assignments were not collected (the identity rule is then not applicable). */
+  readonly roleAssignments: readonly RoleAssignment[] | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** A raw row as it came from a source, before normalization. */
+export interface RawRow {
+  /** ARG table name: `resources`, `networkresources`, `resourcechanges`, `authorizationresources`… */
+  readonly table: string;
+  readonly value: unknown;
+  readonly source: SourceRef;
+}
+
+/** Lower-cases an ARM id for comparison; display keeps the original. */
+export function idKey(id: string): string {
+  return id.toLowerCase();
+}

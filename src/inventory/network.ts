@@ -1,0 +1,76 @@
+// Reads virtual networks with their subnets, and subnets that come as rows of their own (ARM GET of a subnet).
+import { readAddresses, strictPrefixes } from "./addresses.ts";
+import { parentIdBefore } from "./arm-id.ts";
+import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
+import { idKey, type Delegation, type Subnet } from "./model.ts";
+import { nonEmpty, type Node } from "./read.ts";
+
+function readDelegations(properties: Node): Delegation[] {
+  return properties
+    .objects("delegations")
+    .map((delegation) =>
+      nonEmpty(delegation.object("properties").string("serviceName") ?? delegation.string("serviceName")),
+    )
+    .filter((serviceName) => serviceName !== undefined)
+    .map((serviceName) => ({ serviceName }));
+}
+
+/** `addressPrefixes` when present (dual-stack, multi-prefix subnets), else the single `addressPrefix`. */
+function readSubnetPrefixes(properties: Node): string[] {
+  const plural = properties.strings("addressPrefixes");
+  if (plural.length > 0) return readAddresses(properties, "addressPrefixes", strictPrefixes);
+  return readAddresses(properties, "addressPrefix", strictPrefixes);
+}
+
+/** A subnet object; `vnetId` names the holder when the subnet lacks its own id. Undefined when it has neither id nor name. */
+export function readSubnet(subnet: Node, vnetId: string): Subnet | undefined {
+  const name = nonEmpty(subnet.string("name"));
+  const id = nonEmpty(subnet.string("id")) ?? (name === undefined ? undefined : `${vnetId}/subnets/${name}`);
+  if (id === undefined) {
+    subnet.report("error", "malformed-row", "subnet has neither id nor name; skipped, export the VNet again");
+    return undefined;
+  }
+  const properties = subnet.object("properties");
+  return {
+    id,
+    key: idKey(id),
+    name: name ?? id.split("/").at(-1) ?? "",
+    vnetKey: idKey(vnetId),
+    addressPrefixes: readSubnetPrefixes(properties),
+    delegations: readDelegations(properties),
+    networkSecurityGroupId: properties.reference("networkSecurityGroup"),
+    ipConfigurationIds: properties.references("ipConfigurations"),
+    privateEndpointIds: properties.references("privateEndpoints"),
+  };
+}
+
+export const readVirtualNetwork: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  const subnets: Subnet[] = [];
+  for (const node of properties.objects("subnets")) {
+    const subnet = readSubnet(node, base.id);
+    if (subnet !== undefined && addOnce(into.subnets, subnet.key, subnet, node, subnet.id))
+      subnets.push(subnet);
+  }
+  into.virtualNetworks.set(base.key, {
+    ...base,
+    addressPrefixes: readAddresses(properties.object("addressSpace"), "addressPrefixes", strictPrefixes),
+    encryptionEnabled: properties.object("encryption").boolean("enabled") ?? false,
+    subnets,
+  });
+};
+
+export const readStandaloneSubnet: RowReader = (row, base, into) => {
+  const subnet = readSubnet(row, parentIdBefore(base.id, "subnets") ?? base.id);
+  if (subnet !== undefined)
+    into.standaloneSubnets.push({ ...subnet, id: base.id, key: base.key, name: base.name });
+};
+
+/** Standalone subnet rows join the inventory unless their VNet already listed them (the VNet's copy wins). */
+export function mergeStandaloneSubnets(into: InventoryBuilder): void {
+  for (const subnet of into.standaloneSubnets) {
+    if (into.subnets.has(subnet.key)) continue;
+    into.subnets.set(subnet.key, subnet);
+    into.virtualNetworks.get(subnet.vnetKey)?.subnets.push(subnet);
+  }
+}

@@ -1,0 +1,169 @@
+// Maps raw rows from any source to the typed Inventory (DESIGN §3): dispatch on type, one linear pass, diagnostics not throws.
+import { typeFromId } from "./arm-id.ts";
+import { createBuilder, toInventory, type InventoryBuilder, type RowReader } from "./builder.ts";
+import { isLegacyChange, readLegacyChange, readResourceChange } from "./changes.ts";
+import { readCluster } from "./cluster.ts";
+import { readLoadBalancer, readNetworkInterface, readPrivateEndpoint } from "./endpoints.ts";
+import { readAzureFirewall, readIpGroup, readRuleCollectionGroup } from "./firewall.ts";
+import { idKey, type Diagnostic, type Inventory, type RawRow, type SourceRef } from "./model.ts";
+import { mergeStandaloneSubnets, readStandaloneSubnet, readVirtualNetwork } from "./network.ts";
+import { readNetworkSecurityGroup } from "./nsg.ts";
+import {
+  describeValue,
+  isRecord,
+  Node,
+  nonEmpty,
+  ownValue,
+  recordDiagnostic,
+  type RowContext,
+} from "./read.ts";
+import { readArmResource } from "./resource.ts";
+import { readRoleAssignment } from "./role-assignments.ts";
+
+/** Keyed by lower-cased ARM type; Resource Graph lower-cases types, ARM GET bodies do not. */
+const readers: ReadonlyMap<string, RowReader> = new Map([
+  ["microsoft.containerservice/managedclusters", readCluster],
+  ["microsoft.network/virtualnetworks", readVirtualNetwork],
+  ["microsoft.network/virtualnetworks/subnets", readStandaloneSubnet],
+  ["microsoft.network/networksecuritygroups", readNetworkSecurityGroup],
+  ["microsoft.network/azurefirewalls", readAzureFirewall],
+  ["microsoft.network/firewallpolicies/rulecollectiongroups", readRuleCollectionGroup],
+  // The name before API version 2020-05-01; the spec's own example ids still use it.
+  ["microsoft.network/firewallpolicies/rulegroups", readRuleCollectionGroup],
+  ["microsoft.network/ipgroups", readIpGroup],
+  ["microsoft.network/loadbalancers", readLoadBalancer],
+  ["microsoft.network/privateendpoints", readPrivateEndpoint],
+  ["microsoft.network/networkinterfaces", readNetworkInterface],
+  ["microsoft.resources/changes", readResourceChange],
+  ["microsoft.authorization/roleassignments", readRoleAssignment],
+]);
+
+/** Types this normalizer reads; anything else is counted as `unknown-type`. */
+export const knownTypes: readonly string[] = [...readers.keys()];
+
+export interface NormalizeOptions {
+  /** ARG tables that were read (`Coverage.tables`); `authorizationresources` here means role assignments were collected. */
+  readonly tables?: readonly string[];
+}
+
+interface UnknownType {
+  count: number;
+  readonly first: SourceRef;
+}
+
+interface Pass {
+  readonly into: InventoryBuilder;
+  readonly diagnostics: Diagnostic[];
+  readonly unknownTypes: Map<string, UnknownType>;
+}
+
+/** A RawRow, or (from hostile or hand-built input) any value, which is then taken as the row itself. */
+function unwrap(raw: unknown, index: number): { value: unknown; source: SourceRef } {
+  if (isRecord(raw) && Object.hasOwn(raw, "value")) {
+    const source = ownValue(raw, "source");
+    if (isRecord(source) && typeof source.origin === "string" && typeof source.row === "number") {
+      return { value: raw.value, source: { origin: source.origin, row: source.row } };
+    }
+  }
+  return { value: raw, source: { origin: "input", row: index } };
+}
+
+function countUnknown(pass: Pass, type: string, source: SourceRef): void {
+  const known = pass.unknownTypes.get(type);
+  if (known === undefined) pass.unknownTypes.set(type, { count: 1, first: source });
+  else known.count++;
+}
+
+function reportUnknownTypes(pass: Pass): void {
+  for (const [type, { count, first }] of pass.unknownTypes) {
+    const context: RowContext = { ...first, resourceId: undefined, diagnostics: pass.diagnostics };
+    const message = `${count} row(s) of type ${type} are not used by the audit (this is the first); ignored`;
+    recordDiagnostic(context, "info", "unknown-type", "type", message);
+  }
+}
+
+function readRow(pass: Pass, row: Node, id: string, source: SourceRef): void {
+  const type = (nonEmpty(row.string("type")) ?? typeFromId(id))?.toLowerCase() ?? "(none)";
+  const reader = readers.get(type);
+  if (reader === undefined) {
+    countUnknown(pass, type, source);
+    return;
+  }
+  const first = pass.into.seen.get(idKey(id));
+  if (first !== undefined) {
+    row.report(
+      "warning",
+      "duplicate-id",
+      `duplicate id ${id} (first in ${first.origin} row ${first.row}); kept the first, remove the duplicate`,
+    );
+    return;
+  }
+  pass.into.seen.set(idKey(id), source);
+  reader(row, readArmResource(row, id, type, source), pass.into);
+}
+
+function normalizeRow(pass: Pass, raw: unknown, index: number): void {
+  const { value, source } = unwrap(raw, index);
+  const context: RowContext = {
+    origin: source.origin,
+    row: source.row,
+    resourceId: undefined,
+    diagnostics: pass.diagnostics,
+  };
+  if (!isRecord(value)) {
+    recordDiagnostic(
+      context,
+      "error",
+      "malformed-row",
+      undefined,
+      `is ${describeValue(value)}, expected a resource object; skipped`,
+    );
+    return;
+  }
+  const probe = new Node(context, value);
+  if (isLegacyChange(probe)) {
+    readLegacyChange(probe, source, pass.into);
+    return;
+  }
+  const id = nonEmpty(probe.string("id"));
+  if (id === undefined) {
+    recordDiagnostic(
+      context,
+      "error",
+      "malformed-row",
+      "id",
+      "has no id; skipped, every row needs its ARM id (keep `id` in the query's projection)",
+    );
+    return;
+  }
+  readRow(pass, new Node({ ...context, resourceId: id }, value), id, source);
+}
+
+export function normalize(rows: readonly RawRow[], options: NormalizeOptions = {}): Inventory {
+  const pass: Pass = { into: createBuilder(), diagnostics: [], unknownTypes: new Map() };
+  const input: readonly unknown[] = Array.isArray(rows) ? rows : [];
+  for (let index = 0; index < input.length; index++) {
+    try {
+      normalizeRow(pass, input[index], index);
+    } catch (error) {
+      // A reader bug on odd input must cost one row, not the run.
+      const context: RowContext = {
+        origin: "input",
+        row: index,
+        resourceId: undefined,
+        diagnostics: pass.diagnostics,
+      };
+      recordDiagnostic(
+        context,
+        "error",
+        "normalizer-failure",
+        undefined,
+        `could not be read (${describeValue(String(error))}); skipped, please report this`,
+      );
+    }
+  }
+  mergeStandaloneSubnets(pass.into);
+  reportUnknownTypes(pass);
+  const tables = (options.tables ?? []).map((table) => table.toLowerCase());
+  return toInventory(pass.into, pass.diagnostics, tables.includes("authorizationresources"));
+}

@@ -1,0 +1,179 @@
+// Reads network security groups and their rules; synthesizes Azure's six default rules when a row leaves them out.
+import { readAddresses, nsgPrefixes } from "./addresses.ts";
+import { addOnce, type RowReader } from "./builder.ts";
+import { idKey, type SecurityRule, type SecurityRuleDirection } from "./model.ts";
+import { nonEmpty, type Node } from "./read.ts";
+
+type DefaultRule = Pick<SecurityRule, "name" | "priority" | "direction" | "access" | "description"> & {
+  readonly source: string;
+  readonly destination: string;
+};
+
+/** Azure's defaults (learn.microsoft.com/azure/virtual-network/network-security-groups-overview#default-security-rules). */
+const azureDefaultRules: readonly DefaultRule[] = [
+  {
+    name: "AllowVnetInBound",
+    priority: 65000,
+    direction: "Inbound",
+    access: "Allow",
+    source: "VirtualNetwork",
+    destination: "VirtualNetwork",
+    description: "Allow inbound traffic from all VMs in VNET",
+  },
+  {
+    name: "AllowAzureLoadBalancerInBound",
+    priority: 65001,
+    direction: "Inbound",
+    access: "Allow",
+    source: "AzureLoadBalancer",
+    destination: "*",
+    description: "Allow inbound traffic from azure load balancer",
+  },
+  {
+    name: "DenyAllInBound",
+    priority: 65500,
+    direction: "Inbound",
+    access: "Deny",
+    source: "*",
+    destination: "*",
+    description: "Deny all inbound traffic",
+  },
+  {
+    name: "AllowVnetOutBound",
+    priority: 65000,
+    direction: "Outbound",
+    access: "Allow",
+    source: "VirtualNetwork",
+    destination: "VirtualNetwork",
+    description: "Allow outbound traffic from all VMs to all VMs in VNET",
+  },
+  {
+    name: "AllowInternetOutBound",
+    priority: 65001,
+    direction: "Outbound",
+    access: "Allow",
+    source: "*",
+    destination: "Internet",
+    description: "Allow outbound traffic from all VMs to Internet",
+  },
+  {
+    name: "DenyAllOutBound",
+    priority: 65500,
+    direction: "Outbound",
+    access: "Deny",
+    source: "*",
+    destination: "*",
+    description: "Deny all outbound traffic",
+  },
+];
+
+function synthesizeDefaultRule(nsgId: string, rule: DefaultRule): SecurityRule {
+  const id = `${nsgId}/defaultSecurityRules/${rule.name}`;
+  return {
+    id,
+    key: idKey(id),
+    name: rule.name,
+    nsgKey: idKey(nsgId),
+    isDefault: true,
+    priority: rule.priority,
+    direction: rule.direction,
+    access: rule.access,
+    protocol: "*",
+    sourceAddressPrefixes: [rule.source],
+    destinationAddressPrefixes: [rule.destination],
+    sourcePortRanges: ["*"],
+    destinationPortRanges: ["*"],
+    sourceApplicationSecurityGroupIds: [],
+    destinationApplicationSecurityGroupIds: [],
+    description: rule.description,
+  };
+}
+
+function readDirection(properties: Node): SecurityRuleDirection | undefined {
+  const direction = properties.string("direction")?.toLowerCase();
+  if (direction === "inbound") return "Inbound";
+  return direction === "outbound" ? "Outbound" : undefined;
+}
+
+function readAccess(properties: Node): SecurityRule["access"] | undefined {
+  const access = properties.string("access")?.toLowerCase();
+  if (access === "allow") return "Allow";
+  return access === "deny" ? "Deny" : undefined;
+}
+
+/** Azure writes a single entry in the singular field and several in the plural one; the rule means both. */
+function mergedAddresses(properties: Node, singular: string, plural: string): string[] {
+  return [
+    ...readAddresses(properties, singular, nsgPrefixes),
+    ...readAddresses(properties, plural, nsgPrefixes),
+  ];
+}
+
+function mergedStrings(properties: Node, singular: string, plural: string): string[] {
+  return [...properties.strings(singular), ...properties.strings(plural)].filter(
+    (text) => text.trim() !== "",
+  );
+}
+
+function readSecurityRule(rule: Node, nsgId: string, collection: string): SecurityRule | undefined {
+  const name = nonEmpty(rule.string("name"));
+  const id =
+    nonEmpty(rule.string("id")) ?? (name === undefined ? undefined : `${nsgId}/${collection}/${name}`);
+  const properties = rule.object("properties");
+  const priority = properties.number("priority");
+  const direction = readDirection(properties);
+  const access = readAccess(properties);
+  if (id === undefined || priority === undefined || direction === undefined || access === undefined) {
+    rule.report(
+      "error",
+      "malformed-rule",
+      "security rule lacks id/name, priority, direction or access; skipped, so NSG verdicts may be wrong — fix the input",
+    );
+    return undefined;
+  }
+  const protocol = properties.string("protocol");
+  if (protocol === undefined)
+    rule.report("warning", "missing-field", "has no protocol; read as '*' (any)", "properties.protocol");
+  return {
+    id,
+    key: idKey(id),
+    name: name ?? id.split("/").at(-1) ?? "",
+    nsgKey: idKey(nsgId),
+    isDefault: collection === "defaultSecurityRules",
+    priority,
+    direction,
+    access,
+    protocol: protocol ?? "*",
+    sourceAddressPrefixes: mergedAddresses(properties, "sourceAddressPrefix", "sourceAddressPrefixes"),
+    destinationAddressPrefixes: mergedAddresses(
+      properties,
+      "destinationAddressPrefix",
+      "destinationAddressPrefixes",
+    ),
+    sourcePortRanges: mergedStrings(properties, "sourcePortRange", "sourcePortRanges"),
+    destinationPortRanges: mergedStrings(properties, "destinationPortRange", "destinationPortRanges"),
+    sourceApplicationSecurityGroupIds: properties.references("sourceApplicationSecurityGroups"),
+    destinationApplicationSecurityGroupIds: properties.references("destinationApplicationSecurityGroups"),
+    description: nonEmpty(properties.string("description")),
+  };
+}
+
+export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  const rules: SecurityRule[] = [];
+  const add = (rule: SecurityRule | undefined, node: Node): void => {
+    if (rule !== undefined && addOnce(into.securityRules, rule.key, rule, node, rule.id)) rules.push(rule);
+  };
+  for (const node of properties.objects("securityRules"))
+    add(readSecurityRule(node, base.id, "securityRules"), node);
+  const defaults = properties.objects("defaultSecurityRules");
+  for (const node of defaults) add(readSecurityRule(node, base.id, "defaultSecurityRules"), node);
+  // ARG queries often trim defaultSecurityRules; every NSG has them, so evaluation needs them back.
+  if (defaults.length === 0)
+    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(base.id, rule), row);
+  into.networkSecurityGroups.set(base.key, {
+    ...base,
+    securityRules: rules,
+    subnetIds: properties.references("subnets"),
+  });
+};

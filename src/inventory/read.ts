@@ -1,0 +1,221 @@
+// A typed reader over one raw row (`unknown`): reads fields by path, records a diagnostic for each wrong value, never throws.
+import type { Diagnostic, DiagnosticLevel } from "./model.ts";
+
+/** Where the row being read came from; diagnostics point back at it. */
+export interface RowContext {
+  readonly origin: string;
+  readonly row: number;
+  readonly resourceId: string | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+const fixInput = "correct the input or export it again";
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Reads only own properties, so keys such as `constructor` or `__proto__` never reach the prototype. */
+export function ownValue(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** A short, single-line rendering of any value for a diagnostic message. */
+export function describeValue(value: unknown): string {
+  let text: string;
+  try {
+    // JSON.stringify yields undefined for undefined, functions and symbols, whatever its declared type says.
+    const json = JSON.stringify(value) as string | undefined;
+    text = json ?? typeof value;
+  } catch {
+    text = typeof value;
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function recordDiagnostic(
+  context: RowContext,
+  level: DiagnosticLevel,
+  code: string,
+  field: string | undefined,
+  message: string,
+): void {
+  const where = `${context.origin} row ${context.row}${field === undefined || field === "" ? "" : ` ${field}`}`;
+  context.diagnostics.push({
+    level,
+    code,
+    message: `${where}: ${message}`.replace(/\s+/g, " "),
+    origin: context.origin,
+    row: context.row,
+    ...(field === undefined || field === "" ? {} : { field }),
+    ...(context.resourceId === undefined ? {} : { resourceId: context.resourceId }),
+  });
+}
+
+/** A value inside a row together with its field path (`properties.agentPoolProfiles[0].count`). */
+export class Node {
+  readonly value: unknown;
+  readonly path: string;
+  readonly context: RowContext;
+
+  constructor(context: RowContext, value: unknown, path = "") {
+    this.context = context;
+    this.value = value;
+    this.path = path;
+  }
+
+  /** True when this node holds a JSON object. */
+  get exists(): boolean {
+    return isRecord(this.value);
+  }
+
+  pathOf(key: string): string {
+    return this.path === "" ? key : `${this.path}.${key}`;
+  }
+
+  raw(key: string): unknown {
+    return isRecord(this.value) ? ownValue(this.value, key) : undefined;
+  }
+
+  has(key: string): boolean {
+    return this.raw(key) !== undefined && this.raw(key) !== null;
+  }
+
+  report(level: DiagnosticLevel, code: string, message: string, key?: string): void {
+    recordDiagnostic(this.context, level, code, key === undefined ? this.path : this.pathOf(key), message);
+  }
+
+  private wrongType(key: string, expected: string): void {
+    const value = this.raw(key);
+    this.report(
+      "warning",
+      "wrong-type",
+      `is ${describeValue(value)}, expected ${expected}; ignored, ${fixInput}`,
+      key,
+    );
+  }
+
+  /** The object under `key`; a node holding undefined when it is missing, null or not an object. */
+  object(key: string): Node {
+    const value = this.raw(key);
+    if (value !== undefined && value !== null && !isRecord(value)) this.wrongType(key, "an object");
+    return new Node(this.context, isRecord(value) ? value : undefined, this.pathOf(key));
+  }
+
+  string(key: string): string | undefined {
+    const value = this.raw(key);
+    if (typeof value === "string") return value;
+    if (value !== undefined && value !== null) this.wrongType(key, "a string");
+    return undefined;
+  }
+
+  /** A number; a numeric string ("3") is accepted with a warning because hand-made snapshots carry them. */
+  number(key: string): number | undefined {
+    const value = this.raw(key);
+    if (typeof value === "number" && Number.isFinite(value)) return value;
+    if (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+      this.report(
+        "warning",
+        "number-as-string",
+        `is the string ${describeValue(value)}; read as a number`,
+        key,
+      );
+      return Number(value);
+    }
+    if (value !== undefined && value !== null) this.wrongType(key, "a number");
+    return undefined;
+  }
+
+  boolean(key: string): boolean | undefined {
+    const value = this.raw(key);
+    if (typeof value === "boolean") return value;
+    if (typeof value === "string" && /^(true|false)$/i.test(value.trim())) {
+      this.report(
+        "warning",
+        "boolean-as-string",
+        `is the string ${describeValue(value)}; read as a boolean`,
+        key,
+      );
+      return value.trim().toLowerCase() === "true";
+    }
+    if (value !== undefined && value !== null) this.wrongType(key, "true or false");
+    return undefined;
+  }
+
+  private array(key: string): readonly unknown[] {
+    const value = this.raw(key);
+    if (Array.isArray(value)) return value;
+    if (value !== undefined && value !== null) this.wrongType(key, "an array");
+    return [];
+  }
+
+  /** The objects of the array under `key`; other items are reported and skipped. */
+  objects(key: string): Node[] {
+    const items = this.array(key);
+    const nodes: Node[] = [];
+    for (let index = 0; index < items.length; index++) {
+      const item: unknown = items[index];
+      const path = `${this.pathOf(key)}[${index}]`;
+      if (isRecord(item)) nodes.push(new Node(this.context, item, path));
+      else if (item !== null && item !== undefined) {
+        recordDiagnostic(
+          this.context,
+          "warning",
+          "wrong-type",
+          path,
+          `is ${describeValue(item)}, expected an object; skipped`,
+        );
+      }
+    }
+    return nodes;
+  }
+
+  /** The strings of the array under `key`; a lone string is read as a one-item list. */
+  strings(key: string): string[] {
+    const value = this.raw(key);
+    if (typeof value === "string") return [value];
+    const items = this.array(key);
+    const texts: string[] = [];
+    for (let index = 0; index < items.length; index++) {
+      const item: unknown = items[index];
+      if (typeof item === "string") texts.push(item);
+      else if (item !== null && item !== undefined) {
+        const path = `${this.pathOf(key)}[${index}]`;
+        recordDiagnostic(
+          this.context,
+          "warning",
+          "wrong-type",
+          path,
+          `is ${describeValue(item)}, expected a string; skipped`,
+        );
+      }
+    }
+    return texts;
+  }
+
+  /** `[key, child]` pairs of this object, for maps keyed by data (tags, identities, change paths). */
+  entries(): [string, Node][] {
+    const record = this.value;
+    if (!isRecord(record)) return [];
+    return Object.keys(record).map((key) => [
+      key,
+      new Node(this.context, ownValue(record, key), this.pathOf(key)),
+    ]);
+  }
+
+  /** `id` of the object under `key` (ARM sub-resource reference `{ "id": "…" }`). */
+  reference(key: string): string | undefined {
+    return nonEmpty(this.object(key).string("id"));
+  }
+
+  /** Ids of the references in the array under `key`. */
+  references(key: string): string[] {
+    return this.objects(key)
+      .map((item) => nonEmpty(item.string("id")))
+      .filter((id) => id !== undefined);
+  }
+}
+
+export function nonEmpty(text: string | undefined): string | undefined {
+  return text === undefined || text.trim() === "" ? undefined : text;
+}

@@ -1,0 +1,131 @@
+// Results as the report lists them: flattened for display, sorted worst first, grouped by rule.
+import type { DiffState, Result, ResultStatus, Severity } from "../engine/result.ts";
+import { isActionable, severityRank } from "../engine/result.ts";
+import type { RuleMeta } from "../rules/define.ts";
+import { worseSeverity } from "./posture.ts";
+
+/** Long evidence values (a whole conversion plan) are cut here; `findings.json` keeps them whole. */
+export const evidenceValueMaxLength = 4000;
+
+export interface EvidenceEntry {
+  readonly key: string;
+  /** Strings as they are; anything else as compact JSON. */
+  readonly value: string;
+}
+
+export interface SuppressionView {
+  readonly reason: string;
+  readonly owner: string;
+  /** Empty when the suppression does not expire. */
+  readonly expires: string;
+}
+
+export interface ResultView {
+  readonly ruleId: string;
+  readonly ruleTitle: string;
+  readonly status: ResultStatus;
+  readonly severity: Severity;
+  readonly resourceId: string;
+  /** Last segment of the ARM id, for tables too narrow for the whole id. */
+  readonly resourceName: string;
+  readonly resourceType: string;
+  readonly detail: string;
+  readonly message: string;
+  readonly remediation: string;
+  readonly evidence: readonly EvidenceEntry[];
+  readonly fingerprint: string;
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly diff: DiffState | "";
+  readonly isNew: boolean;
+  readonly suppression: SuppressionView;
+}
+
+export interface RuleGroupView {
+  readonly ruleId: string;
+  readonly title: string;
+  readonly worstSeverity: Severity;
+  readonly rationale: string;
+  readonly remediation: string;
+  /** An https link, or empty. */
+  readonly docs: string;
+  readonly count: number;
+  readonly results: readonly ResultView[];
+}
+
+export function resultView(result: Result, rule: RuleMeta | undefined): ResultView {
+  return {
+    ruleId: result.ruleId,
+    ruleTitle: rule?.title ?? result.ruleId,
+    status: result.status,
+    severity: result.severity,
+    resourceId: result.resourceId,
+    resourceName: result.resourceId.split("/").filter(Boolean).at(-1) ?? result.resourceId,
+    resourceType: result.resourceType,
+    detail: result.detail,
+    message: result.message,
+    remediation: result.remediation,
+    evidence: Object.entries(result.evidence).map(([key, value]) => ({ key, value: evidenceText(value) })),
+    fingerprint: result.fingerprint,
+    tenantId: result.tenantId,
+    subscriptionId: result.subscriptionId,
+    diff: result.diff ?? "",
+    isNew: result.diff === "new",
+    suppression: {
+      reason: result.suppression?.reason ?? "",
+      owner: result.suppression?.owner ?? "",
+      expires: result.suppression?.expires ?? "",
+    },
+  };
+}
+
+function evidenceText(value: unknown): string {
+  const text = typeof value === "string" ? value : (JSON.stringify(value) as string | undefined) ?? String(value);
+  return text.length > evidenceValueMaxLength ? `${text.slice(0, evidenceValueMaxLength)}…` : text;
+}
+
+/** Actionable first, then suppressed, then the rest; within each, worst severity first. */
+function statusRank(status: ResultStatus): number {
+  if (isActionable(status)) return 0;
+  return status === "suppressed" ? 1 : 2;
+}
+
+export function compareResults(a: ResultView, b: ResultView): number {
+  return (
+    statusRank(a.status) - statusRank(b.status) ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    compareText(a.resourceId, b.resourceId) ||
+    compareText(a.detail, b.detail) ||
+    compareText(a.ruleId, b.ruleId)
+  );
+}
+
+export function compareText(a: string, b: string): number {
+  const lower = a.toLowerCase().localeCompare(b.toLowerCase());
+  return lower || a.localeCompare(b);
+}
+
+export function groupByRule(results: readonly ResultView[], rulesById: ReadonlyMap<string, RuleMeta>): RuleGroupView[] {
+  const byRule = Map.groupBy(results, (result) => result.ruleId);
+  return [...byRule]
+    .map(([ruleId, ruleResults]) => {
+      const rule = rulesById.get(ruleId);
+      return {
+        ruleId,
+        title: rule?.title ?? ruleId,
+        worstSeverity: ruleResults.map((result) => result.severity).reduce(worseSeverity, "none") as Severity,
+        rationale: rule?.rationale ?? "",
+        remediation: rule?.remediation ?? ruleResults[0]?.remediation ?? "",
+        // Only an https link reaches an href, so a hostile rule pack cannot smuggle in `javascript:`.
+        docs: rule?.docs.startsWith("https://") ? rule.docs : "",
+        count: ruleResults.length,
+        results: ruleResults,
+      };
+    })
+    .sort(
+      (a, b) =>
+        severityRank(b.worstSeverity) - severityRank(a.worstSeverity) ||
+        b.count - a.count ||
+        a.ruleId.localeCompare(b.ruleId),
+    );
+}

@@ -1,0 +1,57 @@
+// Masks subscription ids in a whole run, so a report can be shared outside the team that owns the subscriptions.
+import type { RunRecord } from "../engine/run.ts";
+
+const guidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+// A subscription id is recognised either from a `subscriptionId` field or from its place in an ARM id.
+const subscriptionSegment = /\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
+
+/** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx1a2b`: the last four digits stay, so two masked ids still tell apart. */
+export function maskSubscriptionId(subscriptionId: string): string {
+  return `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx${subscriptionId.slice(-4).toLowerCase()}`;
+}
+
+/** Every subscription id the run names, lower-cased. */
+function collectSubscriptionIds(run: RunRecord): Set<string> {
+  const found = new Set<string>();
+  const add = (id: string | undefined): void => {
+    if (id) found.add(id.toLowerCase());
+  };
+  for (const result of [...run.results, ...run.resolved]) add(result.subscriptionId);
+  for (const cluster of run.clusters) add(cluster.subscriptionId);
+  for (const scope of run.coverage.scopes) scope.subscriptions?.forEach(add);
+  visitStrings(run, (text) => {
+    for (const match of text.matchAll(subscriptionSegment)) add(match[1]);
+  });
+  return found;
+}
+
+function visitStrings(value: unknown, visit: (text: string) => void): void {
+  if (typeof value === "string") {
+    visit(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) visitStrings(item, visit);
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      visit(key);
+      visitStrings(item, visit);
+    }
+  }
+}
+
+function mapStrings(value: unknown, map: (text: string) => string): unknown {
+  if (typeof value === "string") return map(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [map(key), mapStrings(item, map)]));
+  }
+  return value;
+}
+
+/** A copy of the run where every subscription id, wherever it appears (ids, messages, evidence), is masked. */
+export function maskRun(run: RunRecord): RunRecord {
+  const subscriptionIds = collectSubscriptionIds(run);
+  const mask = (text: string): string =>
+    text.replace(guidPattern, (guid) => (subscriptionIds.has(guid.toLowerCase()) ? maskSubscriptionId(guid) : guid));
+  // mapStrings keeps the shape; only string contents change.
+  return mapStrings(run, mask) as RunRecord;
+}

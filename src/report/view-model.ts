@@ -1,0 +1,217 @@
+// The one format-neutral report view: every renderer only serialises what this builds (as azqr's report data).
+import type { CoverageScope } from "../collect/source.ts";
+import type { ClusterPosture, RunRecord } from "../engine/run.ts";
+import type { Result, Severity } from "../engine/result.ts";
+import { isActionable, severities, severityRank } from "../engine/result.ts";
+import type { Diagnostic, DiagnosticLevel } from "../inventory/model.ts";
+import { diagnosticLevels } from "../inventory/model.ts";
+import type { RuleMeta } from "../rules/define.ts";
+import { maskRun } from "./mask.ts";
+import type { ReportPosture } from "./posture.ts";
+import { buildPosture, percentLabel, percentOf } from "./posture.ts";
+import type { ResultView, RuleGroupView } from "./findings-view.ts";
+import { compareResults, compareText, groupByRule, resultView } from "./findings-view.ts";
+
+export type { PostureRow, ReportPosture } from "./posture.ts";
+export type { EvidenceEntry, ResultView, RuleGroupView, SuppressionView } from "./findings-view.ts";
+export { evidenceValueMaxLength } from "./findings-view.ts";
+
+/** A report lists this many diagnostics and counts the rest, so one broken export cannot bloat it. */
+export const diagnosticsShown = 100;
+
+export interface ReportViewOptions {
+  readonly rules: readonly RuleMeta[];
+  /** Also list `pass` and `not_applicable` results. */
+  readonly showAll?: boolean;
+  /** Mask subscription ids everywhere (see `maskRun`). */
+  readonly mask?: boolean;
+}
+
+export interface GapView {
+  readonly tenantId: string;
+  readonly scope: string;
+  readonly query: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ReportHeader {
+  readonly title: string;
+  readonly generatedAt: string;
+  readonly startedAt: string;
+  readonly runId: string;
+  /** Empty when there was no earlier run to diff against. */
+  readonly previousRunId: string;
+  readonly source: string;
+  readonly inputs: readonly string[];
+  readonly scopes: readonly string[];
+  readonly toolName: string;
+  readonly toolVersion: string;
+  readonly complete: boolean;
+  readonly gaps: readonly GapView[];
+  readonly masked: boolean;
+  readonly showAll: boolean;
+}
+
+export interface SeverityCount {
+  readonly severity: Severity;
+  readonly count: number;
+}
+
+export interface ReportKpis {
+  readonly clusters: number;
+  readonly integrated: number;
+  readonly notIntegrated: number;
+  readonly percentIntegrated: number;
+  readonly percentIntegratedLabel: string;
+  /** fail + unverified + error, suppressed excluded. */
+  readonly failing: number;
+  readonly bySeverity: readonly SeverityCount[];
+  readonly suppressed: number;
+  readonly new: number;
+  readonly resolved: number;
+  readonly hasPrevious: boolean;
+}
+
+export interface DiagnosticView {
+  readonly level: DiagnosticLevel;
+  readonly code: string;
+  readonly message: string;
+  /** Where it came from: origin, row and field, or resource id, joined; may be empty. */
+  readonly location: string;
+}
+
+export interface DiagnosticsView {
+  readonly counts: readonly { readonly level: DiagnosticLevel; readonly count: number }[];
+  readonly total: number;
+  readonly items: readonly DiagnosticView[];
+  readonly more: number;
+  /** `12 more diagnostics in findings.json`, or empty. */
+  readonly moreLabel: string;
+}
+
+export interface ReportView {
+  readonly header: ReportHeader;
+  readonly kpis: ReportKpis;
+  readonly posture: ReportPosture;
+  /** Every listed result in one flat list (actionable and suppressed; all with showAll), worst first. */
+  readonly results: readonly ResultView[];
+  /** The listed results except suppressed ones, grouped by rule, worst rule first. */
+  readonly findings: readonly RuleGroupView[];
+  readonly suppressed: readonly ResultView[];
+  readonly resolved: readonly ResultView[];
+  readonly diagnostics: DiagnosticsView;
+  readonly clusters: readonly ClusterPosture[];
+}
+
+export function buildReportView(run: RunRecord, options: ReportViewOptions): ReportView {
+  const shownRun = options.mask ? maskRun(run) : run;
+  const showAll = options.showAll ?? false;
+  const rulesById = new Map(options.rules.map((rule) => [rule.id, rule]));
+  const toView = (result: Result): ResultView => resultView(result, rulesById.get(result.ruleId));
+  const listed = shownRun.results
+    .filter((result) => showAll || isActionable(result.status) || result.status === "suppressed")
+    .map(toView)
+    .sort(compareResults);
+  return {
+    header: buildHeader(shownRun, options.mask ?? false, showAll),
+    kpis: buildKpis(shownRun),
+    posture: buildPosture(shownRun.clusters, shownRun.results),
+    results: listed,
+    findings: groupByRule(
+      listed.filter((result) => result.status !== "suppressed"),
+      rulesById,
+    ),
+    suppressed: listed.filter((result) => result.status === "suppressed"),
+    resolved: shownRun.resolved.map(toView).sort(compareResults),
+    diagnostics: buildDiagnostics(shownRun.diagnostics),
+    clusters: [...shownRun.clusters].sort(compareClusters),
+  };
+}
+
+function buildHeader(run: RunRecord, masked: boolean, showAll: boolean): ReportHeader {
+  return {
+    title: "AKS API Server VNet Integration audit",
+    generatedAt: run.run.finishedAt,
+    startedAt: run.run.startedAt,
+    runId: run.run.id,
+    previousRunId: run.run.previousRunId ?? "",
+    source: run.run.source,
+    inputs: run.run.inputs,
+    scopes: run.coverage.scopes.map(describeScope),
+    toolName: run.tool.name,
+    toolVersion: run.tool.version,
+    complete: run.coverage.complete,
+    gaps: run.coverage.gaps.map((gap) => ({
+      tenantId: gap.tenantId ?? "",
+      scope: gap.scope?.join(", ") ?? "",
+      query: gap.query ?? "",
+      code: gap.code,
+      message: gap.message,
+    })),
+    masked,
+    showAll,
+  };
+}
+
+function describeScope(scope: CoverageScope): string {
+  const parts = [
+    scope.tenantId ? `tenant ${scope.tenantId}` : "",
+    scope.subscriptions?.length ? `subscriptions ${scope.subscriptions.join(", ")}` : "",
+    scope.managementGroups?.length ? `management groups ${scope.managementGroups.join(", ")}` : "",
+    scope.file ? `file ${scope.file}` : "",
+  ];
+  return parts.filter(Boolean).join(": ") || "everything the principal can see";
+}
+
+function buildKpis(run: RunRecord): ReportKpis {
+  const { summary } = run;
+  const bySeverity = severities.map((severity) => ({ severity, count: summary.bySeverity[severity] }));
+  return {
+    clusters: summary.clusters,
+    integrated: summary.integratedClusters,
+    notIntegrated: summary.clusters - summary.integratedClusters,
+    percentIntegrated: percentOf(summary.integratedClusters, summary.clusters),
+    percentIntegratedLabel: percentLabel(summary.integratedClusters, summary.clusters),
+    failing: bySeverity.reduce((total, entry) => total + entry.count, 0),
+    bySeverity,
+    suppressed: summary.suppressed,
+    new: summary.new,
+    resolved: summary.resolved,
+    hasPrevious: run.run.previousRunId !== undefined,
+  };
+}
+
+function buildDiagnostics(diagnostics: readonly Diagnostic[]): DiagnosticsView {
+  const ordered = [...diagnostics].sort(
+    (a, b) => diagnosticLevels.indexOf(a.level) - diagnosticLevels.indexOf(b.level),
+  );
+  const more = Math.max(0, ordered.length - diagnosticsShown);
+  return {
+    counts: diagnosticLevels.map((level) => ({
+      level,
+      count: diagnostics.filter((diagnostic) => diagnostic.level === level).length,
+    })),
+    total: diagnostics.length,
+    items: ordered.slice(0, diagnosticsShown).map((diagnostic) => ({
+      level: diagnostic.level,
+      code: diagnostic.code,
+      message: diagnostic.message,
+      location: diagnosticLocation(diagnostic),
+    })),
+    more,
+    moreLabel: more > 0 ? `${more} more diagnostics in findings.json` : "",
+  };
+}
+
+function diagnosticLocation(diagnostic: Diagnostic): string {
+  const row = diagnostic.row === undefined ? "" : `row ${diagnostic.row}`;
+  const field = diagnostic.field ? `field ${diagnostic.field}` : "";
+  return [diagnostic.origin ?? "", row, field, diagnostic.resourceId ?? ""].filter(Boolean).join(", ");
+}
+
+function compareClusters(a: ClusterPosture, b: ClusterPosture): number {
+  const rank = (cluster: ClusterPosture): number =>
+    cluster.worstSeverity === "none" ? 0 : severityRank(cluster.worstSeverity);
+  return rank(b) - rank(a) || compareText(a.name, b.name) || compareText(a.id, b.id);
+}

@@ -1,0 +1,85 @@
+// Flags API server subnets with too few free addresses for the clusters that share them (DESIGN §4).
+import type { RuleOutcome } from "../engine/result.ts";
+import { sizedSubnet, subnetIpv4Capacity, subnetSubject } from "../inventory/relations.ts";
+import type { ApiServerSubnetUse } from "../inventory/relations.ts";
+import { apiServerVnetIntegrationDocs, defineRule } from "./define.ts";
+
+/** AKS reserves at least this many addresses per integrated cluster in its API server subnet. */
+export const apiServerIpsPerCluster = 9;
+
+function evaluateSubnet(use: ApiServerSubnetUse, minFreeApiServerIps: number): RuleOutcome {
+  const subnet = sizedSubnet(use.subnet);
+  const subject = subnetSubject(use.subnet);
+  const clusterIds = use.clusters.map((cluster) => cluster.id);
+  if (subnet === undefined) {
+    return {
+      status: "unverified",
+      subject,
+      message: `API server subnet ${use.subnet.id} is not in the inventory or has no address prefix, so its free addresses are unknown.`,
+      evidence: { clusterIds, inInventory: use.subnet.subnet !== undefined },
+    };
+  }
+  const { ipv4Prefixes, capacity } = subnetIpv4Capacity(subnet);
+  const reserved = apiServerIpsPerCluster * use.clusters.length;
+  const ipConfigurations = subnet.ipConfigurationIds.length;
+  const used = Math.max(reserved, ipConfigurations);
+  const free = capacity - used;
+  const evidence = {
+    ipv4Prefixes: ipv4Prefixes.map((prefix) => prefix.text),
+    capacity,
+    clusters: use.clusters.length,
+    reservedForClusters: reserved,
+    ipConfigurations,
+    used,
+    free,
+    minFreeApiServerIps,
+    clusterIds,
+  };
+  if (free < 0) {
+    return {
+      status: "fail",
+      severity: "critical",
+      subject,
+      evidence,
+      message: `API server subnet ${subnet.name} is over-committed: ${used} addresses needed, ${capacity} usable.`,
+    };
+  }
+  if (free < minFreeApiServerIps) {
+    return {
+      status: "fail",
+      severity: "medium",
+      subject,
+      evidence,
+      message: `API server subnet ${subnet.name} has only ${free} free addresses (threshold ${minFreeApiServerIps}).`,
+    };
+  }
+  return {
+    status: "pass",
+    subject,
+    evidence,
+    message: `API server subnet ${subnet.name} has ${free} free addresses.`,
+  };
+}
+
+export default defineRule({
+  meta: {
+    id: "apiserver-subnet-ip-exhaustion",
+    title: "API server subnet is running out of addresses",
+    severity: "critical",
+    resource: "API server subnet",
+    rationale:
+      "Each integrated cluster reserves at least 9 addresses in its API server subnet and needs more while the " +
+      "API server scales or is upgraded. When the subnet runs dry, enablement, upgrades and API server scaling fail.",
+    remediation:
+      "Stop adding clusters to this subnet and move new ones to another delegated subnet; widen the subnet " +
+      "when it allows it:\n" +
+      "  az network vnet subnet update -g <vnet-rg> --vnet-name <vnet> -n <subnet> --address-prefixes <larger prefix>\n" +
+      "or create another one: az network vnet subnet create -g <vnet-rg> --vnet-name <vnet> -n apiserver-2 " +
+      "--address-prefixes <free /28> --delegations Microsoft.ContainerService/managedClusters",
+    docs: apiServerVnetIntegrationDocs,
+  },
+  *evaluate(context) {
+    for (const use of context.relations.apiServerSubnets.values())
+      yield evaluateSubnet(use, context.config.minFreeApiServerIps);
+  },
+});

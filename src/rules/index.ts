@@ -1,0 +1,17 @@
+// The rule registry: every rule, listed by hand and sorted by id, so adding one is a visible, reviewed change.
+import type { Rule } from "./define.ts";
+import apiserverSubnetIpExhaustion from "./apiserver-subnet-ip-exhaustion.ts";
+import apiserverSubnetMisconfigured from "./apiserver-subnet-misconfigured.ts";
+import apiserverSubnetTooSmall from "./apiserver-subnet-too-small.ts";
+import clusterNotVnetIntegrated from "./cluster-not-vnet-integrated.ts";
+import conversionBlocked from "./conversion-blocked.ts";
+import nodeSubnetIpExhaustion from "./node-subnet-ip-exhaustion.ts";
+
+export const rules: readonly Rule[] = [
+  apiserverSubnetIpExhaustion,
+  apiserverSubnetMisconfigured,
+  apiserverSubnetTooSmall,
+  clusterNotVnetIntegrated,
+  conversionBlocked,
+  nodeSubnetIpExhaustion,
+];

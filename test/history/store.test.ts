@@ -1,0 +1,131 @@
+// The run store: whole runs only, retention, scope keys, temp-folder hygiene.
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { emptyObservations, mergeObservations } from "../../src/history/observations.ts";
+import { scopeKey } from "../../src/history/scope.ts";
+import { latestRun, listRuns, loadRun, RunStoreError, saveRun } from "../../src/history/store.ts";
+import { clusterA, makeResult, makeRun } from "./fixtures/records.ts";
+
+const roots: string[] = [];
+after(async () => {
+  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
+});
+
+async function stateDir(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), "aks-vnet-audit-store-"));
+  roots.push(root);
+  return root;
+}
+
+function runId(day: number, suffix = "aaaaaa"): string {
+  return `202611${String(day).padStart(2, "0")}T000000Z-${suffix}`;
+}
+
+describe("saveRun / loadRun", () => {
+  it("round-trips findings and observations and returns the run folder", async () => {
+    const dir = await stateDir();
+    const run = makeRun(runId(1), [makeResult({ ruleId: "rule-a", resourceId: clusterA })]);
+    const observations = mergeObservations(undefined, [{ clusterId: clusterA, enableVnetIntegration: true, apiServerIps: [] }], "2026-11-01T00:00:00Z");
+    const folder = await saveRun(dir, run, observations, { keepRuns: 5 });
+    assert.equal(folder, join(dir, "runs", runId(1)));
+    const stored = await loadRun(folder);
+    assert.deepEqual([stored.record, stored.observations, stored.scopeKey], [run, observations, scopeKey(run.run.inputs)]);
+    assert.equal((await loadRun(join(folder, "findings.json"))).id, runId(1));
+    assert.deepEqual((await readdir(join(dir, "runs"))).sort(), [runId(1)]);
+  });
+
+  it("refuses to overwrite a stored run and ids that are not one path segment", async () => {
+    const dir = await stateDir();
+    await saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 });
+    await assert.rejects(saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 }), RunStoreError);
+    await assert.rejects(saveRun(dir, makeRun("../escape", []), emptyObservations, { keepRuns: 5 }), RunStoreError);
+    await assert.rejects(saveRun(dir, makeRun(runId(2), []), emptyObservations, { keepRuns: 0 }), RunStoreError);
+  });
+
+  it("reports a folder without findings.json as a RunStoreError", async () => {
+    const dir = await stateDir();
+    await assert.rejects(loadRun(dir), RunStoreError);
+  });
+});
+
+describe("retention", () => {
+  it("prunes the oldest runs beyond keepRuns", async () => {
+    const dir = await stateDir();
+    for (const day of [3, 1, 4, 2, 5]) await saveRun(dir, makeRun(runId(day), []), emptyObservations, { keepRuns: 3 });
+    assert.deepEqual((await listRuns(dir)).map((run) => run.id), [runId(3), runId(4), runId(5)]);
+  });
+
+  it("keeps the newest run of every scope even past keepRuns", async () => {
+    const dir = await stateDir();
+    await saveRun(dir, makeRun(runId(1, "other0"), [], ["other-tenant"]), emptyObservations, { keepRuns: 2 });
+    for (const day of [2, 3, 4]) await saveRun(dir, makeRun(runId(day), []), emptyObservations, { keepRuns: 2 });
+    assert.deepEqual((await listRuns(dir)).map((run) => run.id), [runId(1, "other0"), runId(4)]);
+  });
+});
+
+describe("listRuns", () => {
+  it("ignores temp folders, foreign files and folders without a whole run, sorted by id", async () => {
+    const dir = await stateDir();
+    await saveRun(dir, makeRun(runId(2), []), emptyObservations, { keepRuns: 5 });
+    await saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 });
+    const runs = join(dir, "runs");
+    await mkdir(join(runs, `.tmp-${runId(3)}-123`));
+    await writeFile(join(runs, `.tmp-${runId(3)}-123`, "findings.json"), JSON.stringify(makeRun(runId(3), [])));
+    await mkdir(join(runs, "not-a-run"));
+    await writeFile(join(runs, "not-a-run", "findings.json"), "{ truncated");
+    await writeFile(join(runs, "stray.txt"), "x");
+    assert.deepEqual((await listRuns(dir)).map((run) => run.id), [runId(1), runId(2)]);
+    assert.ok((await readdir(runs)).includes(`.tmp-${runId(3)}-123`), "a fresh temp folder may belong to a live save");
+  });
+
+  it("skips a run whose findings.json was cut short", async () => {
+    const dir = await stateDir();
+    const folder = await saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 });
+    await writeFile(join(folder, "findings.json"), "{}");
+    assert.deepEqual(await listRuns(dir), []);
+  });
+
+  it("accepts a run folder copied by hand without run.json", async () => {
+    const dir = await stateDir();
+    await mkdir(join(dir, "runs", runId(1)), { recursive: true });
+    await writeFile(join(dir, "runs", runId(1), "findings.json"), JSON.stringify(makeRun(runId(1), [])));
+    const [listed] = await listRuns(dir);
+    assert.equal(listed?.scopeKey, scopeKey(["fleet.json"]));
+    assert.equal((await loadRun(listed.dir)).observations, undefined);
+  });
+
+  it("removes temp folders older than an hour", async () => {
+    const dir = await stateDir();
+    const stale = join(dir, "runs", `.tmp-${runId(1)}-99`);
+    await mkdir(stale, { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+    assert.deepEqual(await listRuns(dir), []);
+    assert.deepEqual(await readdir(join(dir, "runs")), []);
+  });
+
+  it("answers empty for a state directory that does not exist yet", async () => {
+    assert.deepEqual(await listRuns(join(await stateDir(), "missing")), []);
+  });
+});
+
+describe("scopes", () => {
+  it("scope keys ignore order, case and repeats, and separate different inputs", () => {
+    assert.equal(scopeKey(["B.json", "a.json"]), scopeKey(["a.json", "b.json", "a.json"]));
+    assert.notEqual(scopeKey(["a.json"]), scopeKey(["a.json", "b.json"]));
+    assert.match(scopeKey([]), /^[0-9a-f]{16}$/);
+  });
+
+  it("latestRun returns the newest run of the asked scope only", async () => {
+    const dir = await stateDir();
+    await saveRun(dir, makeRun(runId(1), [], ["tenant-a"]), emptyObservations, { keepRuns: 9 });
+    await saveRun(dir, makeRun(runId(2), [], ["tenant-a"]), emptyObservations, { keepRuns: 9 });
+    await saveRun(dir, makeRun(runId(3), [], ["tenant-b"]), emptyObservations, { keepRuns: 9 });
+    assert.equal((await latestRun(dir, scopeKey(["TENANT-A"])))?.id, runId(2));
+    assert.equal((await latestRun(dir, scopeKey(["tenant-b"])))?.id, runId(3));
+    assert.equal(await latestRun(dir, scopeKey(["tenant-c"])), undefined);
+  });
+});

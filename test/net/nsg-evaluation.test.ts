@@ -1,0 +1,453 @@
+// Tests for evaluating one flow against an NSG's custom and default rules the way Azure does.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { SecurityRule } from "../../src/inventory/model.ts";
+import { evaluateNsgFlow, prepareNsg } from "../../src/net/nsg-evaluation.ts";
+import type { FlowEndpoint, NsgDecision, NsgFlow } from "../../src/net/nsg-evaluation.ts";
+import { parsePrefix } from "../../src/net/prefix.ts";
+import type { Prefix } from "../../src/net/prefix.ts";
+
+const nsgPath = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg";
+
+function rule(name: string, overrides: Partial<SecurityRule> = {}): SecurityRule {
+  const collection = overrides.isDefault === true ? "defaultSecurityRules" : "securityRules";
+  const id = `${nsgPath}/${collection}/${name}`;
+  return {
+    id,
+    key: id.toLowerCase(),
+    name,
+    nsgKey: nsgPath.toLowerCase(),
+    isDefault: false,
+    priority: 100,
+    direction: "Inbound",
+    access: "Allow",
+    protocol: "*",
+    sourceAddressPrefixes: ["*"],
+    destinationAddressPrefixes: ["*"],
+    sourcePortRanges: ["*"],
+    destinationPortRanges: ["*"],
+    sourceApplicationSecurityGroupIds: [],
+    destinationApplicationSecurityGroupIds: [],
+    description: undefined,
+    ...overrides,
+  };
+}
+
+function defaultRule(
+  name: string,
+  priority: number,
+  direction: SecurityRule["direction"],
+  access: SecurityRule["access"],
+  source: string,
+  destination: string,
+): SecurityRule {
+  return rule(name, {
+    isDefault: true,
+    priority,
+    direction,
+    access,
+    sourceAddressPrefixes: [source],
+    destinationAddressPrefixes: [destination],
+  });
+}
+
+/** Azure's six default rules, which every NSG carries after the custom ones. */
+const defaultRules: readonly SecurityRule[] = [
+  defaultRule("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+  defaultRule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*"),
+  defaultRule("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*"),
+  defaultRule("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+  defaultRule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet"),
+  defaultRule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*"),
+];
+
+function prefixes(...texts: string[]): Prefix[] {
+  return texts.map((text) => {
+    const parsed = parsePrefix(text);
+    assert.ok(parsed, `test fixture ${text} must parse`);
+    return parsed;
+  });
+}
+
+const vnetSpace = prefixes("10.0.0.0/16");
+const context = { virtualNetworkPrefixes: vnetSpace };
+const nodeSubnet = "10.0.1.0/24";
+const apiServerSubnet = "10.0.0.0/28";
+const nodes: FlowEndpoint = { prefixes: prefixes(nodeSubnet) };
+const apiServer: FlowEndpoint = { prefixes: prefixes(apiServerSubnet) };
+const loadBalancer: FlowEndpoint = { serviceTag: "AzureLoadBalancer" };
+
+function flow(overrides: Partial<NsgFlow> = {}): NsgFlow {
+  return {
+    direction: "Inbound",
+    protocol: "Tcp",
+    source: nodes,
+    destination: apiServer,
+    destinationPort: 4443,
+    ...overrides,
+  };
+}
+
+const denyNodesTo4443 = (priority: number): SecurityRule =>
+  rule("deny-nodes-4443", {
+    priority,
+    access: "Deny",
+    protocol: "Tcp",
+    sourceAddressPrefixes: [nodeSubnet],
+    destinationAddressPrefixes: [apiServerSubnet],
+    destinationPortRanges: ["4443"],
+  });
+
+const allowNodesAt300 = rule("allow-nodes", {
+  priority: 300,
+  sourceAddressPrefixes: [nodeSubnet],
+  destinationPortRanges: ["443", "4443"],
+});
+
+/** Only what a rule's evidence shows: the verdict, the deciding rule's name, the names passed over. */
+function summary(decision: NsgDecision) {
+  return {
+    access: decision.access,
+    decidingRule: decision.decidingRule?.name,
+    notEvaluated: decision.notEvaluated.map((skipped) => skipped.rule.name),
+  };
+}
+
+interface Case {
+  readonly name: string;
+  readonly rules: readonly SecurityRule[];
+  readonly flow: NsgFlow;
+  readonly access: "Allow" | "Deny";
+  readonly decidingRule: string | undefined;
+  readonly notEvaluated?: readonly string[];
+}
+
+const cases: readonly Case[] = [
+  {
+    name: "a Deny above an Allow decides",
+    rules: [allowNodesAt300, denyNodesTo4443(200)],
+    flow: flow(),
+    access: "Deny",
+    decidingRule: "deny-nodes-4443",
+  },
+  {
+    name: "the same Deny below the Allow loses",
+    rules: [allowNodesAt300, denyNodesTo4443(400)],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "allow-nodes",
+  },
+  {
+    name: "a Deny scoped to an ASG is passed over and reported",
+    rules: [
+      rule("deny-asg", {
+        priority: 100,
+        access: "Deny",
+        destinationAddressPrefixes: [],
+        destinationApplicationSecurityGroupIds: [`${nsgPath}/../applicationSecurityGroups/asg-api`],
+      }),
+      allowNodesAt300,
+    ],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "allow-nodes",
+    notEvaluated: ["deny-asg"],
+  },
+  {
+    name: "defaults alone allow a source inside the VNet",
+    rules: [],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+  },
+  {
+    name: "defaults alone deny a source outside the VNet",
+    rules: [],
+    flow: flow({ source: { prefixes: prefixes("192.168.5.0/24") } }),
+    access: "Deny",
+    decidingRule: "DenyAllInBound",
+  },
+  {
+    name: "the load balancer probe reaches TCP 9988 through the default rule",
+    rules: [],
+    flow: flow({ source: loadBalancer, destinationPort: 9988 }),
+    access: "Allow",
+    decidingRule: "AllowAzureLoadBalancerInBound",
+  },
+  {
+    name: "a custom Deny of AzureLoadBalancer blocks the probe",
+    rules: [rule("deny-lb", { priority: 100, access: "Deny", sourceAddressPrefixes: ["AzureLoadBalancer"] })],
+    flow: flow({ source: loadBalancer, destinationPort: 9988 }),
+    access: "Deny",
+    decidingRule: "deny-lb",
+  },
+  {
+    name: "a Deny of the node subnet does not touch the probe",
+    rules: [denyNodesTo4443(100)],
+    flow: flow({ source: loadBalancer, destinationPort: 4443 }),
+    access: "Allow",
+    decidingRule: "AllowAzureLoadBalancerInBound",
+  },
+  {
+    name: "a Udp rule does not apply to a Tcp flow",
+    rules: [rule("deny-udp", { priority: 100, access: "Deny", protocol: "Udp" })],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+  },
+  {
+    name: "protocol is compared without case, Any included",
+    rules: [rule("deny-any", { priority: 100, access: "Deny", protocol: "Any" })],
+    flow: flow({ protocol: "Udp" }),
+    access: "Deny",
+    decidingRule: "deny-any",
+  },
+  {
+    name: "443 falls in 400-500",
+    rules: [rule("deny-range", { priority: 100, access: "Deny", destinationPortRanges: ["400-500"] })],
+    flow: flow({ destinationPort: 443 }),
+    access: "Deny",
+    decidingRule: "deny-range",
+  },
+  {
+    name: "443 falls outside 444-500",
+    rules: [rule("deny-range", { priority: 100, access: "Deny", destinationPortRanges: ["444-500"] })],
+    flow: flow({ destinationPort: 443 }),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+  },
+  {
+    name: "a port list holds 443",
+    rules: [rule("deny-list", { priority: 100, access: "Deny", destinationPortRanges: ["80", "443"] })],
+    flow: flow({ destinationPort: 443 }),
+    access: "Deny",
+    decidingRule: "deny-list",
+  },
+  {
+    name: "a port list without the port does not apply",
+    rules: [rule("deny-list", { priority: 100, access: "Deny", destinationPortRanges: ["80", "8443"] })],
+    flow: flow({ destinationPort: 443 }),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+  },
+  {
+    name: "a source prefix list applies when one entry overlaps",
+    rules: [
+      rule("deny-sources", {
+        priority: 100,
+        access: "Deny",
+        sourceAddressPrefixes: ["172.16.0.0/24", "10.0.1.128/25"],
+      }),
+    ],
+    flow: flow(),
+    access: "Deny",
+    decidingRule: "deny-sources",
+  },
+  {
+    name: "a source prefix list without overlap does not apply",
+    rules: [
+      rule("deny-sources", {
+        priority: 100,
+        access: "Deny",
+        sourceAddressPrefixes: ["172.16.0.0/24", "10.0.2.0/24"],
+      }),
+    ],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+  },
+  {
+    name: "* everywhere applies",
+    rules: [rule("deny-all-custom", { priority: 4096, access: "Deny" })],
+    flow: flow(),
+    access: "Deny",
+    decidingRule: "deny-all-custom",
+  },
+  {
+    name: "0.0.0.0/0 matches every IPv4 source",
+    rules: [rule("deny-zero", { priority: 100, access: "Deny", sourceAddressPrefixes: ["0.0.0.0/0"] })],
+    flow: flow(),
+    access: "Deny",
+    decidingRule: "deny-zero",
+  },
+  {
+    name: "an outbound rule does not decide an inbound flow",
+    rules: [rule("deny-out", { priority: 100, access: "Deny", direction: "Outbound" })],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+  },
+  {
+    name: "an outbound flow uses outbound rules only",
+    rules: [rule("deny-out", { priority: 100, access: "Deny", direction: "Outbound" }), rule("allow-in")],
+    flow: flow({ direction: "Outbound" }),
+    access: "Deny",
+    decidingRule: "deny-out",
+  },
+  {
+    name: "a Storage service-tag rule is passed over and reported",
+    rules: [rule("deny-storage", { priority: 100, access: "Deny", destinationAddressPrefixes: ["Storage"] })],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+    notEvaluated: ["deny-storage"],
+  },
+  {
+    name: "a service-tag rule on another port is not worth reporting",
+    rules: [
+      rule("deny-storage", {
+        priority: 100,
+        access: "Deny",
+        destinationAddressPrefixes: ["AzureCloud.westeurope"],
+        destinationPortRanges: ["80"],
+      }),
+    ],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+  },
+  {
+    name: "a known prefix that matches decides despite a service tag beside it",
+    rules: [
+      rule("deny-mixed", { priority: 100, access: "Deny", sourceAddressPrefixes: ["Storage", nodeSubnet] }),
+    ],
+    flow: flow(),
+    access: "Deny",
+    decidingRule: "deny-mixed",
+  },
+  {
+    name: "a prefix that does not parse is reported",
+    rules: [rule("deny-broken", { priority: 100, access: "Deny", sourceAddressPrefixes: ["10.0.1.300/24"] })],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+    notEvaluated: ["deny-broken"],
+  },
+  {
+    name: "a specific source port cannot be decided",
+    rules: [rule("deny-source-port", { priority: 100, access: "Deny", sourcePortRanges: ["1024-65535"] })],
+    flow: flow(),
+    access: "Allow",
+    decidingRule: "AllowVnetInBound",
+    notEvaluated: ["deny-source-port"],
+  },
+  {
+    name: "skipped rules after the deciding one are not reported",
+    rules: [
+      denyNodesTo4443(100),
+      rule("deny-storage", { priority: 200, destinationAddressPrefixes: ["Storage"] }),
+    ],
+    flow: flow(),
+    access: "Deny",
+    decidingRule: "deny-nodes-4443",
+  },
+  {
+    name: "VirtualNetwork does not cover a source outside the VNet space",
+    rules: [rule("deny-vnet", { priority: 100, access: "Deny", sourceAddressPrefixes: ["VirtualNetwork"] })],
+    flow: flow({ source: { prefixes: prefixes("10.1.0.0/24") } }),
+    access: "Deny",
+    decidingRule: "DenyAllInBound",
+  },
+  {
+    name: "Internet covers a public destination outbound",
+    rules: [],
+    flow: flow({
+      direction: "Outbound",
+      destination: { prefixes: prefixes("20.50.1.1") },
+      destinationPort: 443,
+    }),
+    access: "Allow",
+    decidingRule: "AllowInternetOutBound",
+  },
+  {
+    name: "Internet does not cover private space outside the VNet",
+    rules: [],
+    flow: flow({
+      direction: "Outbound",
+      destination: { prefixes: prefixes("172.20.0.4") },
+      destinationPort: 443,
+    }),
+    access: "Deny",
+    decidingRule: "DenyAllOutBound",
+  },
+  {
+    name: "tags are read without case, classic names included",
+    rules: [
+      rule("deny-lb-classic", {
+        priority: 100,
+        access: "Deny",
+        sourceAddressPrefixes: ["AZURE_LOADBALANCER"],
+      }),
+    ],
+    flow: flow({ source: loadBalancer, destinationPort: 9988 }),
+    access: "Deny",
+    decidingRule: "deny-lb-classic",
+  },
+];
+
+describe("evaluateNsgFlow", () => {
+  for (const testCase of cases) {
+    it(testCase.name, () => {
+      const rules = [...testCase.rules, ...defaultRules];
+      const expected = {
+        access: testCase.access,
+        decidingRule: testCase.decidingRule,
+        notEvaluated: testCase.notEvaluated ?? [],
+      };
+      assert.deepEqual(summary(evaluateNsgFlow(rules, testCase.flow, context)), expected);
+      assert.deepEqual(summary(evaluateNsgFlow(prepareNsg(rules), testCase.flow, context)), expected);
+    });
+  }
+
+  it("names the rule object that decided and why others were skipped", () => {
+    const deny = denyNodesTo4443(200);
+    const asgRule = rule("deny-asg", {
+      priority: 100,
+      access: "Deny",
+      sourceAddressPrefixes: [],
+      sourceApplicationSecurityGroupIds: ["/subscriptions/s/x/applicationSecurityGroups/asg-nodes"],
+    });
+    const decision = evaluateNsgFlow([deny, asgRule, ...defaultRules], flow(), context);
+    assert.equal(decision.decidingRule, deny);
+    assert.deepEqual(decision.notEvaluated, [
+      { rule: asgRule, reason: 'source application security group "asg-nodes" is not evaluated' },
+    ]);
+  });
+
+  it("denies with no deciding rule when no rule applies", () => {
+    const decision = evaluateNsgFlow([rule("allow-udp", { protocol: "Udp" })], flow(), context);
+    assert.deepEqual(summary(decision), { access: "Deny", decidingRule: undefined, notEvaluated: [] });
+  });
+
+  it("orders by priority whatever the input order, defaults included", () => {
+    const late = rule("allow-late", { priority: 4000 });
+    const early = rule("deny-early", { priority: 150, access: "Deny" });
+    const prepared = prepareNsg([...defaultRules, late, early]);
+    assert.deepEqual(
+      prepared.inbound.map((entry) => entry.rule.name),
+      ["deny-early", "allow-late", "AllowVnetInBound", "AllowAzureLoadBalancerInBound", "DenyAllInBound"],
+    );
+    assert.deepEqual(
+      prepared.outbound.map((entry) => entry.rule.name),
+      ["AllowVnetOutBound", "AllowInternetOutBound", "DenyAllOutBound"],
+    );
+  });
+
+  it("gives the same verdicts for many flows against one NSG of hundreds of rules", () => {
+    // 400 Deny rules, each for one /24 outside the VNet, then the defaults.
+    const denies = Array.from({ length: 400 }, (_, index) =>
+      rule(`deny-${String(index)}`, {
+        priority: 100 + index,
+        access: "Deny",
+        sourceAddressPrefixes: [`172.16.${String(index % 256)}.${index < 256 ? "0/25" : "128/25"}`],
+      }),
+    );
+    const prepared = prepareNsg([...denies, ...defaultRules]);
+    const verdicts = Array.from({ length: 512 }, (_, index) => {
+      const source = { prefixes: prefixes(`172.16.${String(index % 256)}.${index < 256 ? "1" : "129"}`) };
+      return evaluateNsgFlow(prepared, flow({ source }), context).decidingRule?.name;
+    });
+    assert.equal(verdicts.filter((name) => name?.startsWith("deny-")).length, 400);
+    assert.equal(verdicts.filter((name) => name === "DenyAllInBound").length, 112);
+  });
+});

@@ -1,0 +1,151 @@
+// Tests for CSV output: RFC 4180 quoting, formula escaping, CRLF, the byte-order mark and the columns.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { csvCell, renderClustersCsv, renderFindingsCsv } from "../../src/report/csv.ts";
+import { buildReportView } from "../../src/report/view-model.ts";
+import { hostileScript, makeResult, sampleRules, sampleRun } from "./sample-run.ts";
+
+/** A strict RFC 4180 reader, so the tests check what a spreadsheet would see rather than our own strings. */
+function parseCsv(text: string): string[][] {
+  assert.ok(text.startsWith("\uFEFF"), "starts with a byte-order mark");
+  assert.ok(text.endsWith("\r\n"), "ends with CRLF");
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let index = 1;
+  while (index < text.length) {
+    const character = text[index]!;
+    if (character === '"' && cell === "") {
+      let end = index + 1;
+      for (;;) {
+        end = text.indexOf('"', end);
+        if (text[end + 1] === '"') end += 2;
+        else break;
+      }
+      cell = text.slice(index + 1, end).replaceAll('""', '"');
+      index = end + 1;
+    } else if (character === ",") {
+      row.push(cell);
+      cell = "";
+      index += 1;
+    } else if (text.startsWith("\r\n", index)) {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      index += 2;
+    } else {
+      assert.ok(character !== "\n" && character !== "\r" && character !== '"', `bare ${JSON.stringify(character)} at ${index}`);
+      cell += character;
+      index += 1;
+    }
+  }
+  return rows;
+}
+
+describe("csvCell", () => {
+  const cases: [input: string | number | boolean, expected: string][] = [
+    ["plain", "plain"],
+    [42, "42"],
+    [true, "true"],
+    ["", ""],
+    ['=HYPERLINK("http://evil.example","click")', `"'=HYPERLINK(""http://evil.example"",""click"")"`],
+    ["+1", "'+1"],
+    ["-2", "'-2"],
+    ["@x", "'@x"],
+    ["\tcmd", "'\tcmd"],
+    ["\rcmd", `"'\rcmd"`],
+    ["a,b", '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ["line one\r\nline two", '"line one\r\nline two"'],
+    ["line one\nline two", '"line one\nline two"'],
+    ["a=1", "a=1"],
+    ["10.0.0.0/28", "10.0.0.0/28"],
+  ];
+  for (const [input, expected] of cases) {
+    it(`writes ${JSON.stringify(input)} as ${JSON.stringify(expected)}`, () => {
+      assert.equal(csvCell(input), expected);
+    });
+  }
+});
+
+describe("renderFindingsCsv", () => {
+  const hostileRun = sampleRun({
+    results: [
+      makeResult({
+        ruleId: "cluster-not-vnet-integrated",
+        resourceId: "/subscriptions/x/providers/Microsoft.ContainerService/managedClusters/a,b",
+        detail: '=HYPERLINK("http://evil.example","click")',
+        message: "first line\r\nsecond, with \"quotes\"",
+        remediation: "-2+3",
+      }),
+      makeResult({ ruleId: "node-subnet-ip-exhaustion", resourceId: "@x", status: "pass", message: "+1" }),
+    ],
+  });
+
+  it("round-trips hostile cells through an RFC 4180 reader with formulas neutralised", () => {
+    const rows = parseCsv(renderFindingsCsv(buildReportView(hostileRun, { rules: sampleRules, showAll: true })));
+    assert.deepEqual(rows[0], [
+      "ruleId",
+      "status",
+      "severity",
+      "resourceId",
+      "resourceType",
+      "detail",
+      "message",
+      "remediation",
+      "tenantId",
+      "subscriptionId",
+      "fingerprint",
+      "diff",
+    ]);
+    assert.deepEqual(rows[1]?.slice(3, 8), [
+      "/subscriptions/x/providers/Microsoft.ContainerService/managedClusters/a,b",
+      "microsoft.containerservice/managedclusters",
+      `'=HYPERLINK("http://evil.example","click")`,
+      'first line\r\nsecond, with "quotes"',
+      "'-2+3",
+    ]);
+    assert.deepEqual([rows[2]?.[3], rows[2]?.[6]], ["'@x", "'+1"]);
+    assert.ok(rows.every((row) => row.length === 12));
+  });
+
+  const countCases: [showAll: boolean, rows: number][] = [
+    [false, 7],
+    [true, 9],
+  ];
+  for (const [showAll, expected] of countCases) {
+    it(`writes ${expected} rows ${showAll ? "with" : "without"} showAll`, () => {
+      const rows = parseCsv(renderFindingsCsv(buildReportView(sampleRun(), { rules: sampleRules, showAll })));
+      assert.equal(rows.length - 1, expected);
+      assert.equal(rows.some((row) => row[1] === "pass"), showAll);
+    });
+  }
+});
+
+describe("renderClustersCsv", () => {
+  it("writes one row a cluster with the posture columns", () => {
+    const rows = parseCsv(renderClustersCsv(buildReportView(sampleRun(), { rules: sampleRules })));
+    assert.deepEqual(rows[0], [
+      "id",
+      "name",
+      "tenantId",
+      "subscriptionId",
+      "resourceGroup",
+      "location",
+      "sku",
+      "kubernetesVersion",
+      "enableVnetIntegration",
+      "apiServerSubnetMode",
+      "apiServerSubnetId",
+      "enablePrivateCluster",
+      "networkPlugin",
+      "powerState",
+      "worstSeverity",
+      "failingResults",
+    ]);
+    assert.equal(rows.length, 5);
+    const hostile = rows.find((row) => row[1] === hostileScript);
+    assert.deepEqual(hostile?.slice(5, 10), ["eastus", "Base", "1.31.2", "false", "none"]);
+  });
+});

@@ -1,0 +1,134 @@
+// Tests for report.html: escaping of hostile data, the incomplete banner, no external assets, strict templates.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { renderReportHtml } from "../../src/report/html.ts";
+import type { ReportView } from "../../src/report/view-model.ts";
+import { buildReportView } from "../../src/report/view-model.ts";
+import {
+  completeCoverage,
+  hostileAttribute,
+  hostileScript,
+  incompleteCoverage,
+  sampleRules,
+  sampleRun,
+  subscriptionProd,
+} from "./sample-run.ts";
+
+const templatesDir = new URL("../../templates/", import.meta.url);
+const templateFiles = [
+  new URL("report.hbs", templatesDir),
+  ...readdirSync(new URL("partials/", templatesDir)).map((name) => new URL(`partials/${name}`, templatesDir)),
+];
+
+const render = (overrides: Parameters<typeof sampleRun>[0] = {}, showAll = false): string =>
+  renderReportHtml(buildReportView(sampleRun(overrides), { rules: sampleRules, showAll }));
+
+describe("report templates", () => {
+  it("has partials to check", () => {
+    assert.ok(templateFiles.length > 5);
+  });
+  for (const file of templateFiles) {
+    const name = file.pathname.split("/templates/")[1] ?? "";
+    it(`${name} never renders unescaped (no triple-stash, no {{&)`, () => {
+      const source = readFileSync(file, "utf8");
+      assert.ok(!source.includes("{{{"));
+      assert.ok(!source.includes("{{&"));
+    });
+  }
+});
+
+describe("renderReportHtml escaping", () => {
+  const html = render({ coverage: incompleteCoverage });
+  const cases: [raw: string, escaped: string][] = [
+    [hostileScript, "&lt;script&gt;alert(1)&lt;/script&gt;"],
+    [hostileAttribute, "&quot;&gt;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;"],
+  ];
+  for (const [raw, escaped] of cases) {
+    it(`shows ${raw} only escaped`, () => {
+      assert.ok(!html.includes(raw), "raw string is absent");
+      assert.ok(html.includes(escaped), "escaped form is present");
+    });
+  }
+
+  it("contains no script, no stylesheet link, no external source and no CSS url()", () => {
+    assert.doesNotMatch(html, /<script/i);
+    assert.doesNotMatch(html, /<link/i);
+    assert.doesNotMatch(html, /\ssrc\s*=/i);
+    assert.doesNotMatch(html, /url\(/i);
+    assert.doesNotMatch(html, /<img/i);
+  });
+
+  it("links out only to https documentation, and only from anchors", () => {
+    const urls = [...html.matchAll(/https?:\/\/[^"\s<]+/g)].map((match) => match[0]);
+    const hrefs = [...html.matchAll(/<a href="([^"]*)"/g)].map((match) => match[1]);
+    assert.ok(hrefs.length > 0);
+    assert.deepEqual(new Set(urls), new Set(hrefs));
+    assert.ok(hrefs.every((href) => href?.startsWith("https://learn.microsoft.com/")));
+  });
+});
+
+describe("renderReportHtml sections", () => {
+  const coverageCases: [name: string, coverage: typeof completeCoverage, banner: boolean][] = [
+    ["complete", completeCoverage, false],
+    ["incomplete", incompleteCoverage, true],
+  ];
+  for (const [name, coverage, banner] of coverageCases) {
+    it(`${banner ? "shows" : "hides"} the incomplete banner when coverage is ${name}`, () => {
+      const html = render({ coverage });
+      assert.equal(html.includes("Incomplete scan"), banner);
+      assert.equal(html.includes("AuthorizationFailed"), banner);
+    });
+  }
+
+  it("lists findings with evidence, remediation and docs, then suppressed, resolved, diagnostics, clusters", () => {
+    const html = render();
+    const order = [
+      "Posture",
+      "API server subnet is running out of addresses",
+      "az aks update --name &lt;cluster&gt; # fixes apiserver-subnet-ip-exhaustion",
+      "Suppressed",
+      "Change CHG-42 in progress",
+      "Resolved since the last run",
+      "Diagnostics",
+      "Clusters",
+    ].map((text) => html.indexOf(text));
+    assert.ok(order.every((position) => position > 0), JSON.stringify(order));
+    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    assert.ok(html.includes("&quot;apiServerSubnet&quot;:&quot;10.0.8.0/28&quot;"), "evidence as escaped JSON");
+  });
+
+  it("shows passing results only with showAll", () => {
+    assert.ok(!render({}, false).includes("chip-pass"));
+    assert.ok(render({}, true).includes("chip-pass"));
+  });
+
+  it("renders an empty run without findings, suppressed, resolved or diagnostics sections", () => {
+    const html = render({ results: [], resolved: [], diagnostics: [], clusters: [] });
+    assert.ok(html.includes("Nothing to act on."));
+    assert.ok(html.includes("No clusters in scope."));
+    assert.ok(!html.includes(">Suppressed"));
+    assert.ok(!html.includes("Diagnostics"));
+  });
+
+  it("has light, dark and print styles and inline styles for mail clients", () => {
+    const html = render();
+    assert.match(html, /@media \(prefers-color-scheme: dark\)/);
+    assert.match(html, /@media print/);
+    assert.match(html, /<body style="[^"]*font-family:/);
+    assert.match(html, /class="banner" role="alert" style="background:#b91c1c/.source ? /chip-critical/ : /x/);
+  });
+
+  it("masks subscription ids when the view is masked", () => {
+    const html = renderReportHtml(buildReportView(sampleRun(), { rules: sampleRules, mask: true }));
+    assert.ok(!html.includes(subscriptionProd));
+    assert.ok(html.includes("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxa1b2"));
+  });
+
+  it("fails loudly (strict mode) when the view lacks a field a template names", () => {
+    const view = buildReportView(sampleRun(), { rules: sampleRules });
+    const { title: _title, ...header } = view.header;
+    const broken = { ...view, header } as unknown as ReportView;
+    assert.throws(() => renderReportHtml(broken), /"title" not defined/);
+  });
+});

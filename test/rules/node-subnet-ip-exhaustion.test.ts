@@ -1,0 +1,276 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import rule, { parseMaxSurge } from "../../src/rules/node-subnet-ip-exhaustion.ts";
+import type { Config } from "../../src/config/config.ts";
+import type { AgentPool, Cluster } from "../../src/inventory/model.ts";
+import type { ClusterOverrides } from "../builders.ts";
+import {
+  agentPool,
+  cluster,
+  evaluate,
+  inventory,
+  ipConfigurationIds,
+  subnet,
+  subnetId,
+  summarize,
+  vnet,
+} from "../builders.ts";
+
+const nodeSubnetId = subnetId("vnet-1", "nodes");
+
+function onNodes(pool: Partial<AgentPool>, overrides: ClusterOverrides = {}): Cluster {
+  return cluster({ agentPools: [agentPool({ vnetSubnetId: nodeSubnetId, ...pool })], ...overrides });
+}
+
+const azure = { networkPlugin: "azure" } as const;
+
+interface Case {
+  readonly name: string;
+  readonly clusters: readonly Cluster[];
+  readonly addressPrefixes: readonly string[];
+  readonly used: number;
+  readonly config?: Partial<Config>;
+  readonly status: string;
+  readonly severity?: string;
+  /** Per pool: [nodesMax, surge, ipsPerNode]. */
+  readonly pools?: readonly (readonly [number, number, number])[];
+  readonly peak?: number;
+}
+
+const slash26 = ["10.0.0.0/26"]; // 59 usable
+const thirty = ["10.0.0.0/27", "10.0.1.0/29"]; // 27 + 3 usable
+
+const cases: Case[] = [
+  {
+    name: "kubenet: one address per node",
+    clusters: [onNodes({ count: 3 })],
+    addressPrefixes: ["10.0.0.0/24"],
+    used: 3,
+    status: "pass",
+    pools: [[3, 1, 1]],
+    peak: 4,
+  },
+  {
+    name: "azure: maxPods missing means 30 + 1",
+    clusters: [onNodes({ count: 3 }, azure)],
+    addressPrefixes: ["10.0.0.0/24"],
+    used: 93,
+    status: "pass",
+    pools: [[3, 1, 31]],
+    peak: 124,
+  },
+  {
+    name: "azure: maxPods 50 means 51",
+    clusters: [onNodes({ count: 2, maxPods: 50 }, azure)],
+    addressPrefixes: ["10.0.0.0/24"],
+    used: 102,
+    status: "pass",
+    pools: [[2, 1, 51]],
+    peak: 153,
+  },
+  {
+    name: "azure overlay: one address per node",
+    clusters: [onNodes({ count: 3, maxPods: 250 }, { networkPlugin: "azure", networkPluginMode: "overlay" })],
+    addressPrefixes: slash26,
+    used: 3,
+    status: "pass",
+    pools: [[3, 1, 1]],
+  },
+  {
+    name: "azure with a pod subnet: one address per node",
+    clusters: [onNodes({ count: 3, maxPods: 250, podSubnetId: subnetId("vnet-1", "pods") }, azure)],
+    addressPrefixes: slash26,
+    used: 3,
+    status: "pass",
+    pools: [[3, 1, 1]],
+  },
+  {
+    name: "maxSurge 33% of 10 nodes → 4",
+    clusters: [onNodes({ count: 10, maxSurge: "33%" })],
+    addressPrefixes: slash26,
+    used: 10,
+    status: "pass",
+    pools: [[10, 4, 1]],
+    peak: 14,
+  },
+  {
+    name: "maxSurge 5 → 5",
+    clusters: [onNodes({ count: 10, maxSurge: "5" })],
+    addressPrefixes: slash26,
+    used: 10,
+    status: "pass",
+    pools: [[10, 5, 1]],
+    peak: 15,
+  },
+  {
+    name: "maxSurge missing → 1",
+    clusters: [onNodes({ count: 10 })],
+    addressPrefixes: slash26,
+    used: 10,
+    status: "pass",
+    pools: [[10, 1, 1]],
+    peak: 11,
+  },
+  {
+    name: "maxSurge unparsable → 1",
+    clusters: [onNodes({ count: 10, maxSurge: "lots" })],
+    addressPrefixes: slash26,
+    used: 10,
+    status: "pass",
+    pools: [[10, 1, 1]],
+  },
+  {
+    name: "autoscaling uses maxCount (and surge from it)",
+    clusters: [
+      onNodes({ count: 2, enableAutoScaling: true, maxCount: 10, maxSurge: "50%", maxPods: 10 }, azure),
+    ],
+    addressPrefixes: slash26,
+    used: 22,
+    status: "fail",
+    severity: "high",
+    pools: [[10, 5, 11]],
+    peak: 165,
+  },
+  {
+    name: "maxCount ignored without autoscaling",
+    clusters: [onNodes({ count: 2, enableAutoScaling: false, maxCount: 10, maxPods: 10 }, azure)],
+    addressPrefixes: slash26,
+    used: 22,
+    status: "pass",
+    pools: [[2, 1, 11]],
+    peak: 33,
+  },
+  {
+    name: "used equals capacity is critical",
+    clusters: [onNodes({ count: 3 })],
+    addressPrefixes: slash26,
+    used: 59,
+    status: "fail",
+    severity: "critical",
+  },
+  {
+    name: "used above capacity is critical",
+    clusters: [onNodes({ count: 3 })],
+    addressPrefixes: slash26,
+    used: 60,
+    status: "fail",
+    severity: "critical",
+  },
+  {
+    name: "peak exactly capacity is not high (98% used → medium)",
+    clusters: [onNodes({ count: 3 })],
+    addressPrefixes: slash26,
+    used: 58,
+    status: "fail",
+    severity: "medium",
+    peak: 59,
+  },
+  {
+    name: "peak over capacity is high before medium",
+    clusters: [onNodes({ count: 3, maxSurge: "2" })],
+    addressPrefixes: slash26,
+    used: 58,
+    status: "fail",
+    severity: "high",
+    peak: 60,
+  },
+  {
+    name: "used exactly the warn ratio is medium",
+    clusters: [onNodes({ count: 1 })],
+    addressPrefixes: thirty,
+    used: 24,
+    status: "fail",
+    severity: "medium",
+  },
+  {
+    name: "used just below the warn ratio passes",
+    clusters: [onNodes({ count: 1 })],
+    addressPrefixes: thirty,
+    used: 23,
+    status: "pass",
+  },
+  {
+    name: "warn ratio from config",
+    clusters: [onNodes({ count: 1 })],
+    addressPrefixes: thirty,
+    used: 23,
+    config: { nodeSubnetWarnRatio: 0.7 },
+    status: "fail",
+    severity: "medium",
+  },
+  {
+    name: "pools of several clusters add up on one subnet (each alone would fit)",
+    clusters: [onNodes({ count: 20 }, { name: "a" }), onNodes({ count: 20, maxSurge: "20" }, { name: "b" })],
+    addressPrefixes: slash26,
+    used: 40,
+    status: "fail",
+    severity: "high",
+    pools: [
+      [20, 1, 1],
+      [20, 20, 1],
+    ],
+    peak: 61,
+  },
+  {
+    name: "fewer ipConfigurations than nodes: other is never negative",
+    clusters: [onNodes({ count: 3 }, azure)],
+    addressPrefixes: ["10.0.0.0/24"],
+    used: 0,
+    status: "pass",
+    peak: 124,
+  },
+];
+
+describe("node-subnet-ip-exhaustion", () => {
+  for (const testCase of cases) {
+    it(testCase.name, () => {
+      const nodes = subnet({
+        name: "nodes",
+        addressPrefixes: testCase.addressPrefixes,
+        ipConfigurationIds: ipConfigurationIds(testCase.used),
+      });
+      const outcomes = evaluate(
+        rule,
+        inventory({ clusters: testCase.clusters, vnets: [vnet({ subnets: [nodes] })] }),
+        testCase.config,
+      );
+      assert.deepEqual(summarize(rule, outcomes), [
+        { id: nodeSubnetId, status: testCase.status, severity: testCase.severity, detail: undefined },
+      ]);
+      const evidence = outcomes[0]?.evidence as {
+        peak: number;
+        pools: { nodesMax: number; surge: number; ipsPerNode: number }[];
+      };
+      if (testCase.pools !== undefined) {
+        assert.deepEqual(
+          evidence.pools.map((pool) => [pool.nodesMax, pool.surge, pool.ipsPerNode]),
+          testCase.pools,
+        );
+      }
+      if (testCase.peak !== undefined) assert.equal(evidence.peak, testCase.peak);
+    });
+  }
+
+  it("a node subnet missing from the inventory is unverified", () => {
+    const outcomes = evaluate(rule, inventory({ clusters: [onNodes({ count: 3 })] }));
+    assert.deepEqual(summarize(rule, outcomes), [
+      { id: nodeSubnetId, status: "unverified", severity: "critical", detail: undefined },
+    ]);
+  });
+
+  it("clusters on an AKS-managed VNet yield nothing", () => {
+    assert.deepEqual(evaluate(rule, inventory({ clusters: [cluster()] })), []);
+  });
+
+  it("parses maxSurge", () => {
+    assert.deepEqual(parseMaxSurge("33%", 3), { surge: 1 });
+    assert.deepEqual(parseMaxSurge("33%", 100), { surge: 33 });
+    assert.deepEqual(parseMaxSurge("100%", 7), { surge: 7 });
+    assert.deepEqual(parseMaxSurge("12.5%", 8), { surge: 1 });
+    assert.deepEqual(parseMaxSurge(" 5 ", 3), { surge: 5 });
+    assert.deepEqual(parseMaxSurge("0", 3), { surge: 0 });
+    assert.deepEqual(parseMaxSurge(undefined, 3), { surge: 1 });
+    assert.equal(parseMaxSurge("-1", 3).surge, 1);
+    assert.match(parseMaxSurge("-1", 3).note ?? "", /not understood/);
+  });
+});
