@@ -10,12 +10,12 @@ export class UserError extends Error {
 
 /** Wrong flags or arguments. */
 export class UsageError extends UserError {
-  override readonly name = "UsageError";
+  override readonly name: string = "UsageError";
 }
 
 /** A config file that is missing, unreadable or fails validation. */
 export class ConfigError extends UserError {
-  override readonly name = "ConfigError";
+  override readonly name: string = "ConfigError";
 }
 
 /** Nothing to scan could be reached (no tenant answered, no readable input). */

@@ -5,12 +5,36 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { exitCodes, UserError, type ExitCode } from "./errors.ts";
 import { rulesCommand } from "./rules-command.ts";
-import { failOnLevels, scanCommand } from "./scan.ts";
+import { loadConfig } from "../config/load.ts";
+import { runExportCommand } from "./export.ts";
+import { addLiveOptions, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
+import { queryFormats, runQueryCommand, type QueryFormat } from "./query.ts";
+import { failOnLevels, scanCommand, type ScanOptions } from "./scan.ts";
 import { toolInfo } from "./tool.ts";
 
 const collectList = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-export function buildProgram(print: (line: string) => void, setExit: (code: ExitCode) => void): Command {
+interface QueryFlags {
+  readonly kql?: string;
+  readonly config?: string;
+  readonly format: QueryFormat;
+}
+
+interface ExportFlags {
+  readonly out: string;
+  readonly mask?: boolean;
+  readonly config?: string;
+}
+
+function debugEnabled(program: Command): boolean {
+  return program.opts<{ debug?: boolean }>().debug === true;
+}
+
+export function buildProgram(
+  print: (line: string) => void,
+  setExit: (code: ExitCode) => void,
+  dependencies: LiveDependencies = {},
+): Command {
   const program = new Command("aks-vnet-audit")
     .description("Audit AKS API Server VNet Integration across an Azure fleet.")
     .version(toolInfo().version, "-V, --version")
@@ -18,7 +42,7 @@ export function buildProgram(print: (line: string) => void, setExit: (code: Exit
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
 
-  program
+  const scan = program
     .command("scan")
     .description("scan a fleet (demo, snapshot or live) and write reports")
     .option("--demo", "scan the bundled demo fleet")
@@ -34,9 +58,43 @@ export function buildProgram(print: (line: string) => void, setExit: (code: Exit
     .option("--all", "list passing and not-applicable results in HTML and CSV too")
     .option("--mask", "mask subscription ids in the reports")
     .option("--quiet", "print nothing but errors")
-    .action(async (options: Parameters<typeof scanCommand>[0]) => {
-      setExit(await scanCommand(options, print));
-    });
+    .option("--no-verify", "do not re-read flagged clusters from ARM (live scans)");
+  addLiveOptions(scan).action(async (options: ScanOptions) => {
+    setExit(await scanCommand(options, { print, debug: debugEnabled(program), dependencies }));
+  });
+
+  const query = program
+    .command("query")
+    .description("run an ad-hoc Resource Graph query (queries/adhoc/NAME.kql or --kql) over the scopes")
+    .argument("[name]", `ad-hoc query name`)
+    .option("--kql <text>", "KQL to run instead of a named query")
+    .option("--config <file>", "config file (JSON) with tenants")
+    .addOption(new Option("--format <format>", "output format").choices(queryFormats).default("table"));
+  addLiveOptions(query).action(async (name: string | undefined, options: LiveFlags & QueryFlags) => {
+    const config = await loadConfig(options.config);
+    const live = liveOptions(options, config, dependencies, debugEnabled(program));
+    setExit(
+      (await runQueryCommand({
+        ...live,
+        ...(name ? { name } : {}),
+        ...(options.kql ? { kql: options.kql } : {}),
+        format: options.format,
+        write: (text) => print(text.trimEnd()),
+      })) as ExitCode,
+    );
+  });
+
+  const exportCommand = program
+    .command("export")
+    .description("write a snapshot of the scopes that `scan --input` can replay")
+    .requiredOption("--out <file>", "snapshot file to write")
+    .option("--mask", "mask subscription ids")
+    .option("--config <file>", "config file (JSON) with tenants");
+  addLiveOptions(exportCommand).action(async (options: LiveFlags & ExportFlags) => {
+    const config = await loadConfig(options.config);
+    const live = liveOptions(options, config, dependencies, debugEnabled(program));
+    setExit((await runExportCommand({ ...live, out: options.out, mask: options.mask ?? false })) as ExitCode);
+  });
 
   program
     .command("rules")
@@ -49,12 +107,12 @@ export function buildProgram(print: (line: string) => void, setExit: (code: Exit
   return program;
 }
 
-export async function main(argv: readonly string[]): Promise<ExitCode> {
+export async function main(argv: readonly string[], dependencies: LiveDependencies = {}): Promise<ExitCode> {
   let exitCode: ExitCode = exitCodes.clean;
   const print = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  const program = buildProgram(print, (code) => (exitCode = code));
+  const program = buildProgram(print, (code) => (exitCode = code), dependencies);
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync([...argv], { from: "user" });

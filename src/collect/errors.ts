@@ -1,6 +1,7 @@
 // Errors of the collect stage that stop a command before any request: bad options, unknown query names.
-// The CLI maps `CollectOptionError` to exit code 2 (usage); failures during collection are coverage gaps, not errors.
+// They are usage errors (exit 2); failures during collection are coverage gaps, not errors.
+import { UsageError } from "../cli/errors.ts";
 
-export class CollectOptionError extends Error {
+export class CollectOptionError extends UsageError {
   override readonly name = "CollectOptionError";
 }

@@ -1,4 +1,5 @@
 // The scanner's configuration: thresholds, history inputs and suppressions (DESIGN §4, §6).
+import type { AuthMode } from "../collect/auth.ts";
 
 export interface Suppression {
   readonly rule: string;
@@ -18,8 +19,6 @@ export interface Attestation {
   readonly ticket: string;
 }
 
-export const authModes = ["default", "cli", "managed-identity", "workload-identity", "client-secret"] as const;
-export type AuthMode = (typeof authModes)[number];
 
 /** A tenant to scan live, with its own scopes and, optionally, its own way to sign in. */
 export interface TenantConfig {

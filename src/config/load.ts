@@ -95,7 +95,7 @@ function findSecretKey(value: unknown, path: string): string | undefined {
 function describe(error: ErrorObject | undefined, root: unknown): string {
   if (!error) return "does not match the config schema.";
   const key = keyPath(error.instancePath);
-  const shown = JSON.stringify(valueAt(root, error.instancePath))?.slice(0, 80) ?? "undefined";
+  const shown = (JSON.stringify(valueAt(root, error.instancePath)) as string | undefined ?? "undefined").slice(0, 80);
   const params = error.params as Record<string, unknown>;
   const subject = key ? `key "${key}"` : "the top level";
   switch (error.keyword) {

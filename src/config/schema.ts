@@ -1,4 +1,5 @@
 // JSON Schema of the config file: every key, its type and its form, so errors can name what was expected.
+import { authModes } from "../collect/auth.ts";
 
 const isoDate = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?$" } as const;
 const guid = { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" } as const;
@@ -45,7 +46,7 @@ export const configSchema = {
           tenantId: guid,
           subscriptions: { type: "array", items: guid },
           managementGroups: { type: "array", items: nonEmpty },
-          auth: { enum: ["default", "cli", "managed-identity", "workload-identity", "client-secret"] },
+          auth: { enum: authModes },
         },
       },
     },

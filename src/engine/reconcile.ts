@@ -40,7 +40,9 @@ export function isFailing(result: Result): boolean {
  * since "new pass" says nothing a reader acts on, and fixed findings already appear in `resolved`.
  */
 export function reconcile(results: readonly Result[], options: ReconcileOptions): Reconciled {
-  const matchers = options.suppressions.map((suppression, index) => compileSuppression(suppression, index, options.now));
+  const matchers = options.suppressions.map((suppression, index) =>
+    compileSuppression(suppression, index, options.now),
+  );
   const restored = new Map<SuppressionMatcher, string[]>();
   const suppressed = results.map((result) => applySuppressions(result, matchers, restored));
   const { results: diffed, resolved } = diffResults(suppressed, options.previous?.results ?? []);
@@ -74,7 +76,9 @@ function compileSuppression(suppression: Suppression, index: number, now: Date):
 /** A date without a time means "through that day" (UTC), as people write it in a config file. */
 export function expiryInstant(expires: string): number {
   const dayMs = 24 * 60 * 60 * 1000;
-  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? Date.parse(`${expires}T00:00:00Z`) + dayMs : Date.parse(expires);
+  return /^\d{4}-\d{2}-\d{2}$/.test(expires)
+    ? Date.parse(`${expires}T00:00:00Z`) + dayMs
+    : Date.parse(expires);
 }
 
 /** `*` matches within one `/` segment, `**` across segments (`/**\/` also matches none); case-insensitive. */
@@ -106,7 +110,8 @@ function applySuppressions(
     const { reason, owner, expires } = active.suppression;
     return { ...result, status: "suppressed", suppression: { reason, owner, expires } };
   }
-  for (const matcher of matching) restored.set(matcher, [...(restored.get(matcher) ?? []), result.fingerprint]);
+  for (const matcher of matching)
+    restored.set(matcher, [...(restored.get(matcher) ?? []), result.fingerprint]);
   return result;
 }
 
@@ -138,7 +143,9 @@ function withoutDiff(result: Result): Result {
 function expiredWarning(matcher: SuppressionMatcher, restoredCount: number): Diagnostic {
   const { rule, resource, owner, expires } = matcher.suppression;
   const expiry = expires ?? "";
-  const when = Number.isNaN(expiryInstant(expiry)) ? `has an unreadable expiry "${expiry}"` : `expired on ${expiry}`;
+  const when = Number.isNaN(expiryInstant(expiry))
+    ? `has an unreadable expiry "${expiry}"`
+    : `expired on ${expiry}`;
   return {
     level: "warning",
     code: "suppression-expired",

@@ -34,15 +34,22 @@ export function renderRunDiff(diff: RunDiff): string {
     `new: ${diff.new.length}  resolved: ${diff.resolved.length}  persisting: ${diff.persisting.length}`,
   ];
   if (!diff.sameScope) {
-    lines.push("note: the runs scanned different inputs; a resolved finding may simply not have been scanned.");
+    lines.push(
+      "note: the runs scanned different inputs; a resolved finding may simply not have been scanned.",
+    );
   }
   if (diff.new.length + diff.resolved.length > 0) lines.push("");
-  lines.push(...diff.new.map((result) => diffLine("+", result)), ...diff.resolved.map((result) => diffLine("-", result)));
+  lines.push(
+    ...diff.new.map((result) => diffLine("+", result)),
+    ...diff.resolved.map((result) => diffLine("-", result)),
+  );
   return `${lines.join("\n")}\n`;
 }
 
 function diffLine(sign: "+" | "-", result: Result): string {
-  return [`${sign} [${result.severity}] ${result.ruleId}`, result.resourceId, result.detail].filter(Boolean).join("  ");
+  return [`${sign} [${result.severity}] ${result.ruleId}`, result.resourceId, result.detail]
+    .filter(Boolean)
+    .join("  ");
 }
 
 function sortForReading(results: readonly Result[]): Result[] {

@@ -1,5 +1,10 @@
 // Read-only questions that history-based rules ask of the observations (DESIGN §4, §6).
-import { timeOf, type ApiServerIpObservation, type ClusterSample, type Observations } from "./observations.ts";
+import {
+  timeOf,
+  type ApiServerIpObservation,
+  type ClusterSample,
+  type Observations,
+} from "./observations.ts";
 
 /** Integration went from off to on between these two observations. */
 export interface IntegrationTransition {
@@ -29,7 +34,8 @@ export interface History {
 
 export function createHistory(observations: Observations | undefined): History {
   const clusters = observations?.clusters ?? {};
-  const samples = (clusterId: string): readonly ClusterSample[] => clusters[clusterId.toLowerCase()]?.samples ?? [];
+  const samples = (clusterId: string): readonly ClusterSample[] =>
+    clusters[clusterId.toLowerCase()]?.samples ?? [];
   return {
     samples,
     integrationTransitions: (clusterId) =>

@@ -1,7 +1,12 @@
 // Per-cluster observations carried from run to run, so the newest run alone knows a cluster's past (DESIGN §6).
 
 /** Where an API server IP was seen; the first two are ARM facts, `dns` and `config` are weaker. */
-export const apiServerIpEvidenceKinds = ["kube-apiserver-frontend", "private-endpoint-nic", "dns", "config"] as const;
+export const apiServerIpEvidenceKinds = [
+  "kube-apiserver-frontend",
+  "private-endpoint-nic",
+  "dns",
+  "config",
+] as const;
 export type ApiServerIpEvidence = (typeof apiServerIpEvidenceKinds)[number];
 
 /** The integration flag and power state of one cluster at one run. */
@@ -63,7 +68,11 @@ export function mergeObservations(
   return { schemaVersion: 1, clusters };
 }
 
-function mergeCluster(before: ClusterObservation | undefined, seen: CurrentObservation, at: string): ClusterObservation {
+function mergeCluster(
+  before: ClusterObservation | undefined,
+  seen: CurrentObservation,
+  at: string,
+): ClusterObservation {
   const sample: ClusterSample =
     seen.powerState === undefined
       ? { at, enableVnetIntegration: seen.enableVnetIntegration }

@@ -93,7 +93,10 @@ export async function readRunListing(dir: string, id: string): Promise<RunListin
   }
   if (meta?.runId !== id) return undefined;
   for (const [file, bytes] of Object.entries(meta.bytes)) {
-    const size = await stat(join(dir, file)).then((s) => s.size, () => -1);
+    const size = await stat(join(dir, file)).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size !== bytes) return undefined;
   }
   return { id, dir, scopeKey: meta.scopeKey };
@@ -127,7 +130,11 @@ async function readMeta(dir: string): Promise<RunMeta | "missing" | undefined> {
 }
 
 /** Undefined when the file does not exist; a `RunStoreError` when it cannot be read or is not `what`. */
-async function readJson<T>(path: string, check: (value: unknown) => value is T, what: string): Promise<T | undefined> {
+async function readJson<T>(
+  path: string,
+  check: (value: unknown) => value is T,
+  what: string,
+): Promise<T | undefined> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(path, "utf8"));
@@ -145,8 +152,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isRunRecord(value: unknown): value is RunRecord {
   if (!isRecord(value) || value.schemaVersion !== 1 || !isRecord(value.run)) return false;
-  return typeof value.run.id === "string" && Array.isArray(value.run.inputs) && Array.isArray(value.results) &&
-    Array.isArray(value.resolved);
+  return (
+    typeof value.run.id === "string" &&
+    Array.isArray(value.run.inputs) &&
+    Array.isArray(value.results) &&
+    Array.isArray(value.resolved)
+  );
 }
 
 function isObservations(value: unknown): value is Observations {
@@ -154,9 +165,14 @@ function isObservations(value: unknown): value is Observations {
 }
 
 function isRunMeta(value: unknown): value is RunMeta {
-  return isRecord(value) && value.schemaVersion === 1 && typeof value.runId === "string" &&
-    typeof value.scopeKey === "string" && isRecord(value.bytes) &&
-    Object.values(value.bytes).every((bytes) => typeof bytes === "number");
+  return (
+    isRecord(value) &&
+    value.schemaVersion === 1 &&
+    typeof value.runId === "string" &&
+    typeof value.scopeKey === "string" &&
+    isRecord(value.bytes) &&
+    Object.values(value.bytes).every((bytes) => typeof bytes === "number")
+  );
 }
 
 export function isErrorCode(error: unknown, ...codes: readonly string[]): boolean {

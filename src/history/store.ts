@@ -45,7 +45,10 @@ export async function saveRun(
   options: SaveRunOptions = { keepRuns: defaultKeepRuns },
 ): Promise<string> {
   const id = run.run.id;
-  if (!runIdPattern.test(id)) throw new RunStoreError(`Run id "${id}" cannot name a folder; expected letters, digits, "-", "_" or ".".`);
+  if (!runIdPattern.test(id))
+    throw new RunStoreError(
+      `Run id "${id}" cannot name a folder; expected letters, digits, "-", "_" or ".".`,
+    );
   if (!Number.isInteger(options.keepRuns) || options.keepRuns < 1) {
     throw new RunStoreError(`--keep-runs must be a whole number of at least 1, got ${options.keepRuns}.`);
   }
@@ -61,7 +64,8 @@ export async function saveRun(
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
-    if (isErrorCode(error, "ENOTEMPTY", "EEXIST")) throw new RunStoreError(`Run ${id} is already stored in ${target}.`);
+    if (isErrorCode(error, "ENOTEMPTY", "EEXIST"))
+      throw new RunStoreError(`Run ${id} is already stored in ${target}.`);
     throw error;
   }
   await syncDirectory(runsDir);

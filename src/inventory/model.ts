@@ -203,7 +203,8 @@ export interface ResourceChange {
   /** Lower-cased id of the resource that changed. */
   readonly targetKey: string;
   readonly targetResourceId: string;
-  readonly changeType: "Create" | "Update" | "Delete" | string;
+  /** `Create`, `Update` or `Delete`, as Resource Graph writes it. */
+  readonly changeType: string;
   /** ISO time of the change (`changeAttributes.timestamp`). */
   readonly timestamp: string;
   /** Property path → before / after value, as strings (`"false"`, `"Running"`). */

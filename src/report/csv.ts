@@ -63,5 +63,7 @@ const clusterColumns = [
 ] as const satisfies readonly (keyof ClusterPosture)[];
 
 export function renderClustersCsv(view: ReportView): string {
-  return renderCsv(clusterColumns, view.clusters, (cluster) => clusterColumns.map((column) => cluster[column]));
+  return renderCsv(clusterColumns, view.clusters, (cluster) =>
+    clusterColumns.map((column) => cluster[column]),
+  );
 }

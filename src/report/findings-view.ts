@@ -80,7 +80,8 @@ export function resultView(result: Result, rule: RuleMeta | undefined): ResultVi
 }
 
 function evidenceText(value: unknown): string {
-  const text = typeof value === "string" ? value : (JSON.stringify(value) as string | undefined) ?? String(value);
+  const text =
+    typeof value === "string" ? value : ((JSON.stringify(value) as string | undefined) ?? String(value));
   return text.length > evidenceValueMaxLength ? `${text.slice(0, evidenceValueMaxLength)}…` : text;
 }
 
@@ -105,7 +106,10 @@ export function compareText(a: string, b: string): number {
   return lower || a.localeCompare(b);
 }
 
-export function groupByRule(results: readonly ResultView[], rulesById: ReadonlyMap<string, RuleMeta>): RuleGroupView[] {
+export function groupByRule(
+  results: readonly ResultView[],
+  rulesById: ReadonlyMap<string, RuleMeta>,
+): RuleGroupView[] {
   const byRule = Map.groupBy(results, (result) => result.ruleId);
   return [...byRule]
     .map(([ruleId, ruleResults]) => {

@@ -48,7 +48,9 @@ function loadTemplate(): Handlebars.TemplateDelegate<ReportView> {
   const handlebars = Handlebars.create();
   handlebars.registerHelper({ chipStyle, chipLabel, yesNo });
   const partialsDir = new URL("partials/", templatesDir);
-  for (const file of readdirSync(partialsDir).filter((name) => name.endsWith(".hbs")).sort()) {
+  for (const file of readdirSync(partialsDir)
+    .filter((name) => name.endsWith(".hbs"))
+    .sort()) {
     const source = readFileSync(new URL(file, partialsDir), "utf8");
     handlebars.registerPartial(file.slice(0, -".hbs".length), handlebars.compile(source, { strict: true }));
   }

@@ -18,8 +18,9 @@ function tableRow(cells: readonly (string | number)[]): string {
   return `| ${cells.map((cell) => (typeof cell === "number" ? String(cell) : escapeMarkdown(cell))).join(" | ")} |`;
 }
 
-function tableHeader(columns: readonly string[], alignRight: readonly boolean[] = []): string[] {
-  const rule = columns.map((_, index) => (alignRight[index] ? "---:" : "---"));
+/** Count tables align right; text tables left. */
+function tableHeader(columns: readonly string[], align: "left" | "right"): string[] {
+  const rule = columns.map(() => (align === "right" ? "---:" : "---"));
   return [`| ${columns.join(" | ")} |`, `| ${rule.join(" | ")} |`];
 }
 
@@ -54,14 +55,7 @@ function kpiLines(view: ReportView): string[] {
   const { kpis } = view;
   const diff = kpis.hasPrevious ? [kpis.new, kpis.resolved] : ["—", "—"];
   return [
-    ...tableHeader(["Clusters", "Integrated", "Failing", "Suppressed", "New", "Resolved"], [
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]),
+    ...tableHeader(["Clusters", "Integrated", "Failing", "Suppressed", "New", "Resolved"], "right"),
     tableRow([
       kpis.clusters,
       `${kpis.integrated} (${kpis.percentIntegratedLabel})`,
@@ -72,7 +66,7 @@ function kpiLines(view: ReportView): string[] {
     "",
     ...tableHeader(
       kpis.bySeverity.map((entry) => entry.severity),
-      kpis.bySeverity.map(() => true),
+      "right",
     ),
     tableRow(kpis.bySeverity.map((entry) => entry.count)),
     "",
@@ -88,7 +82,7 @@ function findingLines(view: ReportView): string[] {
   return [
     `### Top findings`,
     "",
-    ...tableHeader(["Severity", "Status", "Rule", "Resource", "Message"]),
+    ...tableHeader(["Severity", "Status", "Rule", "Resource", "Message"], "left"),
     ...shown.map((result) =>
       tableRow([
         result.isNew ? `${result.severity} (new)` : result.severity,
@@ -104,5 +98,7 @@ function findingLines(view: ReportView): string[] {
 }
 
 export function renderSummaryMarkdown(view: ReportView): string {
-  return [...headerLines(view), ...incompleteLines(view), ...kpiLines(view), ...findingLines(view)].join("\n");
+  return [...headerLines(view), ...incompleteLines(view), ...kpiLines(view), ...findingLines(view)].join(
+    "\n",
+  );
 }

@@ -3,7 +3,8 @@ import type { RunRecord } from "../engine/run.ts";
 
 const guidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 // A subscription id is recognised either from a `subscriptionId` field or from its place in an ARM id.
-const subscriptionSegment = /\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
+const subscriptionSegment =
+  /\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
 
 /** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx1a2b`: the last four digits stay, so two masked ids still tell apart. */
 export function maskSubscriptionId(subscriptionId: string): string {
@@ -51,7 +52,9 @@ function mapStrings(value: unknown, map: (text: string) => string): unknown {
 export function maskRun(run: RunRecord): RunRecord {
   const subscriptionIds = collectSubscriptionIds(run);
   const mask = (text: string): string =>
-    text.replace(guidPattern, (guid) => (subscriptionIds.has(guid.toLowerCase()) ? maskSubscriptionId(guid) : guid));
+    text.replace(guidPattern, (guid) =>
+      subscriptionIds.has(guid.toLowerCase()) ? maskSubscriptionId(guid) : guid,
+    );
   // mapStrings keeps the shape; only string contents change.
   return mapStrings(run, mask) as RunRecord;
 }

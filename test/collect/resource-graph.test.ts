@@ -66,7 +66,9 @@ function options(clock: FakeClock, extra: Partial<ResourceGraphOptions> = {}): R
 
 describe("collectResourceGraph", () => {
   beforeEach(blockNetwork);
-  afterEach(() => nock.cleanAll());
+  afterEach(() => {
+    nock.cleanAll();
+  });
 
   it("joins three pages and keeps a row repeated across pages once", async () => {
     const clock = fakeClock();
@@ -225,10 +227,11 @@ describe("collectResourceGraph", () => {
       armError("BadRequest", "Please provide below info when asking for support", details),
     ]);
     const collected = await collectResourceGraph(options(clock));
-    const [gap] = collected.coverage.gaps;
-    assert.equal(gap?.query, "clusters");
-    assert.equal(gap?.code, "BadRequest");
-    assert.match(gap?.message ?? "", /InvalidQuery: Query is invalid/);
+    assert.equal(collected.coverage.gaps.length, 1);
+    const gap = collected.coverage.gaps[0]!;
+    assert.equal(gap.query, "clusters");
+    assert.equal(gap.code, "BadRequest");
+    assert.match(gap.message, /InvalidQuery: Query is invalid/);
     assert.equal(clock.sleeps.length, 0);
     assert.deepEqual(collected.coverage.tables, []);
   });

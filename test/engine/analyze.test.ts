@@ -33,8 +33,10 @@ describe("analyze", () => {
         ["fail", "critical", "pool3", "fix a-rule"],
       ],
     );
-    assert.equal(results[0]?.fingerprint, fingerprint("a-rule", subject.id, "pool1"));
-    assert.equal(results[0]?.subscriptionId, "s1");
+    const [first] = results;
+    assert.ok(first);
+    assert.equal(first.fingerprint, fingerprint("a-rule", subject.id, "pool1"));
+    assert.equal(first.subscriptionId, "s1");
   });
 
   it("keeps one result per (rule, resource, detail), ignoring id case", () => {

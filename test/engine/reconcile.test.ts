@@ -9,7 +9,14 @@ import { clusterA, clusterB, makeResult, makeRun } from "../history/fixtures/rec
 const now = new Date("2026-11-26T10:00:00Z");
 
 function suppression(overrides: Partial<Suppression>): Suppression {
-  return { rule: "rule-a", resource: clusterA, reason: "accepted risk", owner: "team-net", expires: undefined, ...overrides };
+  return {
+    rule: "rule-a",
+    resource: clusterA,
+    reason: "accepted risk",
+    owner: "team-net",
+    expires: undefined,
+    ...overrides,
+  };
 }
 
 function statusesAfter(results: readonly Result[], suppressions: readonly Suppression[]): string[] {
@@ -22,22 +29,42 @@ describe("reconcile suppressions", () => {
     { name: "exact id", resource: clusterA, expected: "suppressed" },
     { name: "exact id in another case", resource: clusterA.toUpperCase(), expected: "suppressed" },
     { name: "other id", resource: clusterB, expected: "fail" },
-    { name: "* within a segment", resource: "/subscriptions/s1/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-*", expected: "suppressed" },
+    {
+      name: "* within a segment",
+      resource:
+        "/subscriptions/s1/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-*",
+      expected: "suppressed",
+    },
     { name: "* does not cross segments", resource: "/subscriptions/s1/resourceGroups/*", expected: "fail" },
     { name: "** across segments", resource: "/subscriptions/S1/**", expected: "suppressed" },
-    { name: "**/ in the middle", resource: "/subscriptions/s1/**/managedClusters/aks-a", expected: "suppressed" },
+    {
+      name: "**/ in the middle",
+      resource: "/subscriptions/s1/**/managedClusters/aks-a",
+      expected: "suppressed",
+    },
     { name: "rule *", resource: clusterA, rule: "*", expected: "suppressed" },
     { name: "other rule", resource: clusterA, rule: "rule-b", expected: "fail" },
   ];
   for (const { name, resource, rule, expected } of cases) {
     it(`${name} → ${expected}`, () => {
-      assert.deepEqual(statusesAfter([failA], [suppression({ resource, rule: rule ?? "rule-a" })]), [expected]);
+      assert.deepEqual(statusesAfter([failA], [suppression({ resource, rule: rule ?? "rule-a" })]), [
+        expected,
+      ]);
     });
   }
 
   it("keeps severity and records reason, owner and expiry on a suppressed finding", () => {
-    const result = makeResult({ ruleId: "rule-a", resourceId: clusterA, severity: "critical", status: "unverified" });
-    const [out] = reconcile([result], { suppressions: [suppression({ expires: "2027-01-01" })], now, previous: undefined }).results;
+    const result = makeResult({
+      ruleId: "rule-a",
+      resourceId: clusterA,
+      severity: "critical",
+      status: "unverified",
+    });
+    const [out] = reconcile([result], {
+      suppressions: [suppression({ expires: "2027-01-01" })],
+      now,
+      previous: undefined,
+    }).results;
     assert.equal(out?.status, "suppressed");
     assert.equal(out.severity, "critical");
     assert.deepEqual(out.suppression, { reason: "accepted risk", owner: "team-net", expires: "2027-01-01" });
@@ -47,7 +74,11 @@ describe("reconcile suppressions", () => {
     const results = (["pass", "not_applicable", "error"] as const).map((status, i) =>
       makeResult({ ruleId: "rule-a", resourceId: clusterA, detail: `d${i}`, status }),
     );
-    assert.deepEqual(statusesAfter(results, [suppression({ resource: "**" })]), ["pass", "not_applicable", "error"]);
+    assert.deepEqual(statusesAfter(results, [suppression({ resource: "**" })]), [
+      "pass",
+      "not_applicable",
+      "error",
+    ]);
   });
 
   it("restores the finding of an expired suppression and reports the suppression", () => {
@@ -59,7 +90,8 @@ describe("reconcile suppressions", () => {
     const [warning] = out.warnings;
     assert.equal(warning?.level, "warning");
     assert.equal(warning.code, "suppression-expired");
-    for (const part of ["rule-a", clusterA, "team-net", "2026-11-25", "1 finding"]) assert.match(warning.message, new RegExp(part.replace(/[.*/]/g, "\\$&")));
+    for (const part of ["rule-a", clusterA, "team-net", "2026-11-25", "1 finding"])
+      assert.match(warning.message, new RegExp(part.replace(/[.*/]/g, "\\$&")));
   });
 
   it("treats a date-only expiry as valid through that day (UTC)", () => {
@@ -80,7 +112,11 @@ describe("reconcile suppressions", () => {
   });
 
   it("treats an unreadable expiry as expired", () => {
-    const out = reconcile([failA], { suppressions: [suppression({ expires: "2026-13-45" })], now, previous: undefined });
+    const out = reconcile([failA], {
+      suppressions: [suppression({ expires: "2026-13-45" })],
+      now,
+      previous: undefined,
+    });
     assert.equal(out.results[0]?.status, "fail");
     assert.match(out.warnings[0]?.message ?? "", /unreadable expiry/);
   });
@@ -108,7 +144,12 @@ describe("reconcile diff", () => {
   const fixed = makeResult({ ruleId: "rule-b", resourceId: clusterA });
   const gone = makeResult({ ruleId: "rule-c", resourceId: clusterB, status: "suppressed" });
   const fresh = makeResult({ ruleId: "rule-d", resourceId: clusterB });
-  const previous = makeRun("20261125T000000Z-aaaaaa", [persisting, fixed, gone, makeResult({ ruleId: "rule-e", resourceId: clusterA, status: "pass" })]);
+  const previous = makeRun("20261125T000000Z-aaaaaa", [
+    persisting,
+    fixed,
+    gone,
+    makeResult({ ruleId: "rule-e", resourceId: clusterA, status: "pass" }),
+  ]);
 
   it("marks failing results new or persisting and lists resolved ones", () => {
     const current = [
@@ -139,14 +180,20 @@ describe("reconcile diff", () => {
   it("counts a finding that became suppressed as persisting, not resolved", () => {
     const out = reconcile([persisting], { suppressions: [suppression({})], now, previous });
     assert.equal(out.results[0]?.status, "suppressed");
-    assert.equal(out.results[0]?.diff, "persisting");
+    assert.equal(out.results[0].diff, "persisting");
     assert.ok(!out.resolved.some((r) => r.fingerprint === persisting.fingerprint));
   });
 
   it("marks every failing result new on a first run and leaves passes without diff", () => {
-    const passing = { ...makeResult({ ruleId: "rule-z", resourceId: clusterA, status: "pass" }), diff: "new" as const };
+    const passing = {
+      ...makeResult({ ruleId: "rule-z", resourceId: clusterA, status: "pass" }),
+      diff: "new" as const,
+    };
     const out = reconcile([persisting, passing], { suppressions: [], now, previous: undefined });
-    assert.deepEqual(out.results.map((r) => r.diff), ["new", undefined]);
+    assert.deepEqual(
+      out.results.map((r) => r.diff),
+      ["new", undefined],
+    );
     assert.ok(!("diff" in out.results[1]!));
     assert.deepEqual(out.resolved, []);
   });

@@ -66,7 +66,9 @@ describe("demo fleet", () => {
     },
   ];
   for (const { what, count, min } of minimums) {
-    it(`has at least ${min} ${what}`, () => assert.ok(count >= min, `${count} ${what}`));
+    it(`has at least ${min} ${what}`, () => {
+      assert.ok(count >= min, `${count} ${what}`);
+    });
   }
 
   it("every row has id, lower-cased type, tenantId and subscriptionId", () => {

@@ -15,8 +15,7 @@ describe("diffRuns", () => {
     const diff = diffRuns(runA, runB);
     assert.deepEqual(
       [diff.new, diff.resolved, diff.persisting].map((list) => list.map((r) => r.ruleId)),
-      [["rule-c"], ["rule-b"]
-      , ["rule-a"]],
+      [["rule-c"], ["rule-b"], ["rule-a"]],
     );
     assert.equal(diff.sameScope, true);
   });

@@ -10,7 +10,8 @@ import {
 } from "../../src/history/observations.ts";
 import { clusterA, clusterB } from "./fixtures/records.ts";
 
-type Seen = Omit<CurrentObservation, "clusterId" | "apiServerIps"> & Partial<Pick<CurrentObservation, "apiServerIps">>;
+type Seen = Omit<CurrentObservation, "clusterId" | "apiServerIps"> &
+  Partial<Pick<CurrentObservation, "apiServerIps">>;
 
 /** Merges one observation of cluster A per day, starting 2026-11-01. */
 function days(...seen: readonly Seen[]): Observations {
@@ -31,8 +32,16 @@ const onStopped = { enableVnetIntegration: true, powerState: "Stopped" };
 
 describe("mergeObservations", () => {
   it("keys clusters by lower-cased id and keeps clusters not seen this run", () => {
-    const first = mergeObservations(undefined, [{ clusterId: clusterB, enableVnetIntegration: false, apiServerIps: [] }], day(1));
-    const second = mergeObservations(first, [{ clusterId: clusterA.toUpperCase(), ...on, apiServerIps: [] }], day(2));
+    const first = mergeObservations(
+      undefined,
+      [{ clusterId: clusterB, enableVnetIntegration: false, apiServerIps: [] }],
+      day(1),
+    );
+    const second = mergeObservations(
+      first,
+      [{ clusterId: clusterA.toUpperCase(), ...on, apiServerIps: [] }],
+      day(2),
+    );
     assert.deepEqual(Object.keys(second.clusters).sort(), [clusterA.toLowerCase(), clusterB.toLowerCase()]);
     assert.equal(second.clusters[clusterB.toLowerCase()]?.samples.length, 1);
   });
@@ -60,7 +69,11 @@ describe("mergeObservations", () => {
     let history: Observations | undefined;
     for (let i = 0; i < maxSamplesPerCluster + 20; i += 1) {
       const at = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString();
-      history = mergeObservations(history, [{ clusterId: clusterA, enableVnetIntegration: i % 2 === 0, apiServerIps: [] }], at);
+      history = mergeObservations(
+        history,
+        [{ clusterId: clusterA, enableVnetIntegration: i % 2 === 0, apiServerIps: [] }],
+        at,
+      );
     }
     const samples = history?.clusters[clusterA.toLowerCase()]?.samples ?? [];
     assert.equal(samples.length, maxSamplesPerCluster);
@@ -70,7 +83,13 @@ describe("mergeObservations", () => {
   it("tracks first and last seen per API server IP and evidence", () => {
     const history = days(
       { ...off, apiServerIps: [{ ip: "10.0.0.4", evidence: "kube-apiserver-frontend" }] },
-      { ...off, apiServerIps: [{ ip: "10.0.0.4", evidence: "kube-apiserver-frontend" }, { ip: "10.0.0.4", evidence: "dns" }] },
+      {
+        ...off,
+        apiServerIps: [
+          { ip: "10.0.0.4", evidence: "kube-apiserver-frontend" },
+          { ip: "10.0.0.4", evidence: "dns" },
+        ],
+      },
       { ...on, apiServerIps: [{ ip: "10.1.0.4", evidence: "dns" }] },
     );
     assert.deepEqual(history.clusters[clusterA.toLowerCase()]?.apiServerIps, [
@@ -91,7 +110,12 @@ describe("History", () => {
   });
 
   const restartCases: { name: string; seen: Seen[]; after: string; expected: number }[] = [
-    { name: "stopped then running after the time", seen: [off, on, onStopped, on], after: day(2), expected: 1 },
+    {
+      name: "stopped then running after the time",
+      seen: [off, on, onStopped, on],
+      after: day(2),
+      expected: 1,
+    },
     { name: "stopped before the time", seen: [onStopped, on, on], after: day(2), expected: 0 },
     { name: "never started again", seen: [on, onStopped, onStopped], after: day(1), expected: 0 },
     { name: "never stopped", seen: [on, on, on], after: day(1), expected: 0 },
@@ -116,7 +140,9 @@ describe("History", () => {
       ),
     );
     assert.deepEqual(
-      history.previousApiServerIps(clusterA, ["10.1.0.4"]).map((entry) => [entry.ip, entry.evidence, entry.lastSeen]),
+      history
+        .previousApiServerIps(clusterA, ["10.1.0.4"])
+        .map((entry) => [entry.ip, entry.evidence, entry.lastSeen]),
       [["20.50.1.1", "dns", day(1)]],
     );
     assert.deepEqual(history.previousApiServerIps(clusterB, []), []);

@@ -28,11 +28,18 @@ describe("saveRun / loadRun", () => {
   it("round-trips findings and observations and returns the run folder", async () => {
     const dir = await stateDir();
     const run = makeRun(runId(1), [makeResult({ ruleId: "rule-a", resourceId: clusterA })]);
-    const observations = mergeObservations(undefined, [{ clusterId: clusterA, enableVnetIntegration: true, apiServerIps: [] }], "2026-11-01T00:00:00Z");
+    const observations = mergeObservations(
+      undefined,
+      [{ clusterId: clusterA, enableVnetIntegration: true, apiServerIps: [] }],
+      "2026-11-01T00:00:00Z",
+    );
     const folder = await saveRun(dir, run, observations, { keepRuns: 5 });
     assert.equal(folder, join(dir, "runs", runId(1)));
     const stored = await loadRun(folder);
-    assert.deepEqual([stored.record, stored.observations, stored.scopeKey], [run, observations, scopeKey(run.run.inputs)]);
+    assert.deepEqual(
+      [stored.record, stored.observations, stored.scopeKey],
+      [run, observations, scopeKey(run.run.inputs)],
+    );
     assert.equal((await loadRun(join(folder, "findings.json"))).id, runId(1));
     assert.deepEqual((await readdir(join(dir, "runs"))).sort(), [runId(1)]);
   });
@@ -40,9 +47,18 @@ describe("saveRun / loadRun", () => {
   it("refuses to overwrite a stored run and ids that are not one path segment", async () => {
     const dir = await stateDir();
     await saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 });
-    await assert.rejects(saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 }), RunStoreError);
-    await assert.rejects(saveRun(dir, makeRun("../escape", []), emptyObservations, { keepRuns: 5 }), RunStoreError);
-    await assert.rejects(saveRun(dir, makeRun(runId(2), []), emptyObservations, { keepRuns: 0 }), RunStoreError);
+    await assert.rejects(
+      saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 }),
+      RunStoreError,
+    );
+    await assert.rejects(
+      saveRun(dir, makeRun("../escape", []), emptyObservations, { keepRuns: 5 }),
+      RunStoreError,
+    );
+    await assert.rejects(
+      saveRun(dir, makeRun(runId(2), []), emptyObservations, { keepRuns: 0 }),
+      RunStoreError,
+    );
   });
 
   it("reports a folder without findings.json as a RunStoreError", async () => {
@@ -54,15 +70,23 @@ describe("saveRun / loadRun", () => {
 describe("retention", () => {
   it("prunes the oldest runs beyond keepRuns", async () => {
     const dir = await stateDir();
-    for (const day of [3, 1, 4, 2, 5]) await saveRun(dir, makeRun(runId(day), []), emptyObservations, { keepRuns: 3 });
-    assert.deepEqual((await listRuns(dir)).map((run) => run.id), [runId(3), runId(4), runId(5)]);
+    for (const day of [3, 1, 4, 2, 5])
+      await saveRun(dir, makeRun(runId(day), []), emptyObservations, { keepRuns: 3 });
+    assert.deepEqual(
+      (await listRuns(dir)).map((run) => run.id),
+      [runId(3), runId(4), runId(5)],
+    );
   });
 
   it("keeps the newest run of every scope even past keepRuns", async () => {
     const dir = await stateDir();
     await saveRun(dir, makeRun(runId(1, "other0"), [], ["other-tenant"]), emptyObservations, { keepRuns: 2 });
-    for (const day of [2, 3, 4]) await saveRun(dir, makeRun(runId(day), []), emptyObservations, { keepRuns: 2 });
-    assert.deepEqual((await listRuns(dir)).map((run) => run.id), [runId(1, "other0"), runId(4)]);
+    for (const day of [2, 3, 4])
+      await saveRun(dir, makeRun(runId(day), []), emptyObservations, { keepRuns: 2 });
+    assert.deepEqual(
+      (await listRuns(dir)).map((run) => run.id),
+      [runId(1, "other0"), runId(4)],
+    );
   });
 });
 
@@ -73,12 +97,21 @@ describe("listRuns", () => {
     await saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 });
     const runs = join(dir, "runs");
     await mkdir(join(runs, `.tmp-${runId(3)}-123`));
-    await writeFile(join(runs, `.tmp-${runId(3)}-123`, "findings.json"), JSON.stringify(makeRun(runId(3), [])));
+    await writeFile(
+      join(runs, `.tmp-${runId(3)}-123`, "findings.json"),
+      JSON.stringify(makeRun(runId(3), [])),
+    );
     await mkdir(join(runs, "not-a-run"));
     await writeFile(join(runs, "not-a-run", "findings.json"), "{ truncated");
     await writeFile(join(runs, "stray.txt"), "x");
-    assert.deepEqual((await listRuns(dir)).map((run) => run.id), [runId(1), runId(2)]);
-    assert.ok((await readdir(runs)).includes(`.tmp-${runId(3)}-123`), "a fresh temp folder may belong to a live save");
+    assert.deepEqual(
+      (await listRuns(dir)).map((run) => run.id),
+      [runId(1), runId(2)],
+    );
+    assert.ok(
+      (await readdir(runs)).includes(`.tmp-${runId(3)}-123`),
+      "a fresh temp folder may belong to a live save",
+    );
   });
 
   it("skips a run whose findings.json was cut short", async () => {

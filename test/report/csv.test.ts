@@ -35,7 +35,10 @@ function parseCsv(text: string): string[][] {
       cell = "";
       index += 2;
     } else {
-      assert.ok(character !== "\n" && character !== "\r" && character !== '"', `bare ${JSON.stringify(character)} at ${index}`);
+      assert.ok(
+        character !== "\n" && character !== "\r" && character !== '"',
+        `bare ${JSON.stringify(character)} at ${index}`,
+      );
       cell += character;
       index += 1;
     }
@@ -76,7 +79,7 @@ describe("renderFindingsCsv", () => {
         ruleId: "cluster-not-vnet-integrated",
         resourceId: "/subscriptions/x/providers/Microsoft.ContainerService/managedClusters/a,b",
         detail: '=HYPERLINK("http://evil.example","click")',
-        message: "first line\r\nsecond, with \"quotes\"",
+        message: 'first line\r\nsecond, with "quotes"',
         remediation: "-2+3",
       }),
       makeResult({ ruleId: "node-subnet-ip-exhaustion", resourceId: "@x", status: "pass", message: "+1" }),
@@ -84,7 +87,9 @@ describe("renderFindingsCsv", () => {
   });
 
   it("round-trips hostile cells through an RFC 4180 reader with formulas neutralised", () => {
-    const rows = parseCsv(renderFindingsCsv(buildReportView(hostileRun, { rules: sampleRules, showAll: true })));
+    const rows = parseCsv(
+      renderFindingsCsv(buildReportView(hostileRun, { rules: sampleRules, showAll: true })),
+    );
     assert.deepEqual(rows[0], [
       "ruleId",
       "status",
@@ -118,7 +123,10 @@ describe("renderFindingsCsv", () => {
     it(`writes ${expected} rows ${showAll ? "with" : "without"} showAll`, () => {
       const rows = parseCsv(renderFindingsCsv(buildReportView(sampleRun(), { rules: sampleRules, showAll })));
       assert.equal(rows.length - 1, expected);
-      assert.equal(rows.some((row) => row[1] === "pass"), showAll);
+      assert.equal(
+        rows.some((row) => row[1] === "pass"),
+        showAll,
+      );
     });
   }
 });

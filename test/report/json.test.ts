@@ -25,10 +25,17 @@ describe("renderFindingsJson", () => {
 
   it("keeps every result, passing and not applicable ones included", () => {
     const parsed = JSON.parse(text) as RunRecord;
-    assert.deepEqual(
-      parsed.results.map((result) => result.status).sort(),
-      ["error", "fail", "fail", "fail", "fail", "not_applicable", "pass", "suppressed", "unverified"],
-    );
+    assert.deepEqual(parsed.results.map((result) => result.status).sort(), [
+      "error",
+      "fail",
+      "fail",
+      "fail",
+      "fail",
+      "not_applicable",
+      "pass",
+      "suppressed",
+      "unverified",
+    ]);
     assert.deepEqual(parsed, JSON.parse(JSON.stringify(run)));
   });
 

@@ -61,7 +61,9 @@ export function makeResult(overrides: Partial<Result> & Pick<Result, "ruleId" | 
   };
 }
 
-function makeCluster(overrides: Partial<ClusterPosture> & Pick<ClusterPosture, "id" | "name">): ClusterPosture {
+function makeCluster(
+  overrides: Partial<ClusterPosture> & Pick<ClusterPosture, "id" | "name">,
+): ClusterPosture {
   return {
     tenantId: tenantOne,
     subscriptionId: subscriptionProd,
@@ -250,7 +252,12 @@ export function sampleRun(overrides: Partial<RunRecord> = {}): RunRecord {
     ],
     diagnostics: [
       { level: "warning", code: "malformed-row", message: "Row has no id.", origin: "resources", row: 12 },
-      { level: "error", code: "unknown-type", message: "Type microsoft.foo/bar is not known.", field: "type" },
+      {
+        level: "error",
+        code: "unknown-type",
+        message: "Type microsoft.foo/bar is not known.",
+        field: "type",
+      },
     ],
     clusters: sampleClusters,
     ...overrides,

@@ -24,7 +24,13 @@ describe("buildReportView KPIs", () => {
   it("takes counts from the run summary and derives the integration share", () => {
     const { kpis } = defaultView;
     assert.deepEqual(
-      [kpis.clusters, kpis.integrated, kpis.notIntegrated, kpis.percentIntegrated, kpis.percentIntegratedLabel],
+      [
+        kpis.clusters,
+        kpis.integrated,
+        kpis.notIntegrated,
+        kpis.percentIntegrated,
+        kpis.percentIntegratedLabel,
+      ],
       [4, 2, 2, 50, "50 %"],
     );
     assert.deepEqual(
@@ -69,7 +75,14 @@ describe("buildReportView KPIs", () => {
 });
 
 describe("buildReportView posture", () => {
-  type Row = [key: string, clusters: number, integrated: number, percent: number, failing: number, worst: string];
+  type Row = [
+    key: string,
+    clusters: number,
+    integrated: number,
+    percent: number,
+    failing: number,
+    worst: string,
+  ];
   const simplify = (rows: readonly PostureRow[]): Row[] =>
     rows.map((row) => [
       row.key,
@@ -116,10 +129,16 @@ describe("buildReportView posture", () => {
 
   it("groups ids that differ only in case into one row", () => {
     const run = sampleRun();
-    const shouted = run.clusters.map((cluster) => ({ ...cluster, subscriptionId: cluster.subscriptionId.toUpperCase() }));
+    const shouted = run.clusters.map((cluster) => ({
+      ...cluster,
+      subscriptionId: cluster.subscriptionId.toUpperCase(),
+    }));
     const view = buildReportView(sampleRun({ clusters: shouted }), { rules: sampleRules });
     assert.equal(view.posture.bySubscription.length, 3);
-    assert.equal(view.posture.bySubscription.reduce((total, row) => total + row.failingFindings, 0), 6);
+    assert.equal(
+      view.posture.bySubscription.reduce((total, row) => total + row.failingFindings, 0),
+      6,
+    );
   });
 });
 
@@ -128,7 +147,15 @@ describe("buildReportView listed results", () => {
     buildReportView(sampleRun(), { rules: sampleRules, showAll }).results.map((result) => result.status);
 
   it("lists actionable and suppressed results by default, actionable first", () => {
-    assert.deepEqual(statusesOf(false), ["fail", "error", "fail", "fail", "fail", "unverified", "suppressed"]);
+    assert.deepEqual(statusesOf(false), [
+      "fail",
+      "error",
+      "fail",
+      "fail",
+      "fail",
+      "unverified",
+      "suppressed",
+    ]);
   });
 
   it("lists every result with showAll, passing ones last", () => {
@@ -156,9 +183,21 @@ describe("buildReportView listed results", () => {
   it("sorts results of one rule by severity, then resource id", () => {
     const run = sampleRun({
       results: [
-        makeResult({ ruleId: "cluster-not-vnet-integrated", resourceId: "/subscriptions/x/b", severity: "medium" }),
-        makeResult({ ruleId: "cluster-not-vnet-integrated", resourceId: "/subscriptions/x/c", severity: "high" }),
-        makeResult({ ruleId: "cluster-not-vnet-integrated", resourceId: "/subscriptions/x/A", severity: "medium" }),
+        makeResult({
+          ruleId: "cluster-not-vnet-integrated",
+          resourceId: "/subscriptions/x/b",
+          severity: "medium",
+        }),
+        makeResult({
+          ruleId: "cluster-not-vnet-integrated",
+          resourceId: "/subscriptions/x/c",
+          severity: "high",
+        }),
+        makeResult({
+          ruleId: "cluster-not-vnet-integrated",
+          resourceId: "/subscriptions/x/A",
+          severity: "medium",
+        }),
       ],
     });
     const [group] = buildReportView(run, { rules: sampleRules }).findings;
@@ -173,8 +212,11 @@ describe("buildReportView listed results", () => {
     const known = groups.find((group) => group.ruleId === "cluster-not-vnet-integrated");
     const unknown = groups.find((group) => group.ruleId === "conversion-blocked");
     assert.equal(known?.title, "Cluster is not VNet integrated");
-    assert.equal(known?.docs, "https://learn.microsoft.com/azure/aks/api-server-vnet-integration");
-    assert.deepEqual([unknown?.title, unknown?.docs, unknown?.remediation], ["conversion-blocked", "", "Do the thing."]);
+    assert.equal(known.docs, "https://learn.microsoft.com/azure/aks/api-server-vnet-integration");
+    assert.deepEqual(
+      [unknown?.title, unknown?.docs, unknown?.remediation],
+      ["conversion-blocked", "", "Do the thing."],
+    );
   });
 
   it("drops a docs link that is not https", () => {
@@ -195,7 +237,13 @@ describe("buildReportView listed results", () => {
         makeResult({
           ruleId: "cluster-not-vnet-integrated",
           resourceId: legacyClusterId,
-          evidence: { subnet: "10.0.0.0/28", free: -7, plan: { blockers: ["qatarcentral"] }, missing: null, long },
+          evidence: {
+            subnet: "10.0.0.0/28",
+            free: -7,
+            plan: { blockers: ["qatarcentral"] },
+            missing: null,
+            long,
+          },
         }),
       ],
     });
@@ -206,7 +254,7 @@ describe("buildReportView listed results", () => {
       { key: "plan", value: '{"blockers":["qatarcentral"]}' },
       { key: "missing", value: "null" },
     ]);
-    assert.equal(evidence?.[4]?.value.length, evidenceValueMaxLength + 1);
+    assert.equal(evidence[4]?.value.length, evidenceValueMaxLength + 1);
   });
 });
 
@@ -220,20 +268,38 @@ describe("buildReportView mask", () => {
     assert.ok(text.includes("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxa1b2"));
     assert.ok(text.includes(tenantOne));
     assert.equal(view.header.masked, true);
-    assert.ok(view.results.some((result) => result.resourceId === hostileClusterId.replace(subscriptionLab, maskSubscriptionId(subscriptionLab))));
+    assert.ok(
+      view.results.some(
+        (result) =>
+          result.resourceId ===
+          hostileClusterId.replace(subscriptionLab, maskSubscriptionId(subscriptionLab)),
+      ),
+    );
   });
 
   it("masks a subscription id it only finds inside an ARM id, whatever its case", () => {
     const hidden = "dddddddd-0000-4000-8000-0000000099AA";
     const run = sampleRun({
-      results: [makeResult({ ruleId: "x", resourceId: "/x", message: `see /SUBSCRIPTIONS/${hidden}/resourceGroups/rg` })],
+      results: [
+        makeResult({
+          ruleId: "x",
+          resourceId: "/x",
+          message: `see /SUBSCRIPTIONS/${hidden}/resourceGroups/rg`,
+        }),
+      ],
     });
     const view = buildReportView(run, { rules: [], mask: true });
-    assert.equal(view.results[0]?.message, "see /SUBSCRIPTIONS/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx99aa/resourceGroups/rg");
+    assert.equal(
+      view.results[0]?.message,
+      "see /SUBSCRIPTIONS/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx99aa/resourceGroups/rg",
+    );
   });
 
   it("keeps the last four digits so masked ids still tell apart", () => {
-    assert.equal(maskSubscriptionId("aaaaaaaa-0000-4000-8000-00000000A1B2"), "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxa1b2");
+    assert.equal(
+      maskSubscriptionId("aaaaaaaa-0000-4000-8000-00000000A1B2"),
+      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxa1b2",
+    );
   });
 
   it("leaves the view unmasked by default", () => {
@@ -258,7 +324,10 @@ describe("buildReportView diagnostics", () => {
     ]);
     assert.equal(view.items.length, diagnosticsShown);
     assert.equal(view.items[0]?.level, "error");
-    assert.deepEqual([view.total, view.more, view.moreLabel], [150, 50, "50 more diagnostics in findings.json"]);
+    assert.deepEqual(
+      [view.total, view.more, view.moreLabel],
+      [150, 50, "50 more diagnostics in findings.json"],
+    );
   });
 
   it("says where a diagnostic came from", () => {

@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import nock from "nock";
+import { csvCell, formatCsv, formatTable, runQueryCommand, terminalSafe } from "../../src/cli/query.ts";
+import { CollectOptionError } from "../../src/collect/errors.ts";
+import {
+  armError,
+  blockNetwork,
+  fakeClock,
+  fakeCredentials,
+  page,
+  publicArm,
+  resourcesPath,
+} from "../collect/fakes.ts";
+
+describe("query output", () => {
+  const csvCases = [
+    { cell: "=HYPERLINK(1)", csv: "'=HYPERLINK(1)" },
+    { cell: "+1", csv: "'+1" },
+    { cell: "-2", csv: "'-2" },
+    { cell: "@sum", csv: "'@sum" },
+    { cell: 'a,"b"', csv: '"a,""b"""' },
+    { cell: "plain", csv: "plain" },
+  ];
+  for (const { cell, csv } of csvCases) {
+    it(`escapes ${JSON.stringify(cell)} for CSV`, () => {
+      assert.equal(csvCell(cell), csv);
+    });
+  }
+
+  it("strips ANSI and control characters from table cells", () => {
+    assert.equal(terminalSafe("\u001b[31mred\u001b[0m\u0007x\ny"), "red x y");
+    const table = formatTable([{ name: "\u001b]0;title\u0007aks", free: 3 }]);
+    assert.equal(table, "name  free\n----  ----\naks   3\n");
+  });
+
+  it("writes nested values as JSON in CSV", () => {
+    assert.equal(formatCsv([{ id: "a", tags: { env: "prod" } }]), 'id,tags\r\na,"{""env"":""prod""}"\r\n');
+  });
+});
+
+describe("runQueryCommand", () => {
+  beforeEach(blockNetwork);
+  afterEach(() => {
+    nock.cleanAll();
+  });
+
+  it("runs an ad-hoc query file and prints JSON", async () => {
+    let sent = "";
+    nock(publicArm)
+      .post(resourcesPath)
+      .query(true)
+      .reply(async (request: Request) => {
+        sent = ((await request.json()) as { query: string }).query;
+        return [200, page([{ id: "/subscriptions/s/x", name: "aks" }])];
+      });
+    const out: string[] = [];
+    const code = await runQueryCommand({
+      name: "clusters-not-integrated",
+      format: "json",
+      tenants: [{ tenantId: "t1", subscriptions: ["s"] }],
+      credentialFactory: fakeCredentials().factory,
+      clock: fakeClock(),
+      write: (text) => out.push(text),
+    });
+    assert.equal(code, 0);
+    assert.match(sent, /^\/\/ AKS clusters whose API server is not VNet-integrated/);
+    assert.deepEqual(JSON.parse(out.join("")), [{ id: "/subscriptions/s/x", name: "aks" }]);
+  });
+
+  it("prints Azure's KQL error and exits 3", async () => {
+    nock(publicArm)
+      .post(resourcesPath)
+      .query(true)
+      .reply(400, armError("BadRequest", "Query is invalid", [{ code: "ParserFailure", message: "line 1" }]));
+    const errors: string[] = [];
+    const code = await runQueryCommand({
+      kql: "resources | whre",
+      tenants: [{ tenantId: "t1", subscriptions: ["s"] }],
+      credentialFactory: fakeCredentials().factory,
+      clock: fakeClock(),
+      write: () => undefined,
+      writeError: (text) => errors.push(text),
+    });
+    assert.equal(code, 3);
+    assert.match(
+      errors.join(""),
+      /query kql, 1 scope\(s\): BadRequest: Query is invalid ParserFailure: line 1/,
+    );
+  });
+
+  it("needs exactly one of NAME and --kql", async () => {
+    await assert.rejects(runQueryCommand({ tenants: [] }), CollectOptionError);
+    await assert.rejects(runQueryCommand({ tenants: [], name: "x", kql: "resources" }), CollectOptionError);
+  });
+});
