@@ -6,17 +6,26 @@ import { idKey } from "../src/inventory/model.ts";
 import type {
   AgentPool,
   ApiServerAccessProfile,
+  AzureFirewall,
   Cluster,
+  FirewallPolicyRuleCollectionGroup,
+  FirewallRule,
   Inventory,
+  IpGroup,
   LoadBalancer,
+  NetworkInterface,
   NetworkSecurityGroup,
   PrivateEndpoint,
+  ResourceChange,
+  RoleAssignment,
   SecurityRule,
   Subnet,
   VirtualNetwork,
 } from "../src/inventory/model.ts";
+import { createHistory } from "../src/history/history.ts";
+import type { ClusterSample, Observations } from "../src/history/observations.ts";
 import { buildRelations } from "../src/inventory/relations.ts";
-import type { Rule, RuleContext } from "../src/rules/define.ts";
+import type { ApiServerEndpoint, Rule, RuleContext } from "../src/rules/define.ts";
 
 export const testTenantId = "11111111-1111-1111-1111-111111111111";
 export const testSubscriptionId = "22222222-2222-2222-2222-222222222222";
@@ -245,6 +254,156 @@ export function privateEndpoint(overrides: Partial<PrivateEndpoint> = {}): Priva
   };
 }
 
+/** A NIC in the node resource group (`mc_rg`), e.g. an API server private endpoint's. */
+export function networkInterface(overrides: Partial<NetworkInterface> = {}): NetworkInterface {
+  const name = overrides.name ?? "kube-apiserver.nic.1";
+  const id =
+    overrides.id ?? `${resourceGroupId("mc_rg")}/providers/Microsoft.Network/networkInterfaces/${name}`;
+  return {
+    ...armResource(id, name, "microsoft.network/networkinterfaces", "westeurope"),
+    ipConfigurations: [],
+    privateEndpointId: undefined,
+    ...overrides,
+  };
+}
+
+/** A network rule of `parent` (a classic firewall or a rule collection group), in collection `collection-1`. */
+export function firewallRule(
+  parent: { readonly id: string; readonly type: string },
+  overrides: Partial<FirewallRule> = {},
+): FirewallRule {
+  return {
+    parentId: parent.id,
+    parentKey: idKey(parent.id),
+    parentType: parent.type,
+    collectionName: "collection-1",
+    name: "rule-1",
+    kind: "network",
+    action: "Allow",
+    protocols: ["TCP"],
+    sourceAddresses: ["*"],
+    destinationAddresses: [],
+    destinationIpGroupIds: [],
+    destinationFqdns: [],
+    destinationPorts: ["443"],
+    description: undefined,
+    ...overrides,
+  };
+}
+
+/** A classic Azure Firewall; `rules` are completed by `firewallRule` under it. */
+export function azureFirewall(name = "fw-1", rules: readonly Partial<FirewallRule>[] = []): AzureFirewall {
+  const id = `${resourceGroupId(networkResourceGroup)}/providers/Microsoft.Network/azureFirewalls/${name}`;
+  const base = armResource(id, name, "microsoft.network/azurefirewalls", "westeurope");
+  return { ...base, rules: rules.map((rule) => firewallRule(base, rule)) };
+}
+
+/** A Firewall Policy rule collection group under policy `policy-1`; `rules` are completed by `firewallRule`. */
+export function ruleCollectionGroup(
+  name = "rcg-1",
+  rules: readonly Partial<FirewallRule>[] = [],
+): FirewallPolicyRuleCollectionGroup {
+  const policyId = `${resourceGroupId(networkResourceGroup)}/providers/Microsoft.Network/firewallPolicies/policy-1`;
+  const id = `${policyId}/ruleCollectionGroups/${name}`;
+  const base = armResource(id, name, "microsoft.network/firewallpolicies/rulecollectiongroups", "westeurope");
+  return {
+    ...base,
+    firewallPolicyId: policyId,
+    priority: 100,
+    rules: rules.map((rule) => firewallRule(base, rule)),
+  };
+}
+
+export function ipGroupId(name: string): string {
+  return `${resourceGroupId(networkResourceGroup)}/providers/Microsoft.Network/ipGroups/${name}`;
+}
+
+export function ipGroup(name: string, ipAddresses: readonly string[]): IpGroup {
+  return { ...armResource(ipGroupId(name), name, "microsoft.network/ipgroups", "westeurope"), ipAddresses };
+}
+
+/** Azure's six default rules, as partial rules for `nsg({ securityRules })`, which adds none by itself. */
+export function defaultSecurityRules(): Partial<SecurityRule>[] {
+  const rule = (
+    name: string,
+    priority: number,
+    direction: SecurityRule["direction"],
+    access: SecurityRule["access"],
+    source: string,
+    destination: string,
+  ): Partial<SecurityRule> => ({
+    name,
+    isDefault: true,
+    priority,
+    direction,
+    access,
+    protocol: "*",
+    sourceAddressPrefixes: [source],
+    destinationAddressPrefixes: [destination],
+    destinationPortRanges: ["*"],
+  });
+  return [
+    rule("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+    rule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*"),
+    rule("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*"),
+    rule("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+    rule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet"),
+    rule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*"),
+  ];
+}
+
+/** A Network Contributor assignment for the default cluster identity at the subscription scope unless told otherwise. */
+export function roleAssignment(overrides: Partial<RoleAssignment> = {}): RoleAssignment {
+  const scope = overrides.scope ?? `/subscriptions/${testSubscriptionId}`;
+  const roleDefinitionGuid = overrides.roleDefinitionGuid ?? "4d97b98b-1d4f-4787-a291-c67834d212e7";
+  const principalId = overrides.principalId ?? "33333333-3333-3333-3333-333333333333";
+  // Assignment ids sit under their scope; role and principal in the name keep them distinct in a test.
+  const id =
+    overrides.id ??
+    `${scope.replace(/\/+$/, "")}/providers/Microsoft.Authorization/roleAssignments/${roleDefinitionGuid}-${principalId}`;
+  return {
+    id,
+    key: idKey(id),
+    scope,
+    roleDefinitionGuid,
+    principalId,
+    principalType: "ServicePrincipal",
+    source: { origin: "test", row: 0 },
+    ...overrides,
+  };
+}
+
+/** A `resourcechanges` record on `targetId`; `changes` maps a property path to `[before, after]`. */
+export function resourceChange(
+  targetId: string,
+  timestamp: string,
+  changes: Readonly<Record<string, readonly [string | undefined, string | undefined]>> = {},
+  changeType = "Update",
+): ResourceChange {
+  const id = `${targetId}/providers/Microsoft.Resources/changes/${changeType}-${timestamp}`;
+  return {
+    id,
+    targetKey: idKey(targetId),
+    targetResourceId: targetId,
+    changeType,
+    timestamp,
+    changes: Object.fromEntries(
+      Object.entries(changes).map(([path, [before, after]]) => [path, { before, after }]),
+    ),
+    source: { origin: "test", row: 0 },
+  };
+}
+
+/** Observations of one cluster: `samples` oldest first, no API server IPs. */
+export function clusterObservations(clusterIdOfSamples: string, samples: readonly ClusterSample[]): Observations {
+  return {
+    schemaVersion: 1,
+    clusters: {
+      [idKey(clusterIdOfSamples)]: { clusterId: clusterIdOfSamples, samples, apiServerIps: [] },
+    },
+  };
+}
+
 export interface InventoryParts {
   readonly clusters?: readonly Cluster[];
   readonly vnets?: readonly VirtualNetwork[];
@@ -253,6 +412,10 @@ export interface InventoryParts {
   readonly nsgs?: readonly NetworkSecurityGroup[];
   readonly loadBalancers?: readonly LoadBalancer[];
   readonly privateEndpoints?: readonly PrivateEndpoint[];
+  readonly networkInterfaces?: readonly NetworkInterface[];
+  readonly azureFirewalls?: readonly AzureFirewall[];
+  readonly ruleCollectionGroups?: readonly FirewallPolicyRuleCollectionGroup[];
+  readonly ipGroups?: readonly IpGroup[];
   readonly overrides?: Partial<Inventory>;
 }
 
@@ -269,12 +432,12 @@ export function inventory(parts: InventoryParts = {}): Inventory {
     subnets: byKey([...vnets.flatMap((network) => network.subnets), ...(parts.subnets ?? [])]),
     networkSecurityGroups: byKey(nsgs),
     securityRules: byKey(nsgs.flatMap((group) => group.securityRules)),
-    azureFirewalls: new Map(),
-    firewallPolicyRuleCollectionGroups: new Map(),
-    ipGroups: new Map(),
+    azureFirewalls: byKey(parts.azureFirewalls ?? []),
+    firewallPolicyRuleCollectionGroups: byKey(parts.ruleCollectionGroups ?? []),
+    ipGroups: byKey(parts.ipGroups ?? []),
     loadBalancers: byKey(parts.loadBalancers ?? []),
     privateEndpoints: byKey(parts.privateEndpoints ?? []),
-    networkInterfaces: new Map(),
+    networkInterfaces: byKey(parts.networkInterfaces ?? []),
     resourceChanges: [],
     roleAssignments: undefined,
     diagnostics: [],
@@ -282,15 +445,25 @@ export function inventory(parts: InventoryParts = {}): Inventory {
   };
 }
 
+/** History, endpoints and clock a rule test may set; everything else comes from the inventory. */
+export interface ContextExtras {
+  readonly observations?: Observations;
+  readonly apiServerEndpoints?: ReadonlyMap<string, readonly ApiServerEndpoint[]>;
+  readonly now?: Date;
+}
+
 export function ruleContext(
   inventoryUnderTest: Inventory,
   configOverrides: Partial<Config> = {},
+  extras: ContextExtras = {},
 ): RuleContext {
   return {
     inventory: inventoryUnderTest,
     relations: buildRelations(inventoryUnderTest),
     config: { ...defaultConfig, ...configOverrides },
-    now: testNow,
+    history: createHistory(extras.observations),
+    apiServerEndpoints: extras.apiServerEndpoints ?? new Map(),
+    now: extras.now ?? testNow,
   };
 }
 
@@ -298,8 +471,9 @@ export function evaluate(
   rule: Rule,
   inventoryUnderTest: Inventory,
   configOverrides: Partial<Config> = {},
+  extras: ContextExtras = {},
 ): RuleOutcome[] {
-  return [...rule.evaluate(ruleContext(inventoryUnderTest, configOverrides))];
+  return [...rule.evaluate(ruleContext(inventoryUnderTest, configOverrides, extras))];
 }
 
 /** What table-driven rule tests compare: ids, statuses, severities — never prose. */

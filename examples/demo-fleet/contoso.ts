@@ -44,9 +44,9 @@ const contosoProdClusters: readonly ClusterSpec[] = [
     ],
     roles: [{ role: "networkContributor", scope: `vnet:${prodWeu}` }],
     changes: [
-      { at: "2025-11-10T09:12:44Z", kind: "enable" },
-      { at: "2025-11-10T21:02:10Z", kind: "stop" },
-      { at: "2025-11-10T21:19:53Z", kind: "start" },
+      { at: "2026-11-10T09:12:44Z", kind: "enable" },
+      { at: "2026-11-10T21:02:10Z", kind: "stop" },
+      { at: "2026-11-10T21:19:53Z", kind: "start" },
     ],
   },
   {
@@ -505,7 +505,7 @@ const contosoNonprodClusters: readonly ClusterSpec[] = [
     userAssignedIdentity: true,
     tags: tags("dev", "platform"),
     pools: [pool("system", "Standard_D4s_v5", 2, { autoscale: [1, 5], maxPods: 250, maxSurge: "33%" })],
-    changes: [{ at: "2025-11-13T15:31:07Z", kind: "enable" }],
+    changes: [{ at: "2026-11-13T15:31:07Z", kind: "enable" }],
   },
   {
     // Integrated, AKS-managed VNet, created with the feature on 11-12 (Create record) → enablement pass.
@@ -517,10 +517,25 @@ const contosoNonprodClusters: readonly ClusterSpec[] = [
     networkPlugin: "azure",
     overlay: true,
     powerState: "Running",
-    createdAt: "2025-11-12T10:00:00Z",
+    createdAt: "2026-11-12T10:00:00Z",
     tags: tags("dev", "platform"),
     pools: [pool("system", "Standard_D4s_v5", 2, { maxPods: 250, maxSurge: "1" })],
-    changes: [{ at: "2025-11-12T10:00:00Z", kind: "create" }],
+    changes: [{ at: "2026-11-12T10:00:00Z", kind: "create" }],
+  },
+  {
+    // Integrated (AKS-managed VNet) between run 1 and run 2, seen Stopped in run 2 and Running now; no change
+    // records for it → enablement pass from history alone (unverified medium without history).
+    name: "aks-contoso-dev-weu-05",
+    resourceGroup: "rg-aks-dev-weu",
+    location: "westeurope",
+    kubernetesVersion: "1.32.2",
+    apiServer: { kind: "integrated", ip: "10.225.0.4" },
+    networkPlugin: "azure",
+    overlay: true,
+    powerState: "Running",
+    createdAt: "2025-04-02T09:00:00Z",
+    tags: tags("dev", "platform"),
+    pools: [pool("system", "Standard_D4s_v5", 2, { maxPods: 250, maxSurge: "1" })],
   },
   {
     // No apiServerAccessProfile in the row → not-integrated fail medium; conversion-blocked pass; AKS-managed VNet.
@@ -603,8 +618,8 @@ const contosoNonprodClusters: readonly ClusterSpec[] = [
     ],
     roles: [{ role: "networkContributor", scope: `vnet:${devEus2}` }],
     changes: [
-      { at: "2025-11-15T22:00:03Z", kind: "stop" },
-      { at: "2025-11-15T22:14:41Z", kind: "start" },
+      { at: "2026-11-15T22:00:03Z", kind: "stop" },
+      { at: "2026-11-15T22:14:41Z", kind: "start" },
     ],
   },
   {

@@ -134,10 +134,40 @@ const fabrikamPaymentsClusters: readonly ClusterSpec[] = [
     ],
     roles: [{ role: "owner", scope: "rg:rg-network-payments-cus" }],
     changes: [
-      { at: "2025-11-09T06:00:12Z", kind: "enable" },
-      { at: "2025-11-09T06:20:40Z", kind: "stop" },
-      { at: "2025-11-09T06:31:05Z", kind: "start" },
+      { at: "2026-11-09T06:00:12Z", kind: "enable" },
+      { at: "2026-11-09T06:20:40Z", kind: "stop" },
+      { at: "2026-11-09T06:31:05Z", kind: "start" },
     ],
+  },
+  {
+    // Converted between run 1 and run 2 (history/): private with API server endpoint 172.16.11.250 in run 1,
+    // integrated in snet-aks-apiserver-05 (172.16.4.4) since 11-09 and never restarted → enablement fail high.
+    // An NSG rule and a policy rule still name 172.16.11.250 → rule-pinned-to-old-apiserver-ip (from history).
+    // Every API-server-subnet rule, nsg-blocks (default AllowVnetOutBound) and identity (VNet) pass.
+    name: "aks-fabrikam-payments-eus2-05",
+    resourceGroup: "rg-aks-payments-eus2",
+    location: "eastus2",
+    kubernetesVersion: "1.31.5",
+    apiServer: {
+      kind: "integrated",
+      subnet: `${payEus2}/snet-aks-apiserver-05`,
+      ip: "172.16.4.4",
+      private: true,
+    },
+    networkPlugin: "azure",
+    overlay: true,
+    powerState: "Running",
+    createdAt: "2025-01-15T10:00:00Z",
+    tags: tags("prod", "payments"),
+    pools: [
+      pool("system", "Standard_D4s_v5", 2, {
+        maxPods: 250,
+        maxSurge: "1",
+        subnet: `${payEus2}/snet-aks-nodes`,
+      }),
+    ],
+    roles: [{ role: "networkContributor", scope: `vnet:${payEus2}` }],
+    changes: [{ at: "2026-11-09T14:05:00Z", kind: "enable" }],
   },
   {
     // Public kubenet in centralus → not-integrated fail; conversion-blocked pass.
@@ -160,7 +190,7 @@ const paymentsHub: Placement = {
   location: "eastus2",
 };
 
-/** Firewall Policy: one rule pins a current integrated IP, one reaches an IP group, one pins an old public IP. */
+/** Firewall Policy: one rule pins a current integrated IP, one reaches an IP group, two pin old API server IPs. */
 function paymentsFirewallPolicy(): { resources: readonly Row[]; networkresources: readonly Row[] } {
   const policyId = resourceId(paymentsHub, "Microsoft.Network/firewallPolicies", "afwp-fabrikam-hub-eus2");
   const ipGroupId = resourceId(paymentsHub, "Microsoft.Network/ipGroups", "ipg-aks-apiservers");
@@ -196,6 +226,12 @@ function paymentsFirewallPolicy(): { resources: readonly Row[]; networkresources
             },
             {
               ...rule,
+              name: "ci-to-payments-eus2-05",
+              description: "GitHub runners to aks-fabrikam-payments-eus2-05 (its private endpoint)",
+              destinationAddresses: ["172.16.11.250"],
+            },
+            {
+              ...rule,
               name: "ci-to-payments-cus-01",
               description: "Written before cus-01 was integrated",
               destinationAddresses: ["20.84.12.37"],
@@ -222,8 +258,10 @@ const fabrikamPaymentsSubscription: SubscriptionSpec = {
         { name: "snet-aks-apiserver-shared", prefixes: ["172.16.1.0/28"], delegated: true },
         // Delegated, empty /27: free 27 → passes; the conversion plan can reuse it (≥ 9 + 4).
         { name: "snet-aks-apiserver-spare", prefixes: ["172.16.2.0/27"], delegated: true },
+        // -05 since its conversion: capacity 27, used 9, free 18 → all API-server-subnet rules pass.
+        { name: "snet-aks-apiserver-05", prefixes: ["172.16.4.0/27"], delegated: true },
         { name: "snet-aks-nodes-03", prefixes: ["172.16.3.0/24"] }, // 4 nodes + endpoint = 5 of 251 → node pass
-        { name: "snet-aks-nodes", prefixes: ["172.16.8.0/22"], nsg: "nsg-aks-nodes-payments-eus2" }, // 3 + 4 + 3 = 10 of 1019 → pass
+        { name: "snet-aks-nodes", prefixes: ["172.16.8.0/22"], nsg: "nsg-aks-nodes-payments-eus2" }, // 3 + 4 + 3 + 2 = 12 of 1019 → pass
         // flat CNI 3 × 31 = 93 of 251 (37 %); (5 + 1) × 31 = 186 ≤ 251 → node pass.
         { name: "snet-aks-nodes-04", prefixes: ["172.16.16.0/24"] },
         { name: "snet-aks-pods-03", prefixes: ["172.16.64.0/18"] },
@@ -261,6 +299,17 @@ const fabrikamPaymentsSubscription: SubscriptionSpec = {
           source: "172.16.8.0/22",
           destination: "172.16.1.0/28",
           ports: ["443", "4443"],
+        },
+        {
+          // Written for -05's private endpoint; left behind by its conversion.
+          name: "allow-apiserver-payments-eus2-05",
+          priority: 120,
+          direction: "Outbound",
+          access: "Allow",
+          protocol: "Tcp",
+          source: "172.16.8.0/22",
+          destination: "172.16.11.250/32",
+          ports: "443",
         },
       ],
     },
@@ -325,8 +374,8 @@ const fabrikamDataClusters: readonly ClusterSpec[] = [
     tags: tags("prod", "data"),
     pools: [pool("system", "Standard_E8s_v5", 3, { maxPods: 250, maxSurge: "33%" })],
     changes: [
-      { at: "2025-11-12T04:10:00Z", kind: "enable" },
-      { at: "2025-11-14T18:45:00Z", kind: "stop" },
+      { at: "2026-11-12T04:10:00Z", kind: "enable" },
+      { at: "2026-11-14T18:45:00Z", kind: "stop" },
     ],
   },
   {
@@ -377,7 +426,7 @@ const fabrikamDataClusters: readonly ClusterSpec[] = [
     networkPlugin: "azure",
     overlay: true,
     powerState: "Running",
-    createdAt: "2025-11-08T02:00:00Z",
+    createdAt: "2026-11-08T02:00:00Z",
     tags: tags("prod", "data"),
     pools: [
       pool("system", "Standard_D4s_v5", 3, {
@@ -387,7 +436,7 @@ const fabrikamDataClusters: readonly ClusterSpec[] = [
       }),
     ],
     roles: [{ role: "networkContributor", scope: `vnet:${dataAue}` }],
-    changes: [{ at: "2025-11-08T02:00:00Z", kind: "create" }],
+    changes: [{ at: "2026-11-08T02:00:00Z", kind: "create" }],
   },
   {
     // Public overlay whose autoscaler ceiling does not fit its /27 (see snet-aks-nodes) → not-integrated fail.

@@ -20,7 +20,7 @@ export class ConfigError extends UserError {
 
 /** Nothing to scan could be reached (no tenant answered, no readable input). */
 export class NoScopeError extends UserError {
-  override readonly name = "NoScopeError";
+  override readonly name: string = "NoScopeError";
 }
 
 /** Precedence 2 > 3 > 1 > 0: the most serious outcome wins. */

@@ -9,6 +9,7 @@ import type { ResourceGraphOptions, TenantTarget } from "../collect/resource-gra
 import type { Config } from "../config/config.ts";
 import { redactSecrets } from "./redact.ts";
 import { UsageError } from "./errors.ts";
+import { wholeNumber } from "./options.ts";
 
 export interface LiveFlags {
   readonly tenant?: readonly string[];
@@ -90,17 +91,11 @@ export function liveOptions(
     tenants,
     auth,
     cloud: resolveCloud(flags.cloud ?? "public", flags.armEndpoint),
-    ...(flags.batchSize ? { batchSize: positiveInteger("--batch-size", flags.batchSize) } : {}),
-    ...(flags.concurrency ? { concurrency: positiveInteger("--concurrency", flags.concurrency) } : {}),
+    ...(flags.batchSize ? { batchSize: wholeNumber("--batch-size", flags.batchSize) } : {}),
+    ...(flags.concurrency ? { concurrency: wholeNumber("--concurrency", flags.concurrency) } : {}),
     ...(dependencies.credentialFactory ? { credentialFactory: dependencies.credentialFactory } : {}),
     ...(dependencies.clock ? { clock: dependencies.clock } : {}),
     ...(dependencies.random ? { random: dependencies.random } : {}),
     ...(debug ? { debug } : {}),
   };
-}
-
-function positiveInteger(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} ${text}: expected a whole number of at least 1.`);
-  return value;
 }

@@ -4,12 +4,14 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { exitCodes, UserError, type ExitCode } from "./errors.ts";
+import { diffCommand, reportCommand, type ReportOptions } from "./report-command.ts";
 import { rulesCommand } from "./rules-command.ts";
 import { loadConfig } from "../config/load.ts";
 import { runExportCommand } from "./export.ts";
 import { addLiveOptions, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 import { queryFormats, runQueryCommand, type QueryFormat } from "./query.ts";
-import { failOnLevels, scanCommand, type ScanOptions } from "./scan.ts";
+import { failOnLevels } from "./options.ts";
+import { scanCommand, type ScanOptions } from "./scan.ts";
 import { toolInfo } from "./tool.ts";
 
 const collectList = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -58,10 +60,36 @@ export function buildProgram(
     .option("--all", "list passing and not-applicable results in HTML and CSV too")
     .option("--mask", "mask subscription ids in the reports")
     .option("--quiet", "print nothing but errors")
-    .option("--no-verify", "do not re-read flagged clusters from ARM (live scans)");
+    .option("--no-verify", "do not re-read flagged clusters from ARM (live scans)")
+    .option("--state-dir <dir>", "where runs and their history are kept", "reports")
+    .option("--no-history", "neither read earlier runs nor store this one")
+    .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
+    .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence");
   addLiveOptions(scan).action(async (options: ScanOptions) => {
     setExit(await scanCommand(options, { print, debug: debugEnabled(program), dependencies }));
   });
+
+  program
+    .command("report")
+    .description("re-render stored runs; several runs merge into one fleet view")
+    .requiredOption("--run <dir>", "run folder or findings.json (repeatable)", collectList)
+    .option("--out <dir>", "folder for the reports", "reports")
+    .option("--format <list>", "comma list of html,csv,json,md", "html,csv,json,md")
+    .option("--all", "list passing and not-applicable results in HTML and CSV too")
+    .option("--mask", "mask subscription ids in the reports")
+    .option("--quiet", "print nothing but errors")
+    .action(async (options: ReportOptions) => {
+      setExit(await reportCommand(options, print));
+    });
+
+  program
+    .command("diff")
+    .description("print what changed between two stored runs")
+    .argument("<runA>", "the earlier run folder")
+    .argument("<runB>", "the later run folder")
+    .action(async (runA: string, runB: string) => {
+      print(await diffCommand(runA, runB));
+    });
 
   const query = program
     .command("query")

@@ -1,19 +1,12 @@
-// One Resource Graph client per tenant on @azure/arm-resourcegraph, with our token scope, api-version and response hook.
+// One Resource Graph client per tenant on @azure/arm-resourcegraph, with the cloud's endpoint and scope, no SDK retries, and a response hook.
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
-import type { AccessToken, TokenCredential } from "@azure/identity";
-import type {
-  HttpHeadersLike,
-  HttpOperationResponse,
-  RequestPolicy,
-  RequestPolicyFactory,
-  ServiceClientCredentials,
-  WebResourceLike,
-} from "@azure/ms-rest-js";
+import { isRestError } from "@azure/core-rest-pipeline";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import type { AzureCloud } from "./clouds.ts";
 
 /**
- * DESIGN §2 asks for 2024-04-01. The published SDK (4.2.1) hard-codes 2021-03-01 for `resources`;
- * the request and response shapes of `resources` are the same in both versions.
+ * DESIGN §2 asks for 2024-04-01. arm-resourcegraph 5.0.0 pins exactly this on `resources`; its client-level
+ * `apiVersion` option is ignored (it only logs a warning), so a test holds the SDK to it instead.
  */
 export const resourceGraphApiVersion = "2024-04-01";
 
@@ -38,7 +31,7 @@ export interface GraphClient {
   resources(request: GraphRequest): Promise<GraphPage>;
 }
 
-/** A failed Resource Graph call: an HTTP error (with status) or a network error (without). */
+/** A failed ARM call (Resource Graph or a ManagedClusters GET): an HTTP error (with status) or a network error (without). */
 export class GraphRequestError extends Error {
   override readonly name = "GraphRequestError";
   readonly statusCode: number | undefined;
@@ -67,45 +60,50 @@ export class CredentialError extends Error {
   override readonly name = "CredentialError";
 }
 
-const tokenRefreshMarginMs = 120_000;
+/**
+ * The part of the SDK's raw response (`onResponse`'s first argument) we read. The generated clients call
+ * `onResponse` for every HTTP status, 4xx and 5xx included, before they throw.
+ */
+export interface RawArmResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | undefined };
+  readonly parsedBody?: unknown;
+}
 
-/** Signs requests with a token for exactly `scope`; the SDK would otherwise ask for the public-cloud scope. */
-function bearerSigner(credential: TokenCredential, scope: string): ServiceClientCredentials {
-  let token: AccessToken | null = null;
+/**
+ * Marks token failures so a tenant without a token stops at once. The SDK's bearer policy caches and refreshes
+ * the token (AzureCliCredential does not cache, and every call would start `az`).
+ */
+export function armCredential(credential: TokenCredential): TokenCredential {
   return {
-    async signRequest(request: WebResourceLike): Promise<WebResourceLike> {
-      // AzureCliCredential does not cache, and every call would start `az`.
-      if (token === null || token.expiresOnTimestamp - tokenRefreshMarginMs < Date.now()) {
-        try {
-          token = await credential.getToken(scope);
-        } catch (error) {
-          throw new CredentialError(error instanceof Error ? error.message : String(error), { cause: error });
-        }
-        if (token === null) throw new CredentialError(`No token for scope ${scope}`);
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+      let token: AccessToken | null;
+      try {
+        token = await credential.getToken(scopes, options);
+      } catch (error) {
+        throw new CredentialError(error instanceof Error ? error.message : String(error), { cause: error });
       }
-      request.headers.set("authorization", `Bearer ${token.token}`);
-      return request;
+      if (token === null) throw new CredentialError(`No token for scope ${[scopes].flat().join(" ")}`);
+      return token;
     },
   };
 }
 
-function headerReader(headers: HttpHeadersLike | undefined): ResponseHeaders {
-  return (name) => headers?.get(name);
-}
-
-/** Innermost policy: pins the api-version and shows every raw response's headers (quota, limits) to the caller. */
-function responseHookPolicy(onResponse: (headers: ResponseHeaders) => void): RequestPolicyFactory {
+/**
+ * What every ARM SDK client here is built with. The generated clients ask for the public-cloud scope unless
+ * `credentials.scopes` says otherwise, even with `endpoint` or `cloudSetting` set. Their default retry policy
+ * (3 retries of 408/5xx, of 429/503 with Retry-After and of socket errors) would multiply our own retries and
+ * hide the throttled responses from `onResponse`, which only sees the last one.
+ */
+export function armClientOptions(cloud: AzureCloud): {
+  endpoint: string;
+  credentials: { scopes: string[] };
+  retryOptions: { maxRetries: number };
+} {
   return {
-    create: (next: RequestPolicy): RequestPolicy => ({
-      async sendRequest(request: WebResourceLike): Promise<HttpOperationResponse> {
-        const url = new URL(request.url);
-        url.searchParams.set("api-version", resourceGraphApiVersion);
-        request.url = url.toString();
-        const response = await next.sendRequest(request);
-        onResponse(headerReader(response.headers));
-        return response;
-      },
-    }),
+    endpoint: cloud.armEndpoint,
+    credentials: { scopes: [cloud.armScope] },
+    retryOptions: { maxRetries: 0 },
   };
 }
 
@@ -117,31 +115,44 @@ interface AzureErrorBody {
   };
 }
 
-/** Azure's own words: the top message plus each detail, so a KQL error names the line and token. */
-export function toGraphRequestError(error: unknown): unknown {
-  if (error instanceof CredentialError || !(error instanceof Error)) return error;
-  const restError = error as Error & {
-    statusCode?: number;
-    code?: string;
-    body?: unknown;
-    response?: { headers?: HttpHeadersLike };
-  };
-  const body = (restError.body ?? {}) as AzureErrorBody;
+function headerReader(headers: RawArmResponse["headers"] | undefined): ResponseHeaders {
+  return (name) => headers?.get(name) ?? undefined;
+}
+
+function fromHttpResponse(response: RawArmResponse): GraphRequestError {
+  const body = (typeof response.parsedBody === "object" ? (response.parsedBody ?? {}) : {}) as AzureErrorBody;
   const details = body.error?.details ?? [];
+  // Azure's own words: the top message plus each detail, so a KQL error names the line and token.
   const message = [
-    body.error?.message ?? restError.message,
+    body.error?.message ?? `HTTP ${response.status}`,
     ...details.map((detail) => `${detail.code ?? ""}: ${detail.message ?? ""}`),
   ]
     .filter((part) => part.trim() !== "")
     .join(" ");
-  const code = body.error?.code ?? restError.code ?? "NetworkError";
-  const detailCodes = details.map((detail) => detail.code ?? "");
   return new GraphRequestError(
     message,
-    restError.statusCode,
-    code,
-    detailCodes,
-    headerReader(restError.response?.headers),
+    response.status,
+    body.error?.code ?? `Http${response.status}`,
+    details.map((detail) => detail.code ?? ""),
+    headerReader(response.headers),
+  );
+}
+
+/**
+ * Builds the error from the raw error response rather than from the SDK's error: the generated error
+ * deserializer throws a TypeError on a body without `error` (an HTML 502 from a gateway), losing the status.
+ */
+export function toGraphRequestError(error: unknown, response: RawArmResponse | undefined): unknown {
+  if (error instanceof CredentialError || !(error instanceof Error)) return error;
+  if (response !== undefined && response.status >= 400) return fromHttpResponse(response);
+  // A RestError without a response is the socket's (ECONNRESET, ETIMEDOUT…); anything else is not worth a retry.
+  if (response !== undefined || !isRestError(error)) return error;
+  return new GraphRequestError(
+    error.message,
+    undefined,
+    error.code ?? "NetworkError",
+    [],
+    headerReader(undefined),
   );
 }
 
@@ -151,37 +162,42 @@ export interface GraphClientOptions {
   readonly onResponse: (headers: ResponseHeaders) => void;
 }
 
+function pageOf(response: { data: unknown; skipToken?: string; resultTruncated: string }): GraphPage {
+  const rows = response.data;
+  return {
+    rows: Array.isArray(rows) ? (rows as unknown[]) : [],
+    skipToken: response.skipToken,
+    resultTruncated: response.resultTruncated === "true",
+  };
+}
+
 export function createGraphClient(options: GraphClientOptions): GraphClient {
-  const client = new ResourceGraphClient(bearerSigner(options.credential, options.cloud.armScope), {
-    baseUri: options.cloud.armEndpoint,
-    // The SDK retries 5xx and 429-with-Retry-After on its own; our pacer owns every retry instead.
-    noRetryPolicy: true,
-    requestPolicyFactories: (defaults: RequestPolicyFactory[]) => [
-      ...defaults,
-      responseHookPolicy(options.onResponse),
-    ],
-  });
+  const client = new ResourceGraphClient(armCredential(options.credential), armClientOptions(options.cloud));
   return {
     async resources(request) {
+      let last: RawArmResponse | undefined;
       try {
-        const response = await client.resources({
-          query: request.query,
-          ...(request.subscriptions ? { subscriptions: [...request.subscriptions] } : {}),
-          ...(request.managementGroups ? { managementGroups: [...request.managementGroups] } : {}),
-          options: {
-            top: request.top,
-            resultFormat: "objectArray",
-            ...(request.skipToken ? { skipToken: request.skipToken } : {}),
+        const response = await client.resources(
+          {
+            query: request.query,
+            ...(request.subscriptions ? { subscriptions: [...request.subscriptions] } : {}),
+            ...(request.managementGroups ? { managementGroups: [...request.managementGroups] } : {}),
+            options: {
+              top: request.top,
+              resultFormat: "objectArray",
+              ...(request.skipToken ? { skipToken: request.skipToken } : {}),
+            },
           },
-        });
-        const rows: unknown = response.data;
-        return {
-          rows: Array.isArray(rows) ? (rows as unknown[]) : [],
-          skipToken: response.skipToken ?? undefined,
-          resultTruncated: response.resultTruncated === "true",
-        };
+          {
+            onResponse: (rawResponse) => {
+              last = rawResponse;
+              options.onResponse(headerReader(rawResponse.headers));
+            },
+          },
+        );
+        return pageOf(response);
       } catch (error) {
-        throw toGraphRequestError(error);
+        throw toGraphRequestError(error, last);
       }
     },
   };

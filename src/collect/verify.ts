@@ -4,6 +4,10 @@ import { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { TokenCredential } from "@azure/identity";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
 import type { AzureCloud } from "./clouds.ts";
+import { armClientOptions, armCredential, toGraphRequestError } from "./graph-client.ts";
+import type { RawArmResponse } from "./graph-client.ts";
+import { TenantPacer, systemClock, withRetries } from "./pacing.ts";
+import type { Clock, RetryOptions } from "./pacing.ts";
 
 const managedClustersType = "microsoft.containerservice/managedclusters";
 
@@ -119,32 +123,56 @@ export interface ReaderOptions {
   readonly cloud: AzureCloud;
   /** One credential per tenant, shared with the Resource Graph client of that tenant. */
   readonly credentialFor: (tenantId: string) => TokenCredential;
+  /** Retries of one GET on 429, 5xx or network errors, default 3; the SDK itself never retries. */
+  readonly maxRetries?: number;
+  readonly clock?: Clock;
+  readonly random?: () => number;
 }
 
-/** ContainerServiceClient per subscription; `endpoint` and the scope must both be set, or the SDK talks to public Azure. */
+const defaultMaxRetries = 3;
+
+/** The raw ARM body from `onResponse`: the SDK's model lifts `properties` to the top and turns dates into `Date`s. */
+async function readRawBody(
+  client: ContainerServiceClient,
+  resourceGroup: string,
+  name: string,
+): Promise<unknown> {
+  let last: RawArmResponse | undefined;
+  try {
+    await client.managedClusters.get(resourceGroup, name, {
+      onResponse: (rawResponse) => {
+        last = rawResponse;
+      },
+    });
+  } catch (error) {
+    throw toGraphRequestError(error, last);
+  }
+  return last?.parsedBody;
+}
+
+/** ContainerServiceClient per tenant and subscription, on the cloud's endpoint and token scope. */
 export function createManagedClusterReaders(options: ReaderOptions): ManagedClusterReaders {
+  const clock = options.clock ?? systemClock;
   const clients = new Map<string, ContainerServiceClient>();
   return (subscriptionId, tenantId) => {
     const key = `${tenantId}/${subscriptionId}`.toLowerCase();
     let client = clients.get(key);
     if (client === undefined) {
-      client = new ContainerServiceClient(options.credentialFor(tenantId), subscriptionId, {
-        endpoint: options.cloud.armEndpoint,
-        credentials: { scopes: [options.cloud.armScope] },
-      });
+      const credential = armCredential(options.credentialFor(tenantId));
+      client = new ContainerServiceClient(credential, subscriptionId, armClientOptions(options.cloud));
       clients.set(key, client);
     }
     const found = client;
+    const retry: RetryOptions = {
+      clock,
+      // ARM sends no Resource Graph quota headers, so the pacer only ever backs off on errors.
+      pacer: new TenantPacer(clock),
+      random: options.random ?? Math.random,
+      maxRetries: options.maxRetries ?? defaultMaxRetries,
+      debug: (): void => undefined,
+    };
     return {
-      async get(resourceGroup, name) {
-        let body: unknown;
-        await found.managedClusters.get(resourceGroup, name, {
-          onResponse: (response) => {
-            body = response.parsedBody;
-          },
-        });
-        return body;
-      },
+      get: (resourceGroup, name) => withRetries(() => readRawBody(found, resourceGroup, name), retry),
     };
   };
 }

@@ -2,12 +2,17 @@
 import { createHash } from "node:crypto";
 import type { CollectedRows, Coverage, CoverageGap } from "../collect/source.ts";
 import type { Config } from "../config/config.ts";
+import { createHistory } from "../history/history.ts";
+import { mergeObservations, type Observations } from "../history/observations.ts";
+import type { StoredRun } from "../history/run-files.ts";
+import { findApiServerEndpoints } from "../inventory/apiserver-endpoints.ts";
 import type { Diagnostic, Inventory } from "../inventory/model.ts";
 import { normalize } from "../inventory/normalize.ts";
 import { buildRelations } from "../inventory/relations.ts";
-import type { Rule } from "../rules/define.ts";
+import type { ApiServerEndpoint, Rule, RuleContext } from "../rules/define.ts";
 import { analyze } from "./analyze.ts";
-import { severities, type Result } from "./result.ts";
+import { reconcile } from "./reconcile.ts";
+import { compareResults, type Result } from "./result.ts";
 import type { RunRecord, ToolInfo } from "./run.ts";
 import { clusterPostures, summarize } from "./summary.ts";
 
@@ -21,21 +26,57 @@ export interface PipelineOptions {
   readonly startedAt: Date;
   /** Clock for the end of the run; injectable so tests are deterministic. */
   readonly now?: () => Date;
+  /** The previous stored run of the same scope: its observations are the history, its results the diff base. */
+  readonly previous?: StoredRun | undefined;
+  /** `--resolve-dns` answers per cluster (lower-cased id). */
+  readonly dnsAnswers?: ReadonlyMap<string, readonly string[]>;
+  /** The normalized rows when the caller needed them before analysis (DNS resolution does). */
+  readonly inventory?: Inventory;
+  /** Diagnostics of enrich steps (DNS, ARM verification) that belong in the run. */
+  readonly extraDiagnostics?: readonly Diagnostic[];
 }
 
 export interface PipelineOutput {
   readonly run: RunRecord;
   readonly inventory: Inventory;
+  /** History to store with this run: the previous observations plus what this run saw. */
+  readonly observations: Observations;
 }
 
 export function runPipeline(options: PipelineOptions): PipelineOutput {
-  const { collected, config, rules } = options;
-  const inventory = normalize(collected.rows, { tables: collected.coverage.tables });
-  const diagnostics: Diagnostic[] = [...collected.diagnostics, ...inventory.diagnostics];
-  const context = { inventory, relations: buildRelations(inventory), config, now: options.startedAt };
-  const results = sortResults(analyze(rules, context));
-  const resolved: Result[] = [];
+  const { collected, config, rules, previous } = options;
+  const inventory = options.inventory ?? normalizeCollected(collected);
+  const diagnostics: Diagnostic[] = [
+    ...collected.diagnostics,
+    ...inventory.diagnostics,
+    ...(options.extraDiagnostics ?? []),
+  ];
+  const apiServerEndpoints = findApiServerEndpoints(inventory, options.dnsAnswers);
+  const context: RuleContext = {
+    inventory,
+    relations: buildRelations(inventory),
+    config,
+    history: createHistory(previous?.observations),
+    apiServerEndpoints,
+    now: options.startedAt,
+  };
   const coverage = withDroppedRows(collected.coverage, diagnostics);
+  const reconciled = reconcile(analyze(rules, context), {
+    suppressions: config.suppressions,
+    now: options.startedAt,
+    previous: previous?.record,
+  });
+  diagnostics.push(...reconciled.warnings);
+  const results = sortResults(reconciled.results);
+  // A finding missing from an incomplete scan may only be out of reach; calling it resolved would be a lie.
+  const resolved = coverage.complete ? sortResults(reconciled.resolved) : [];
+  if (!coverage.complete && reconciled.resolved.length > 0) {
+    diagnostics.push({
+      level: "info",
+      code: "resolved-not-computed",
+      message: `${reconciled.resolved.length} finding(s) of the previous run are not listed as resolved because this scan is incomplete.`,
+    });
+  }
   const finishedAt = (options.now ?? (() => new Date()))();
   const run: RunRecord = {
     schemaVersion: 1,
@@ -46,6 +87,7 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
       finishedAt: finishedAt.toISOString(),
       source: collected.kind,
       inputs: options.inputs,
+      ...(previous ? { previousRunId: previous.record.run.id } : {}),
     },
     coverage,
     summary: summarize(inventory, results, resolved),
@@ -54,7 +96,28 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
     diagnostics,
     clusters: clusterPostures(inventory, results),
   };
-  return { run, inventory };
+  const observations = mergeObservations(
+    previous?.observations,
+    currentObservations(inventory, apiServerEndpoints),
+    options.startedAt.toISOString(),
+  );
+  return { run, inventory, observations };
+}
+
+function currentObservations(
+  inventory: Inventory,
+  endpoints: ReadonlyMap<string, readonly ApiServerEndpoint[]>,
+): Parameters<typeof mergeObservations>[1] {
+  return [...inventory.clusters.values()].map((cluster) => ({
+    clusterId: cluster.id,
+    enableVnetIntegration: cluster.apiServerAccessProfile.enableVnetIntegration,
+    ...(cluster.powerState ? { powerState: cluster.powerState } : {}),
+    apiServerIps: (endpoints.get(cluster.key) ?? []).map(({ ip, evidence }) => ({ ip, evidence })),
+  }));
+}
+
+export function normalizeCollected(collected: CollectedRows): Inventory {
+  return normalize(collected.rows, { tables: collected.coverage.tables });
 }
 
 /** `20261126T101500Z-3f9a1c`: sortable by time, unique per scope. */
@@ -81,15 +144,6 @@ function withDroppedRows(coverage: Coverage, diagnostics: readonly Diagnostic[])
   return { ...coverage, complete: false, gaps: [...coverage.gaps, gap] };
 }
 
-const statusOrder = ["error", "fail", "unverified", "suppressed", "pass", "not_applicable"];
-
 function sortResults(results: Result[]): Result[] {
-  return results.sort(
-    (a, b) =>
-      statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status) ||
-      severities.indexOf(a.severity) - severities.indexOf(b.severity) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.resourceId.toLowerCase().localeCompare(b.resourceId.toLowerCase()) ||
-      a.detail.localeCompare(b.detail),
-  );
+  return results.sort(compareResults);
 }

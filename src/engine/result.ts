@@ -39,6 +39,19 @@ export interface RuleOutcome {
   readonly evidence?: Evidence;
 }
 
+const statusReadingOrder: readonly ResultStatus[] = ["error", "fail", "unverified", "suppressed", "pass", "not_applicable"];
+
+/** Reading order everywhere results are listed: worst status, then worst severity, then rule, resource, detail. */
+export function compareResults(a: Result, b: Result): number {
+  return (
+    statusReadingOrder.indexOf(a.status) - statusReadingOrder.indexOf(b.status) ||
+    severities.indexOf(a.severity) - severities.indexOf(b.severity) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.resourceId.toLowerCase().localeCompare(b.resourceId.toLowerCase()) ||
+    a.detail.localeCompare(b.detail)
+  );
+}
+
 export const diffStates = ["new", "persisting", "resolved"] as const;
 export type DiffState = (typeof diffStates)[number];
 

@@ -1,6 +1,6 @@
 // `diff RUN_A RUN_B`: what started failing, what stopped and what stayed, between two stored runs.
 import { diffResults, isFailing } from "../engine/reconcile.ts";
-import { severities, type Result } from "../engine/result.ts";
+import { compareResults, type Result } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
 import { scopeKey } from "./scope.ts";
 
@@ -53,11 +53,5 @@ function diffLine(sign: "+" | "-", result: Result): string {
 }
 
 function sortForReading(results: readonly Result[]): Result[] {
-  return [...results].sort(
-    (a, b) =>
-      severities.indexOf(a.severity) - severities.indexOf(b.severity) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.resourceId.toLowerCase().localeCompare(b.resourceId.toLowerCase()) ||
-      a.detail.localeCompare(b.detail),
-  );
+  return [...results].sort(compareResults);
 }

@@ -1,4 +1,5 @@
 // The files of one stored run: what they are called, how they are written durably and read back checked.
+import { UserError } from "../cli/errors.ts";
 import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunRecord } from "../engine/run.ts";
@@ -33,8 +34,8 @@ interface RunMeta {
 }
 
 /** A stored run that cannot be read or a state directory that cannot be written. */
-export class RunStoreError extends Error {
-  override readonly name = "RunStoreError";
+export class RunStoreError extends UserError {
+  override readonly name: string = "RunStoreError";
 }
 
 export async function writeRunFiles(

@@ -59,6 +59,8 @@ export interface Relations {
   readonly clusterNodeSubnets: ReadonlyMap<string, readonly SubnetRef[]>;
   /** Cluster key → distinct VNet keys of its node subnets. */
   readonly clusterNodeVnetKeys: ReadonlyMap<string, readonly string[]>;
+  /** Cluster key → the subnet its `apiServerAccessProfile.subnetId` names (absent for an AKS-managed VNet). */
+  readonly clusterApiServerSubnets: ReadonlyMap<string, SubnetRef>;
 }
 
 /** The VNet part of a subnet id, lower-cased; the id itself when it names no subnet. */
@@ -89,6 +91,13 @@ export function subnetIpv4Capacity(subnet: Subnet): SubnetCapacity {
 /** The subnet when its size can be judged: in the inventory and with at least one address prefix that parsed. */
 export function sizedSubnet(ref: SubnetRef): Subnet | undefined {
   return ref.subnet !== undefined && ref.subnet.addressPrefixes.length > 0 ? ref.subnet : undefined;
+}
+
+/** The BYO API server subnet of an integrated cluster; undefined when not integrated or on an AKS-managed VNet. */
+export function integratedApiServerSubnet(cluster: Cluster, relations: Relations): SubnetRef | undefined {
+  return cluster.apiServerAccessProfile.enableVnetIntegration
+    ? relations.clusterApiServerSubnets.get(cluster.key)
+    : undefined;
 }
 
 export function clusterSubject(cluster: Cluster): ResultSubject {
@@ -149,6 +158,7 @@ export function buildRelations(inventory: Inventory): Relations {
   const nodeRefs = new Map<string, SubnetRef>();
   const clusterNodeSubnets = new Map<string, SubnetRef[]>();
   const clusterNodeVnetKeys = new Map<string, string[]>();
+  const clusterApiServerSubnets = new Map<string, SubnetRef>();
 
   for (const cluster of inventory.clusters.values()) {
     const apiServerSubnetId = cluster.apiServerAccessProfile.subnetId;
@@ -156,6 +166,7 @@ export function buildRelations(inventory: Inventory): Relations {
       const ref = subnetRef(apiServerSubnetId, cluster.tenantId);
       apiServerRefs.set(ref.key, ref);
       pushTo(apiServerClusters, ref.key, cluster);
+      clusterApiServerSubnets.set(cluster.key, ref);
     }
     const poolSubnets: SubnetRef[] = [];
     for (const pool of cluster.agentPools) {
@@ -182,5 +193,5 @@ export function buildRelations(inventory: Inventory): Relations {
   const nodeSubnets = new Map<string, NodeSubnetUse>();
   for (const [key, ref] of nodeRefs) nodeSubnets.set(key, { subnet: ref, pools: nodePools.get(key) ?? [] });
 
-  return { apiServerSubnets, nodeSubnets, clusterNodeSubnets, clusterNodeVnetKeys };
+  return { apiServerSubnets, nodeSubnets, clusterNodeSubnets, clusterNodeVnetKeys, clusterApiServerSubnets };
 }

@@ -13,7 +13,9 @@ export function catalogMarkdown(metas: readonly RuleMeta[]): string {
     "",
     "| id | resource | severity | title |",
     "| --- | --- | --- | --- |",
-    ...metas.map((meta) => `| [\`${meta.id}\`](#${meta.id}) | ${meta.resource} | ${meta.severity} | ${meta.title} |`),
+    ...metas.map(
+      (meta) => `| [\`${meta.id}\`](#${meta.id}) | ${meta.resource} | ${meta.severity} | ${meta.title} |`,
+    ),
     "",
   ];
   for (const meta of metas) {

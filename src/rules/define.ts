@@ -2,6 +2,8 @@
 import type { Config } from "../config/config.ts";
 import type { Severity, RuleOutcome } from "../engine/result.ts";
 import type { Inventory } from "../inventory/model.ts";
+import type { History } from "../history/history.ts";
+import type { ApiServerIpEvidence } from "../history/observations.ts";
 import type { Relations } from "../inventory/relations.ts";
 
 export const ruleResources = [
@@ -33,8 +35,22 @@ export interface RuleContext {
   readonly inventory: Inventory;
   readonly relations: Relations;
   readonly config: Config;
+  /** Earlier runs' observations; empty with `--no-history` or on a first run. */
+  readonly history: History;
+  /**
+   * Current API server IPs per cluster (lower-cased id), with the evidence that shows each: the `kube-apiserver`
+   * load balancer frontend, the API server private endpoint's NIC, or DNS answers (`--resolve-dns`).
+   */
+  readonly apiServerEndpoints: ReadonlyMap<string, readonly ApiServerEndpoint[]>;
   /** Run time; rules never read the clock themselves. */
   readonly now: Date;
+}
+
+export interface ApiServerEndpoint {
+  readonly ip: string;
+  readonly evidence: ApiServerIpEvidence;
+  /** The resource (LB frontend, NIC ipConfiguration) or DNS name that shows the IP. */
+  readonly source: string;
 }
 
 export interface Rule {

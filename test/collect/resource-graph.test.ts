@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import nock from "nock";
+import type { TokenCredential } from "@azure/identity";
 import { collectResourceGraph } from "../../src/collect/resource-graph.ts";
 import type { ResourceGraphOptions } from "../../src/collect/resource-graph.ts";
 import { resolveCloud } from "../../src/collect/clouds.ts";
@@ -194,6 +195,72 @@ describe("collectResourceGraph", () => {
         message: "still busy",
       },
     ]);
+  });
+
+  // The SDK's own retry policy would resend a 503 with Retry-After and a reset socket; ours must be the only one.
+  const oneRequestPerAttempt: readonly { name: string; maxRetries: number; requests: number }[] = [
+    { name: "without retries", maxRetries: 0, requests: 1 },
+    { name: "with two retries", maxRetries: 2, requests: 3 },
+  ];
+  for (const { name, maxRetries, requests } of oneRequestPerAttempt) {
+    it(`sends one HTTP request per attempt on a 503 with Retry-After, ${name}`, async () => {
+      const clock = fakeClock();
+      const recorded = graph(clock, () => [
+        503,
+        armError("ServiceUnavailable", "busy"),
+        { "retry-after": "1" },
+      ]);
+      const collected = await collectResourceGraph(options(clock, { maxRetries }));
+      assert.equal(recorded.bodies.length, requests);
+      assert.equal(clock.sleeps.length, maxRetries);
+      assert.deepEqual(
+        collected.coverage.gaps.map((gap) => gap.code),
+        ["ServiceUnavailable"],
+      );
+    });
+  }
+
+  it("sends one HTTP request when the socket is reset and retries are off", async () => {
+    const clock = fakeClock();
+    const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+    const failed = nock(publicArm).post(resourcesPath).query(true).replyWithError(reset);
+    const spare = nock(publicArm).post(resourcesPath).query(true).reply(200, page([]));
+    const collected = await collectResourceGraph(options(clock, { maxRetries: 0 }));
+    assert.ok(failed.isDone());
+    assert.equal(spare.isDone(), false);
+    assert.deepEqual(
+      collected.coverage.gaps.map((gap) => gap.code),
+      ["ECONNRESET"],
+    );
+  });
+
+  it("retries a 502 whose body is a gateway's HTML page", async () => {
+    const clock = fakeClock();
+    nock(publicArm)
+      .post(resourcesPath)
+      .query(true)
+      .reply(502, "<html>Bad Gateway</html>", { "content-type": "text/html" });
+    nock(publicArm)
+      .post(resourcesPath)
+      .query(true)
+      .reply(200, page([cluster(clusterId(1))]));
+    const collected = await collectResourceGraph(options(clock));
+    assert.equal(collected.rows.length, 1);
+    assert.equal(clock.sleeps.length, 1);
+  });
+
+  it("ends a tenant without a token before any request", async () => {
+    const clock = fakeClock();
+    const recorded = graph(clock, () => [200, page([])]);
+    const credentialFactory = (): TokenCredential => ({
+      getToken: () => Promise.reject(new Error("az login first")),
+    });
+    const collected = await collectResourceGraph(options(clock, { credentialFactory }));
+    assert.equal(recorded.bodies.length, 0);
+    assert.deepEqual(
+      collected.coverage.gaps.map((gap) => [gap.code, gap.message]),
+      [["credentialUnavailable", "az login first"]],
+    );
   });
 
   it("keeps the other tenant complete when one tenant answers 403", async () => {

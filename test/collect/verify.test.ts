@@ -8,7 +8,7 @@ import {
   verifyClusters,
 } from "../../src/collect/verify.ts";
 import { resolveCloud } from "../../src/collect/clouds.ts";
-import { armError, blockNetwork, fakeCredentials, publicArm } from "./fakes.ts";
+import { armError, blockNetwork, fakeClock, fakeCredentials, publicArm } from "./fakes.ts";
 
 const subscription = "11111111-1111-1111-1111-111111111111";
 const clusterPath = (name: string): string =>
@@ -91,5 +91,30 @@ describe("verifyClusters", () => {
       verified.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.resourceId]),
       [["arm-verification-failed", clusterPath("aks-1")]],
     );
+  });
+
+  it("asks for the cloud's scope and retries a 503 itself, one request per attempt", async () => {
+    const usgovArm = "https://management.usgovcloudapi.net";
+    const scope = nock(usgovArm)
+      .get(clusterPath("aks-1"))
+      .query(true)
+      .reply(503, armError("ServiceUnavailable", "busy"))
+      .get(clusterPath("aks-1"))
+      .query(true)
+      .reply(200, { id: clusterPath("aks-1"), properties: { apiServerAccessProfile: {} } });
+    const credentials = fakeCredentials();
+    const clock = fakeClock();
+    const readers = createManagedClusterReaders({
+      cloud: resolveCloud("usgov"),
+      credentialFor: (tenantId) => credentials.factory(tenantId, "default"),
+      clock,
+      random: () => 0,
+    });
+    const verified = await verifyClusters([staleRow], [clusterPath("aks-1")], readers);
+    assert.ok(scope.isDone());
+    assert.deepEqual(clock.sleeps, [1000]);
+    assert.deepEqual(credentials.scopes, ["https://management.usgovcloudapi.net/.default"]);
+    assert.equal(verified.rows[0]?.source.origin, `arm:${clusterPath("aks-1")}`);
+    assert.deepEqual(verified.diagnostics, []);
   });
 });

@@ -4,25 +4,31 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { buildDemoFleet } from "../../examples/demo-fleet/generate.ts";
+import { parseConfig } from "../../src/config/load.ts";
 
 const fleetDir = join(import.meta.dirname, "../../examples/demo-fleet");
 const tables = ["resources", "networkresources", "resourcechanges", "authorizationresources"];
-const fleet = buildDemoFleet();
+const generated = buildDemoFleet();
+/** The snapshots (current and earlier runs); runs.json lists them. */
+const fleet = new Map([...generated].filter(([name]) => name !== "history/runs.json"));
 
 function rowsOf(content: string): Record<string, unknown>[] {
   const file = JSON.parse(content) as Record<string, Record<string, unknown>[]>;
   return Object.values(file).flat();
 }
-const rows = [...fleet.values()].flatMap(rowsOf);
+const rows = [...fleet]
+  .filter(([name]) => name.startsWith("fleet/"))
+  .flatMap(([, content]) => rowsOf(content));
 const typeOf = (row: Record<string, unknown>): string => String(row.type);
 
 describe("demo fleet", () => {
   it("committed files equal a fresh generation byte for byte", () => {
-    const committed = readdirSync(fleetDir)
-      .filter((name) => name.endsWith(".json"))
+    const committed = readdirSync(fleetDir, { recursive: true, encoding: "utf8" })
+      .map((name) => name.split("\\").join("/"))
+      .filter((name) => name.endsWith(".json") && name !== "config.json")
       .sort();
-    assert.deepEqual(committed, [...fleet.keys()].sort());
-    for (const [name, content] of fleet) {
+    assert.deepEqual(committed, [...generated.keys()].sort());
+    for (const [name, content] of generated) {
       assert.equal(
         readFileSync(join(fleetDir, name), "utf8"),
         content,
@@ -32,7 +38,7 @@ describe("demo fleet", () => {
   });
 
   it("generates the same content twice (no randomness)", () => {
-    assert.deepEqual([...buildDemoFleet()], [...fleet]);
+    assert.deepEqual([...buildDemoFleet()], [...generated]);
   });
 
   for (const [name, content] of fleet) {
@@ -96,5 +102,48 @@ describe("demo fleet", () => {
       );
       assert.deepEqual(misplaced, [], name);
     }
+  });
+
+  it("history/runs.json lists both earlier runs, oldest first, before the current fleet", () => {
+    const runs = JSON.parse(generated.get("history/runs.json") ?? "{}") as {
+      current: string;
+      runs: { folder: string; at: string }[];
+    };
+    assert.deepEqual(
+      runs.runs.map((run) => run.folder),
+      ["run-1", "run-2"],
+    );
+    const times = [...runs.runs.map((run) => run.at), runs.current].map((at) => Date.parse(at));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
+    for (const run of runs.runs) assert.ok(generated.has(`history/${run.folder}/contoso.json`), run.folder);
+  });
+
+  it("earlier runs differ from the current fleet", () => {
+    for (const run of ["run-1", "run-2"])
+      assert.notEqual(generated.get(`history/${run}/contoso.json`), generated.get("fleet/contoso.json"), run);
+  });
+
+  it("config.json is a valid scanner config with an active and an expired suppression", () => {
+    const config = parseConfig(
+      JSON.parse(readFileSync(join(fleetDir, "config.json"), "utf8")),
+      "config.json",
+    );
+    const current = Date.parse(
+      (JSON.parse(generated.get("history/runs.json") ?? "{}") as { current: string }).current,
+    );
+    const expiries = config.suppressions.map((suppression) => Date.parse(suppression.expires ?? ""));
+    assert.ok(
+      expiries.some((expires) => expires > current),
+      "an active suppression",
+    );
+    assert.ok(
+      expiries.some((expires) => expires <= current),
+      "an expired suppression",
+    );
+    assert.ok(config.attestations.some((attestation) => attestation.restartedAt !== undefined));
+    assert.equal(Object.keys(config.knownApiServerIps).length, 1);
   });
 });
