@@ -107,7 +107,9 @@ export function buildProgram(
         ...(name ? { name } : {}),
         ...(options.kql ? { kql: options.kql } : {}),
         format: options.format,
-        write: (text) => print(text.trimEnd()),
+        write: (text) => {
+          print(text.trimEnd());
+        },
       })) as ExitCode,
     );
   });

@@ -65,6 +65,14 @@ function readPrincipalIds(identity: Node): string[] {
 }
 
 export const readCluster: RowReader = (row, base, into) => {
+  // Without properties every verdict would rest on defaults ("not integrated"), so say so where it happened.
+  if (!row.has("properties"))
+    row.report(
+      "warning",
+      "missing-field",
+      "is missing or null; the cluster is read with defaults, export it again",
+      "properties",
+    );
   const properties = row.object("properties");
   const networkProfile = properties.object("networkProfile");
   const identity = row.object("identity");

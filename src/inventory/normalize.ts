@@ -95,6 +95,7 @@ function readRow(pass: Pass, row: Node, id: string, source: SourceRef): void {
       "warning",
       "duplicate-id",
       `duplicate id ${id} (first in ${first.origin} row ${first.row}); kept the first, remove the duplicate`,
+      "id",
     );
     return;
   }
@@ -139,6 +140,25 @@ function normalizeRow(pass: Pass, raw: unknown, index: number): void {
   readRow(pass, new Node({ ...context, resourceId: id }, value), id, source);
 }
 
+/** A subnet a cluster names but no row describes: rules answer `unverified` for it, and this says where and why. */
+function reportMissingSubnets(pass: Pass): void {
+  for (const cluster of pass.into.clusters.values()) {
+    const references: [string, string | undefined][] = [
+      ["properties.apiServerAccessProfile.subnetId", cluster.apiServerAccessProfile.subnetId],
+      ...cluster.agentPools.map((pool, index): [string, string | undefined] => [
+        `properties.agentPoolProfiles[${index}].vnetSubnetID`,
+        pool.vnetSubnetId,
+      ]),
+    ];
+    const context: RowContext = { ...cluster.source, resourceId: cluster.id, diagnostics: pass.diagnostics };
+    for (const [field, subnetId] of references) {
+      if (subnetId === undefined || pass.into.subnets.has(idKey(subnetId))) continue;
+      const message = `names subnet ${subnetId}, which no input row describes (outside the scanned scope, or deleted); rules that need it answer unverified`;
+      recordDiagnostic(context, "warning", "subnet-not-found", field, message);
+    }
+  }
+}
+
 export function normalize(rows: readonly RawRow[], options: NormalizeOptions = {}): Inventory {
   const pass: Pass = { into: createBuilder(), diagnostics: [], unknownTypes: new Map() };
   const input: readonly unknown[] = Array.isArray(rows) ? rows : [];
@@ -163,6 +183,7 @@ export function normalize(rows: readonly RawRow[], options: NormalizeOptions = {
     }
   }
   mergeStandaloneSubnets(pass.into);
+  reportMissingSubnets(pass);
   reportUnknownTypes(pass);
   const tables = (options.tables ?? []).map((table) => table.toLowerCase());
   return toInventory(pass.into, pass.diagnostics, tables.includes("authorizationresources"));

@@ -16,7 +16,7 @@ const sufficientRoles: ReadonlyMap<string, string> = new Map([
 /** The hierarchy above a subscription is not collected, so a management-group assignment might cover anything. */
 const managementGroupScope = "/providers/microsoft.management/managementgroups/";
 
-type PrincipalIndex = ReadonlyMap<string, readonly RoleAssignment[]>;
+export type PrincipalIndex = ReadonlyMap<string, readonly RoleAssignment[]>;
 
 interface Target {
   readonly kind: "API server subnet" | "node subnet";
@@ -35,7 +35,7 @@ function scopeKey(scope: string): string {
   return scope.toLowerCase().replace(/\/+$/, "");
 }
 
-function indexByPrincipal(assignments: readonly RoleAssignment[]): PrincipalIndex {
+export function indexByPrincipal(assignments: readonly RoleAssignment[]): PrincipalIndex {
   const index = new Map<string, RoleAssignment[]>();
   for (const assignment of assignments) {
     const key = assignment.principalId.toLowerCase();
@@ -59,7 +59,7 @@ function scopesHolding(ref: SubnetRef): Set<string> {
   return scopes;
 }
 
-function coverage(target: Target, assignments: readonly RoleAssignment[]): Coverage {
+export function coverage(target: Target, assignments: readonly RoleAssignment[]): Coverage {
   const scopes = scopesHolding(target.subnet);
   let coveredBy: RoleAssignment | undefined;
   const mayCover: RoleAssignment[] = [];
