@@ -39,9 +39,9 @@ function address(second: number, slot: number, offset: number): string {
   return `10.${second}.${Math.floor(value / 256)}.${value % 256}`;
 }
 
-function apiServerOf(random: Random, vnet: string, ip: string, nodeIp: string): ApiServerSpec {
+function apiServerOf(random: Random, vnet: string, cluster: string, ip: string, nodeIp: string): ApiServerSpec {
   const draw = random.next();
-  if (draw < 0.22) return { kind: "integrated", subnet: `${vnet}/snet-apiserver`, ip, private: random.chance(0.3) };
+  if (draw < 0.22) return { kind: "integrated", subnet: `${vnet}/snet-${cluster}-apiserver`, ip, private: random.chance(0.3) };
   if (draw < 0.3) return { kind: "integrated", ip: "10.225.0.4" };
   if (draw < 0.55) return { kind: "private", endpointIp: nodeIp, publicFqdn: random.chance(0.2) };
   if (draw < 0.95) return { kind: "public", authorizedIPRanges: random.chance(0.4) ? ["203.0.113.0/24"] : undefined };
@@ -58,10 +58,10 @@ function cniOf(random: Random): Cni {
   return { networkPlugin: "azure", podSubnet: false };
 }
 
-function pools(random: Random, vnet: string, cni: Cni): PoolSpec[] {
+function pools(random: Random, vnet: string, cluster: string, cni: Cni): PoolSpec[] {
   const flat = cni.networkPlugin === "azure" && !cni.overlay && !cni.podSubnet;
   const count = (): number => random.integer(2, flat ? 6 : 12);
-  const subnets = { subnet: `${vnet}/snet-nodes`, ...(cni.podSubnet ? { podSubnet: `${vnet}/snet-pods` } : {}) };
+  const subnets = { subnet: `${vnet}/snet-${cluster}-nodes`, ...(cni.podSubnet ? { podSubnet: `${vnet}/snet-${cluster}-pods` } : {}) };
   const autoscale = (nodes: number): { autoscale?: [number, number] } =>
     random.chance(0.5) ? { autoscale: [nodes, nodes + random.integer(2, 20)] } : {};
   const maxPods = flat ? 30 : 110;
@@ -76,9 +76,9 @@ function pools(random: Random, vnet: string, cni: Cni): PoolSpec[] {
   return result;
 }
 
-function rolesOf(random: Random, vnet: string): RoleSpec[] {
+function rolesOf(random: Random, vnet: string, cluster: string): RoleSpec[] {
   const draw = random.next();
-  if (draw < 0.5) return [{ role: "networkContributor", scope: `subnet:${vnet}/snet-nodes` }, { role: "networkContributor", scope: `subnet:${vnet}/snet-apiserver` }];
+  if (draw < 0.5) return [{ role: "networkContributor", scope: `subnet:${vnet}/snet-${cluster}-nodes` }, { role: "networkContributor", scope: `subnet:${vnet}/snet-${cluster}-apiserver` }];
   if (draw < 0.8) return [{ role: "networkContributor", scope: `vnet:${vnet}` }];
   return [];
 }
@@ -91,14 +91,14 @@ function changesOf(random: Random, apiServer: ApiServerSpec): ChangeSpec[] {
   return changes;
 }
 
-function subnetsOf(second: number, slot: number, podSubnet: boolean, nsg: string): SubnetSpec[] {
+function subnetsOf(cluster: string, second: number, slot: number, podSubnet: boolean, nsg: string): SubnetSpec[] {
   const subnets: SubnetSpec[] = [
-    { name: "snet-nodes", prefixes: [`${address(second, slot, 0)}/22`], nsg },
-    { name: "snet-apiserver", prefixes: [`${address(second, slot, 2048)}/28`], delegated: true, nsg },
+    { name: `snet-${cluster}-nodes`, prefixes: [`${address(second, slot, 0)}/22`], nsg },
+    { name: `snet-${cluster}-apiserver`, prefixes: [`${address(second, slot, 2048)}/28`], delegated: true, nsg },
   ];
-  if (podSubnet) subnets.push({ name: "snet-pods", prefixes: [`${address(second, slot, 1024)}/22`] });
+  if (podSubnet) subnets.push({ name: `snet-${cluster}-pods`, prefixes: [`${address(second, slot, 1024)}/22`] });
   for (let index = 1; subnets.length < subnetsPerCluster; index++) {
-    subnets.push({ name: `snet-app-${index}`, prefixes: [`${address(second, slot, 2048 + 32 * index)}/27`], nsg: index % 3 === 0 ? nsg : undefined });
+    subnets.push({ name: `snet-${cluster}-app-${index}`, prefixes: [`${address(second, slot, 2048 + 32 * index)}/27`], nsg: index % 3 === 0 ? nsg : undefined });
   }
   return subnets;
 }
@@ -124,8 +124,8 @@ function clusterPlan(random: Random, names: { subscription: string; index: numbe
   const nsgName = `nsg-${name}`;
   const cni = cniOf(random);
   const { vnet, second, slot } = names;
-  const apiServer = apiServerOf(random, vnet, address(second, slot, 2052), address(second, slot, 1000));
-  const subnets = subnetsOf(second, slot, cni.podSubnet, nsgName);
+  const apiServer = apiServerOf(random, vnet, name, address(second, slot, 2052), address(second, slot, 1000));
+  const subnets = subnetsOf(name, second, slot, cni.podSubnet, nsgName);
   const nodes = `${address(second, slot, 0)}/22`;
   const spec: ClusterSpec = {
     name,
@@ -135,11 +135,11 @@ function clusterPlan(random: Random, names: { subscription: string; index: numbe
     apiServer,
     networkPlugin: cni.networkPlugin,
     overlay: cni.overlay,
-    pools: pools(random, vnet, cni),
+    pools: pools(random, vnet, name, cni),
     powerState: random.chance(0.95) ? "Running" : "Stopped",
     userAssignedIdentity: random.chance(0.5),
     createdAt: "2025-03-01T08:00:00Z",
-    roles: rolesOf(random, vnet),
+    roles: rolesOf(random, vnet, name),
     changes: changesOf(random, apiServer),
     tags: tags(random.pick(["prod", "dev", "test"]), random.pick(["payments", "platform", "data"])),
   };

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CollectedRows } from "../collect/source.ts";
 import { readSnapshot } from "../collect/snapshot.ts";
-import { runPipeline, type PipelineOptions } from "../engine/pipeline.ts";
-import { latestRun, saveRun } from "../history/store.ts";
+import { runId, runPipeline, type PipelineOptions } from "../engine/pipeline.ts";
+import { latestRun, listRuns, saveRun } from "../history/store.ts";
 
 export const demoFleetFolder = fileURLToPath(new URL("../../examples/demo-fleet/", import.meta.url));
 export const demoConfigPath = join(demoFleetFolder, "config.json");
@@ -44,9 +44,12 @@ export async function seedDemoHistory(
 ): Promise<void> {
   if ((await latestRun(stateDir, scopeKey)) !== undefined) return;
   const history = JSON.parse(await readFile(join(demoFleetFolder, "history", "runs.json"), "utf8")) as DemoHistory;
+  const stored = new Set((await listRuns(stateDir)).map((run) => run.id));
   for (const earlier of history.runs) {
     const collected = await readDemoFleet(join("history", earlier.folder));
     const startedAt = new Date(earlier.at);
+    // A state directory from an older version may hold these runs under another scope: never store twice.
+    if (stored.has(runId(startedAt, base.inputs))) continue;
     const previous = await latestRun(stateDir, scopeKey);
     const { run, observations } = runPipeline({ ...base, collected, startedAt, previous, now: () => startedAt });
     await saveRun(stateDir, run, observations, { keepRuns });

@@ -61,7 +61,7 @@ export function buildProgram(
     .option("--mask", "mask subscription ids in the reports")
     .option("--quiet", "print nothing but errors")
     .option("--no-verify", "do not re-read flagged clusters from ARM (live scans)")
-    .option("--state-dir <dir>", "where runs and their history are kept", "reports")
+    .option("--state-dir <dir>", "where runs and their history are kept (default: the --out folder)")
     .option("--no-history", "neither read earlier runs nor store this one")
     .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
     .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence");

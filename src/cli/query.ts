@@ -100,7 +100,10 @@ export function describeGap(gap: CoverageGap): string {
   return terminalSafe(`${where.filter(Boolean).join(", ")}: ${gap.code}: ${gap.message}`);
 }
 
-/** Runs the query; exit code 0, 3 when some tenant, batch or query failed (the rows that came are still printed). */
+/**
+ * Runs the query; exit code 0, 3 when some tenant or batch failed (the rows that came are still printed), and 2
+ * when it failed everywhere (a KQL syntax error, no tenant reachable): nothing was answered at all.
+ */
 export async function runQueryCommand(options: QueryCommandOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const writeError = options.writeError ?? ((text: string) => process.stderr.write(text));
@@ -113,5 +116,8 @@ export async function runQueryCommand(options: QueryCommandOptions): Promise<num
     ),
   );
   for (const gap of collected.coverage.gaps) writeError(`incomplete: ${describeGap(gap)}\n`);
-  return collected.coverage.complete ? 0 : 3;
+  if (collected.coverage.complete) return 0;
+  const failedTenants = new Set(collected.coverage.gaps.map((gap) => gap.tenantId?.toLowerCase()));
+  const everyTenantFailed = options.tenants.every((tenant) => failedTenants.has(tenant.tenantId.toLowerCase()));
+  return collected.rows.length === 0 && everyTenantFailed ? 2 : 3;
 }

@@ -5,11 +5,11 @@ import { readSnapshot } from "../collect/snapshot.ts";
 import type { Config } from "../config/config.ts";
 import { loadConfig } from "../config/load.ts";
 import { resolveClusterFqdns, systemResolver } from "../enrich/resolve-dns.ts";
-import { normalizeCollected, runPipeline, type PipelineOptions } from "../engine/pipeline.ts";
+import { normalizeCollected, runPipeline, runScope, type PipelineOptions } from "../engine/pipeline.ts";
 import { severityRank, isActionable, type Severity } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
 import { scopeKey } from "../history/scope.ts";
-import { defaultKeepRuns, defaultStateDir, latestRun, saveRun } from "../history/store.ts";
+import { defaultKeepRuns, latestRun, saveRun } from "../history/store.ts";
 import { writeReports } from "../report/write.ts";
 import { rules } from "../rules/index.ts";
 import { printScanSummary } from "./console-summary.ts";
@@ -60,12 +60,13 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
     throw new NoScopeError(`nothing could be read from ${inputs.join(", ")}: ${[...new Set(reasons)].join("; ")}`);
   }
 
-  const stateDir = options.stateDir ?? defaultStateDir;
+  // History lives beside the reports unless told otherwise; both default to reports/.
+  const stateDir = options.stateDir ?? options.out;
   const useHistory = options.history !== false;
-  const scope = scopeKey(inputs);
-  const base = { config, rules, tool: toolInfo(), inputs };
-  if (useHistory && options.demo) await seedDemoHistory(stateDir, scope, base, keepRuns);
-  const previous = useHistory ? await latestRun(stateDir, scope) : undefined;
+  const scope = runScope(collected, inputs);
+  const base = { config, rules, tool: toolInfo(), inputs, scope };
+  if (useHistory && options.demo) await seedDemoHistory(stateDir, scopeKey(scope), base, keepRuns);
+  const previous = useHistory ? await latestRun(stateDir, scopeKey(scope)) : undefined;
 
   const pipeline: PipelineOptions = { ...base, collected, startedAt, previous, ...(await enrich(collected, options)) };
   let { run, observations } = runPipeline(pipeline);

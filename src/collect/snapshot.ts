@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { typeFromId } from "../inventory/arm-id.ts";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
 import { describeValue, isRecord, ownValue } from "../inventory/read.ts";
+import { parseJsonFile } from "./json-stream.ts";
 import type { CollectedRows, Coverage, CoverageGap, CoverageScope } from "./source.ts";
 
 const argTables = ["resources", "networkresources", "resourcechanges", "authorizationresources"] as const;
@@ -184,13 +185,22 @@ function classify(file: string, value: unknown): FileContent {
   );
 }
 
-async function readFileContent(file: string): Promise<FileContent> {
+/** Past this size a file is parsed one row at a time (json-stream.ts); below it, one JSON.parse is faster. */
+const streamingThreshold = 64 * 1024 * 1024;
+
+async function parseFile(file: string): Promise<unknown> {
+  if ((await stat(file)).size > streamingThreshold) return parseJsonFile(file);
   const text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new UnreadableInput("is empty");
+  return JSON.parse(text);
+}
+
+async function readFileContent(file: string): Promise<FileContent> {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = await parseFile(file);
   } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
     throw new UnreadableInput(
       `is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );

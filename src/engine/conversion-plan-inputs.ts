@@ -59,10 +59,16 @@ export function stringsIn(evidence: Evidence | undefined, field: string): string
   return recordsIn(evidence, field, (value) => (typeof value === "string" ? value : undefined));
 }
 
+function asObject(value: unknown): Evidence | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Evidence) : undefined;
+}
+
+export function objectIn(evidence: Evidence | undefined, field: string): Evidence | undefined {
+  return asObject(evidence?.[field]);
+}
+
 export function objectsIn(evidence: Evidence | undefined, field: string): Evidence[] {
-  return recordsIn(evidence, field, (value) =>
-    value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Evidence) : undefined,
-  );
+  return recordsIn(evidence, field, asObject);
 }
 
 function recordsIn<T>(evidence: Evidence | undefined, field: string, read: (value: unknown) => T | undefined): T[] {

@@ -11,6 +11,7 @@ import { normalize } from "../inventory/normalize.ts";
 import { buildRelations } from "../inventory/relations.ts";
 import type { ApiServerEndpoint, Rule, RuleContext } from "../rules/define.ts";
 import { analyze } from "./analyze.ts";
+import { withConversionPlans } from "./conversion-plan.ts";
 import { reconcile } from "./reconcile.ts";
 import { compareResults, type Result } from "./result.ts";
 import type { RunRecord, ToolInfo } from "./run.ts";
@@ -23,6 +24,8 @@ export interface PipelineOptions {
   readonly tool: ToolInfo;
   /** Input paths or tenant ids, as the user named them. */
   readonly inputs: readonly string[];
+  /** The run's scope for history (see `RunInfo.scope`); `runScope` computes it. */
+  readonly scope: readonly string[];
   readonly startedAt: Date;
   /** Clock for the end of the run; injectable so tests are deterministic. */
   readonly now?: () => Date;
@@ -61,7 +64,7 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
     now: options.startedAt,
   };
   const coverage = withDroppedRows(collected.coverage, diagnostics);
-  const reconciled = reconcile(analyze(rules, context), {
+  const reconciled = reconcile(withConversionPlans(context, analyze(rules, context)), {
     suppressions: config.suppressions,
     now: options.startedAt,
     previous: previous?.record,
@@ -87,6 +90,7 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
       finishedAt: finishedAt.toISOString(),
       source: collected.kind,
       inputs: options.inputs,
+      scope: options.scope,
       ...(previous ? { previousRunId: previous.record.run.id } : {}),
     },
     coverage,
@@ -118,6 +122,20 @@ function currentObservations(
 
 export function normalizeCollected(collected: CollectedRows): Inventory {
   return normalize(collected.rows, { tables: collected.coverage.tables });
+}
+
+/**
+ * The tenants a run covers: those asked for in a live scan, else those found in the rows. Snapshot file names
+ * change from night to night; the estate they describe does not.
+ */
+export function runScope(collected: CollectedRows, inputs: readonly string[]): string[] {
+  if (collected.kind === "resource-graph") return [...new Set(inputs.map((input) => input.toLowerCase()))].sort();
+  const tenants = new Set<string>();
+  for (const row of collected.rows) {
+    const tenantId = (row.value as { tenantId?: unknown } | null)?.tenantId;
+    if (typeof tenantId === "string" && tenantId !== "") tenants.add(tenantId.toLowerCase());
+  }
+  return tenants.size > 0 ? [...tenants].sort() : [...inputs];
 }
 
 /** `20261126T101500Z-3f9a1c`: sortable by time, unique per scope. */

@@ -16,6 +16,11 @@ export interface RunInfo {
   readonly source: SourceKind;
   /** Input paths for snapshots, tenant ids for live scans. */
   readonly inputs: readonly string[];
+  /**
+   * What the run covers, as the history sees it: the tenant ids scanned (live) or found in the input (snapshots),
+   * lower-cased and sorted. Runs of the same scope are diffed, whatever the snapshot files were called.
+   */
+  readonly scope: readonly string[];
   /** The id of the run the diff was taken against, when there was one. */
   readonly previousRunId?: string;
 }

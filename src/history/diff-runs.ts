@@ -21,7 +21,7 @@ export function diffRuns(a: RunRecord, b: RunRecord): RunDiff {
   return {
     fromRunId: a.run.id,
     toRunId: b.run.id,
-    sameScope: scopeKey(a.run.inputs) === scopeKey(b.run.inputs),
+    sameScope: scopeKey(a.run.scope) === scopeKey(b.run.scope),
     new: sortForReading(failing.filter((result) => result.diff === "new")),
     resolved: sortForReading(resolved),
     persisting: sortForReading(failing.filter((result) => result.diff === "persisting")),

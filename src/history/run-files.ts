@@ -51,7 +51,7 @@ export async function writeRunFiles(
   const meta: RunMeta = {
     schemaVersion: 1,
     runId: run.run.id,
-    scopeKey: scopeKey(run.run.inputs),
+    scopeKey: scopeKey(run.run.scope),
     savedAt: savedAt.toISOString(),
     bytes: { [findingsFile]: Buffer.byteLength(findings), [observationsFile]: Buffer.byteLength(observed) },
   };
@@ -115,7 +115,7 @@ export async function readRunFolder(dir: string): Promise<StoredRun> {
   return {
     id: record.run.id,
     dir,
-    scopeKey: meta === "missing" ? scopeKey(record.run.inputs) : meta.scopeKey,
+    scopeKey: meta === "missing" ? scopeKey(record.run.scope) : meta.scopeKey,
     record,
     observations: await readJson(join(dir, observationsFile), isObservations, "an observations file"),
   };

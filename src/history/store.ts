@@ -17,7 +17,6 @@ import {
 
 export { RunStoreError, type RunListing, type StoredRun } from "./run-files.ts";
 
-export const defaultStateDir = "reports";
 export const defaultKeepRuns = 90;
 
 const tempPrefix = ".tmp-";

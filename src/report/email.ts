@@ -1,8 +1,15 @@
 // The email variant of the report: table layout, inline styles only, findings cut so the body stays under a byte cap.
 import { readdirSync, readFileSync } from "node:fs";
 import Handlebars from "handlebars";
-import type { Severity } from "../engine/result.ts";
-import type { GapView, PostureRow, ReportHeader, ReportKpis, ResultView, ReportView, SeverityCount } from "./view-model.ts";
+import type {
+  GapView,
+  PostureRow,
+  ReportHeader,
+  ReportKpis,
+  ResultView,
+  ReportView,
+  SeverityCount,
+} from "./view-model.ts";
 
 /** Gmail clips a message body past about 100 KB and many gateways reject multi-megabyte mail; 1 MB is the default cap. */
 export const defaultMaxBodyBytes = 1_000_000;
@@ -42,7 +49,7 @@ interface EmailView {
 }
 
 // Severity colours as inline styles: email clients drop <style> blocks and class names.
-const severityColours: Readonly<Record<Severity | "none", readonly [background: string, text: string]>> = {
+const severityColours: Readonly<Partial<Record<string, readonly [background: string, text: string]>>> = {
   critical: ["#fde2e1", "#9b1c1c"],
   high: ["#fde9d7", "#9a3412"],
   medium: ["#fdf2c8", "#854d0e"],
@@ -51,8 +58,10 @@ const severityColours: Readonly<Record<Severity | "none", readonly [background: 
   none: ["#dcf5e4", "#166534"],
 };
 
+const neutralColours = ["#e8eaee", "#374151"] as const;
+
 function severityStyle(severity: unknown): string {
-  const [background, text] = severityColours[severity as Severity | "none"] ?? severityColours.info;
+  const [background, text] = severityColours[String(severity)] ?? neutralColours;
   return `background:${background};color:${text};`;
 }
 
@@ -63,12 +72,16 @@ function loadTemplates(): EmailTemplates {
   const handlebars = Handlebars.create();
   handlebars.registerHelper({ severityStyle });
   const partialsDir = new URL("partials/", templatesDir);
-  for (const file of readdirSync(partialsDir).filter((name) => name.startsWith("email-") && name.endsWith(".hbs"))) {
+  for (const file of readdirSync(partialsDir).filter(
+    (name) => name.startsWith("email-") && name.endsWith(".hbs"),
+  )) {
     const source = readFileSync(new URL(file, partialsDir), "utf8");
     handlebars.registerPartial(file.slice(0, -".hbs".length), handlebars.compile(source, { strict: true }));
   }
   return {
-    body: handlebars.compile<EmailView>(readFileSync(new URL("email.hbs", templatesDir), "utf8"), { strict: true }),
+    body: handlebars.compile<EmailView>(readFileSync(new URL("email.hbs", templatesDir), "utf8"), {
+      strict: true,
+    }),
     row: handlebars.compile<ResultView>("{{> email-finding-row}}", { strict: true }),
   };
 }

@@ -7,6 +7,9 @@ import { worseSeverity } from "./posture.ts";
 /** Long evidence values (a whole conversion plan) are cut here; `findings.json` keeps them whole. */
 export const evidenceValueMaxLength = 4000;
 
+/** report.html lists this many results per rule and counts the rest, so a 50,000-finding fleet stays a few MB. */
+export const resultsShownPerRule = 200;
+
 export interface EvidenceEntry {
   readonly key: string;
   /** Strings as they are; anything else as compact JSON. */
@@ -49,8 +52,12 @@ export interface RuleGroupView {
   readonly remediation: string;
   /** An https link, or empty. */
   readonly docs: string;
+  /** Every result of the rule, also those not listed. */
   readonly count: number;
+  /** The first `resultsShownPerRule`, worst first. */
   readonly results: readonly ResultView[];
+  /** `1200 more in findings.csv`, or empty. */
+  readonly moreLabel: string;
 }
 
 export function resultView(result: Result, rule: RuleMeta | undefined): ResultView {
@@ -123,7 +130,8 @@ export function groupByRule(
         // Only an https link reaches an href, so a hostile rule pack cannot smuggle in `javascript:`.
         docs: rule?.docs.startsWith("https://") ? rule.docs : "",
         count: ruleResults.length,
-        results: ruleResults,
+        results: ruleResults.slice(0, resultsShownPerRule),
+        moreLabel: moreLabel(ruleResults.length - resultsShownPerRule, "findings.csv"),
       };
     })
     .sort(
@@ -132,4 +140,9 @@ export function groupByRule(
         b.count - a.count ||
         a.ruleId.localeCompare(b.ruleId),
     );
+}
+
+/** `N more in FILE` when a listing was cut, else empty; the count is exact. */
+export function moreLabel(more: number, file: string): string {
+  return more > 0 ? `${String(more)} more in ${file}` : "";
 }

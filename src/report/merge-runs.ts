@@ -20,6 +20,7 @@ export function mergeRuns(runs: readonly RunRecord[]): RunRecord {
       finishedAt,
       source: first.run.source,
       inputs: runs.flatMap((run) => run.run.inputs),
+      scope: [...new Set(runs.flatMap((run) => run.run.scope))].sort(),
     },
     coverage: mergeCoverage(runs.map((run) => run.coverage)),
     summary: mergeSummary(runs, results, resolved, clusters.length, clusters.filter((c) => c.enableVnetIntegration).length),

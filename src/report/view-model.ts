@@ -10,14 +10,17 @@ import { maskRun } from "./mask.ts";
 import type { ReportPosture } from "./posture.ts";
 import { buildPosture, percentLabel, percentOf } from "./posture.ts";
 import type { ResultView, RuleGroupView } from "./findings-view.ts";
-import { compareResults, compareText, groupByRule, resultView } from "./findings-view.ts";
+import { compareResults, compareText, groupByRule, moreLabel, resultView } from "./findings-view.ts";
 
 export type { PostureRow, ReportPosture } from "./posture.ts";
 export type { EvidenceEntry, ResultView, RuleGroupView, SuppressionView } from "./findings-view.ts";
-export { evidenceValueMaxLength } from "./findings-view.ts";
+export { evidenceValueMaxLength, resultsShownPerRule } from "./findings-view.ts";
 
 /** A report lists this many diagnostics and counts the rest, so one broken export cannot bloat it. */
 export const diagnosticsShown = 100;
+
+/** report.html lists this many clusters, worst first; clusters.csv has every one. */
+export const clustersShown = 1000;
 
 export interface ReportViewOptions {
   readonly rules: readonly RuleMeta[];
@@ -101,7 +104,12 @@ export interface ReportView {
   readonly suppressed: readonly ResultView[];
   readonly resolved: readonly ResultView[];
   readonly diagnostics: DiagnosticsView;
+  /** Every cluster, worst first (clusters.csv). */
   readonly clusters: readonly ClusterPosture[];
+  /** The first `clustersShown` of `clusters`, for report.html. */
+  readonly listedClusters: readonly ClusterPosture[];
+  /** `N more in clusters.csv`, or empty. */
+  readonly clustersMoreLabel: string;
 }
 
 export function buildReportView(run: RunRecord, options: ReportViewOptions): ReportView {
@@ -125,7 +133,18 @@ export function buildReportView(run: RunRecord, options: ReportViewOptions): Rep
     suppressed: listed.filter((result) => result.status === "suppressed"),
     resolved: shownRun.resolved.map(toView).sort(compareResults),
     diagnostics: buildDiagnostics(shownRun.diagnostics),
-    clusters: [...shownRun.clusters].sort(compareClusters),
+    ...clusterListing(shownRun.clusters),
+  };
+}
+
+function clusterListing(
+  clusters: readonly ClusterPosture[],
+): Pick<ReportView, "clusters" | "listedClusters" | "clustersMoreLabel"> {
+  const sorted = [...clusters].sort(compareClusters);
+  return {
+    clusters: sorted,
+    listedClusters: sorted.slice(0, clustersShown),
+    clustersMoreLabel: moreLabel(sorted.length - clustersShown, "clusters.csv"),
   };
 }
 

@@ -68,7 +68,7 @@ describe("runQueryCommand", () => {
     assert.deepEqual(JSON.parse(out.join("")), [{ id: "/subscriptions/s/x", name: "aks" }]);
   });
 
-  it("prints Azure's KQL error and exits 3", async () => {
+  it("prints Azure's KQL error and exits 2 when the query failed everywhere", async () => {
     nock(publicArm)
       .post(resourcesPath)
       .query(true)
@@ -82,11 +82,40 @@ describe("runQueryCommand", () => {
       write: () => undefined,
       writeError: (text) => errors.push(text),
     });
-    assert.equal(code, 3);
+    assert.equal(code, 2);
     assert.match(
       errors.join(""),
       /query kql, 1 scope\(s\): BadRequest: Query is invalid ParserFailure: line 1/,
     );
+  });
+
+  it("exits 3 when one tenant fails and another answers", async () => {
+    nock(publicArm)
+      .post(resourcesPath)
+      .query(true)
+      .matchHeader("authorization", "Bearer token-t1")
+      .reply(403, armError("AuthorizationFailed", "no access to t1"));
+    nock(publicArm)
+      .post(resourcesPath)
+      .query(true)
+      .matchHeader("authorization", "Bearer token-t2")
+      .reply(200, page([{ id: "/subscriptions/s2/x", name: "aks" }]));
+    const errors: string[] = [];
+    const out: string[] = [];
+    const code = await runQueryCommand({
+      kql: "resources",
+      tenants: [
+        { tenantId: "t1", subscriptions: ["s1"] },
+        { tenantId: "t2", subscriptions: ["s2"] },
+      ],
+      credentialFactory: fakeCredentials().factory,
+      clock: fakeClock(),
+      write: (text) => out.push(text),
+      writeError: (text) => errors.push(text),
+    });
+    assert.equal(code, 3);
+    assert.match(errors.join(""), /tenant t1.*AuthorizationFailed/);
+    assert.match(out.join(""), /\/subscriptions\/s2\/x/);
   });
 
   it("needs exactly one of NAME and --kql", async () => {

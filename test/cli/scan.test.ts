@@ -165,10 +165,11 @@ describe("scan --input", () => {
 describe("scan --demo", () => {
   it("writes the five report files and each of the first six rules fails and passes somewhere", async () => {
     const out = join(await tempDir(), "reports");
-    const { status, stdout, stderr } = run(["scan", "--demo", "--out", out]);
+    const { status, stdout, stderr } = run(["scan", "--demo", "--out", out, "--state-dir", out]);
     assert.equal(status, 0, stderr);
     assert.match(stdout, /Scanned \d+ clusters/);
-    assert.deepEqual((await readdir(out)).sort(), ["clusters.csv", "findings.csv", "findings.json", "report.html", "summary.md"]);
+    assert.deepEqual((await readdir(out)).filter((name) => name !== "runs").sort(),
+      ["clusters.csv", "findings.csv", "findings.json", "report.html", "summary.md"]);
     const findings = await readFindings(out);
     assert.equal(findings.run.source, "demo");
     for (const ruleId of firstSixRules) {
@@ -184,14 +185,17 @@ describe("scan --demo", () => {
   ] as const) {
     it(`exits ${expected} with --fail-on ${failOn}`, async () => {
       const out = await tempDir();
-      assert.equal(run(["scan", "--demo", "--out", out, "--format", "json", "--fail-on", failOn, "--quiet"]).status, expected);
+      assert.equal(
+        run(["scan", "--demo", "--out", out, "--state-dir", out, "--format", "json", "--fail-on", failOn, "--quiet"]).status,
+        expected,
+      );
     });
   }
 
   it("rejects an unknown format and an unknown severity with exit 2", async () => {
     const out = await tempDir();
-    assert.equal(run(["scan", "--demo", "--out", out, "--format", "pdf"]).status, 2);
-    assert.equal(run(["scan", "--demo", "--out", out, "--fail-on", "severe"]).status, 2);
+    assert.equal(run(["scan", "--demo", "--out", out, "--state-dir", out, "--format", "pdf"]).status, 2);
+    assert.equal(run(["scan", "--demo", "--out", out, "--state-dir", out, "--fail-on", "severe"]).status, 2);
   });
 });
 

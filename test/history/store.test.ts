@@ -38,7 +38,7 @@ describe("saveRun / loadRun", () => {
     const stored = await loadRun(folder);
     assert.deepEqual(
       [stored.record, stored.observations, stored.scopeKey],
-      [run, observations, scopeKey(run.run.inputs)],
+      [run, observations, scopeKey(run.run.scope)],
     );
     assert.equal((await loadRun(join(folder, "findings.json"))).id, runId(1));
     assert.deepEqual((await readdir(join(dir, "runs"))).sort(), [runId(1)]);

@@ -223,6 +223,7 @@ export function sampleRun(overrides: Partial<RunRecord> = {}): RunRecord {
       startedAt: "2026-11-26T10:15:00.000Z",
       finishedAt: "2026-11-26T10:15:42.000Z",
       source: "resource-graph",
+      scope: ["11111111-1111-1111-1111-111111111111"],
       inputs: [tenantOne, tenantTwo],
       previousRunId: "20261125T101500Z-aa11bb",
     },

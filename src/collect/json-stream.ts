@@ -1,0 +1,216 @@
+// Reads a large JSON file without holding its text: the outer objects are walked byte by byte, each array element parsed alone.
+import { createReadStream } from "node:fs";
+
+/**
+ * Objects this deep or shallower are walked; deeper values and every array element are cut out and handed to
+ * JSON.parse one at a time. Depth 2 covers every snapshot shape: `[row…]`, `{data:[row…]}`, `{resources:[row…]}`
+ * and the export's `{tables:{resources:[row…]}}`. A 500 MB file then never exists as one string (V8 caps strings
+ * at about 512 MB, and the string plus its parse would need several times the file's size).
+ */
+const walkedObjectDepth = 2;
+
+const quote = 0x22;
+const backslash = 0x5c;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const openBracket = 0x5b;
+const closeBracket = 0x5d;
+const comma = 0x2c;
+const colon = 0x3a;
+
+function isWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+type Expect = "key" | "colon" | "value" | "commaOrEnd" | "firstKey" | "firstValue";
+
+interface Frame {
+  readonly value: Record<string, unknown> | unknown[];
+  readonly isArray: boolean;
+  expect: Expect;
+  key: string;
+}
+
+/** One value being cut out: its bytes so far, and where the scan is inside it. */
+interface Slice {
+  readonly parts: Buffer[];
+  readonly kind: "container" | "string" | "scalar";
+  depth: number;
+  inString: boolean;
+  escaped: boolean;
+}
+
+class StreamingJsonParser {
+  readonly #stack: Frame[] = [];
+  #slice: Slice | undefined;
+  #root: { value: unknown } | undefined;
+  #offset = 0;
+  #started = false;
+
+  get result(): { value: unknown } | undefined {
+    return this.#root;
+  }
+
+  push(chunk: Buffer): void {
+    let position = 0;
+    if (!this.#started && chunk.length > 0) {
+      this.#started = true;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) position = 3;
+    }
+    while (position < chunk.length) {
+      position = this.#slice ? this.#scanSlice(chunk, position, this.#slice) : this.#structural(chunk, position);
+    }
+    this.#offset += chunk.length;
+  }
+
+  end(): void {
+    if (this.#slice?.kind === "scalar") this.#finishSlice(Buffer.alloc(0), 0, 0, this.#slice);
+    if (this.#slice !== undefined || this.#stack.length > 0) throw new SyntaxError("Unexpected end of JSON input");
+    if (this.#root === undefined) throw new SyntaxError("Unexpected end of JSON input");
+  }
+
+  #fail(chunk: Buffer, position: number): never {
+    const character = String.fromCharCode(chunk[position] ?? 0);
+    throw new SyntaxError(`Unexpected character "${character}" at byte ${this.#offset + position}`);
+  }
+
+  /** Returns the position after the slice's end, or the chunk's length when the slice goes on. */
+  #scanSlice(chunk: Buffer, start: number, slice: Slice): number {
+    if (slice.kind === "scalar") {
+      for (let position = start; position < chunk.length; position++) {
+        const byte = chunk[position]!;
+        if (byte === comma || byte === closeBrace || byte === closeBracket || isWhitespace(byte)) {
+          this.#finishSlice(chunk, start, position, slice);
+          return position;
+        }
+      }
+      slice.parts.push(chunk.subarray(start));
+      return chunk.length;
+    }
+    let { depth, inString, escaped } = slice;
+    for (let position = start; position < chunk.length; position++) {
+      const byte = chunk[position]!;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (byte === backslash) escaped = true;
+        else if (byte === quote) {
+          inString = false;
+          if (slice.kind === "string") {
+            this.#finishSlice(chunk, start, position + 1, slice);
+            return position + 1;
+          }
+        }
+      } else if (byte === quote) inString = true;
+      else if (byte === openBrace || byte === openBracket) depth++;
+      else if (byte === closeBrace || byte === closeBracket) {
+        depth--;
+        if (depth === 0) {
+          this.#finishSlice(chunk, start, position + 1, slice);
+          return position + 1;
+        }
+      }
+    }
+    slice.depth = depth;
+    slice.inString = inString;
+    slice.escaped = escaped;
+    slice.parts.push(chunk.subarray(start));
+    return chunk.length;
+  }
+
+  #finishSlice(chunk: Buffer, start: number, end: number, slice: Slice): void {
+    this.#slice = undefined;
+    const text =
+      slice.parts.length === 0
+        ? chunk.toString("utf8", start, end)
+        : Buffer.concat([...slice.parts, chunk.subarray(start, end)]).toString("utf8");
+    this.#deliver(JSON.parse(text));
+  }
+
+  #startSlice(byte: number): void {
+    const kind = byte === openBrace || byte === openBracket ? "container" : byte === quote ? "string" : "scalar";
+    this.#slice = { parts: [], kind, depth: 0, inString: false, escaped: false };
+  }
+
+  #deliver(value: unknown): void {
+    const frame = this.#stack.at(-1);
+    if (frame === undefined) {
+      this.#root = { value };
+      return;
+    }
+    if (frame.isArray) (frame.value as unknown[]).push(value);
+    else if (frame.expect === "key" || frame.expect === "firstKey") {
+      frame.key = value as string;
+      frame.expect = "colon";
+      return;
+    } else {
+      // JSON.parse makes "__proto__" an own property; plain assignment would set the prototype.
+      Object.defineProperty(frame.value, frame.key, { value, writable: true, enumerable: true, configurable: true });
+    }
+    frame.expect = "commaOrEnd";
+  }
+
+  #open(isArray: boolean): void {
+    this.#stack.push({ value: isArray ? [] : {}, isArray, expect: isArray ? "firstValue" : "firstKey", key: "" });
+  }
+
+  #close(): void {
+    const frame = this.#stack.pop()!;
+    this.#deliver(frame.value);
+  }
+
+  #startValue(chunk: Buffer, position: number, byte: number): void {
+    if (byte === closeBrace || byte === closeBracket || byte === comma || byte === colon) this.#fail(chunk, position);
+    const depth = this.#stack.length;
+    const frame = this.#stack.at(-1);
+    const walk = frame === undefined || !frame.isArray;
+    if (walk && byte === openBrace && depth < walkedObjectDepth) this.#open(false);
+    else if (walk && byte === openBracket && depth <= walkedObjectDepth) this.#open(true);
+    else this.#startSlice(byte);
+  }
+
+  /** One structural byte (outside any slice); returns the next position. */
+  #structural(chunk: Buffer, position: number): number {
+    const byte = chunk[position]!;
+    if (isWhitespace(byte)) return position + 1;
+    const frame = this.#stack.at(-1);
+    if (frame === undefined) {
+      if (this.#root !== undefined) this.#fail(chunk, position);
+      this.#startValue(chunk, position, byte);
+      return byte === openBrace || byte === openBracket ? position + 1 : position;
+    }
+    const closer = frame.isArray ? closeBracket : closeBrace;
+    switch (frame.expect) {
+      case "firstKey":
+      case "key":
+        if (frame.expect === "firstKey" && byte === closeBrace) this.#close();
+        else if (byte === quote) this.#startSlice(byte);
+        else this.#fail(chunk, position);
+        return byte === quote ? position : position + 1;
+      case "colon":
+        if (byte !== colon) this.#fail(chunk, position);
+        frame.expect = "value";
+        return position + 1;
+      case "commaOrEnd":
+        if (byte === comma) frame.expect = frame.isArray ? "value" : "key";
+        else if (byte === closer) this.#close();
+        else this.#fail(chunk, position);
+        return position + 1;
+      case "firstValue":
+      case "value":
+        if (frame.expect === "firstValue" && byte === closeBracket) {
+          this.#close();
+          return position + 1;
+        }
+        this.#startValue(chunk, position, byte);
+        return this.#slice === undefined ? position + 1 : position;
+    }
+  }
+}
+
+/** The file's JSON value, equal to `JSON.parse` of its text; throws SyntaxError on malformed input. */
+export async function parseJsonFile(path: string, chunkSize = 1 << 20): Promise<unknown> {
+  const parser = new StreamingJsonParser();
+  for await (const chunk of createReadStream(path, { highWaterMark: chunkSize })) parser.push(chunk as Buffer);
+  parser.end();
+  return parser.result?.value;
+}

@@ -1,0 +1,135 @@
+// Conversion plans as the report shows them, read back from `evidence.conversionPlan` of stored or fresh results.
+import { numberIn, objectIn, objectsIn, planRuleIds, stringIn, stringsIn } from "../engine/conversion-plan-inputs.ts";
+import type { Evidence, Result } from "../engine/result.ts";
+import { compareText } from "./findings-view.ts";
+
+export interface PlanBlockerView {
+  readonly severity: string;
+  readonly reason: string;
+}
+
+export interface PlanRoleView {
+  readonly principalId: string;
+  readonly target: string;
+  readonly scope: string;
+  readonly status: string;
+}
+
+export interface PlanNsgRuleView {
+  readonly nsgName: string;
+  readonly direction: string;
+  readonly protocol: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly destinationPorts: string;
+  readonly reason: string;
+}
+
+export interface PlanPinView {
+  readonly resourceId: string;
+  readonly detail: string;
+  readonly ip: string;
+}
+
+export interface PlanNodeSubnetView {
+  readonly subnetName: string;
+  /** Numbers as text; `unknown` when the rule could not size the subnet. */
+  readonly free: string;
+  readonly surgeNeeded: string;
+  readonly status: string;
+}
+
+/** Every field is present (strict templates), text where the plan had none is empty. */
+export interface PlanView {
+  readonly clusterId: string;
+  readonly clusterName: string;
+  readonly resourceGroup: string;
+  readonly subscriptionId: string;
+  readonly blockers: readonly PlanBlockerView[];
+  readonly subnetAction: string;
+  readonly subnetActionLabel: string;
+  readonly subnetPrefix: string;
+  readonly subnetId: string;
+  readonly subnetReason: string;
+  readonly roleAssignments: readonly PlanRoleView[];
+  /** Role assignments the commands create (all but those already covered). */
+  readonly roleAssignmentsNeeded: readonly PlanRoleView[];
+  readonly nsgRules: readonly PlanNsgRuleView[];
+  readonly pinnedRules: readonly PlanPinView[];
+  readonly nodeSubnets: readonly PlanNodeSubnetView[];
+  readonly surgeRoom: string;
+  readonly commands: readonly string[];
+  /** The commands one a line, for a `<pre>` block and the CSV cell. */
+  readonly commandsText: string;
+  readonly minimumAzureCliVersion: string;
+  readonly warnings: readonly string[];
+  readonly notes: readonly string[];
+}
+
+const subnetActionLabels: Readonly<Record<string, string>> = {
+  reuse: "Reuse a delegated subnet",
+  create: "Create a delegated /28",
+  "none-free": "No free /28",
+  "not-needed": "None needed (AKS-managed VNet)",
+};
+
+function text(evidence: Evidence | undefined, field: string): string {
+  return stringIn(evidence, field) ?? "";
+}
+
+function countText(evidence: Evidence, field: string): string {
+  const value = numberIn(evidence, field);
+  return value === undefined ? "unknown" : String(value);
+}
+
+function texts<K extends string>(evidence: Evidence, fields: readonly K[]): Record<K, string> {
+  return Object.fromEntries(fields.map((field) => [field, text(evidence, field)])) as Record<K, string>;
+}
+
+function roleView(role: Evidence): PlanRoleView {
+  return texts(role, ["principalId", "target", "scope", "status"]);
+}
+
+/** Reads a plan written by this or an earlier version; a field it lacks shows empty rather than failing the report. */
+export function planView(plan: Evidence): PlanView {
+  const subnet = objectIn(plan, "apiServerSubnet");
+  const roleAssignments = objectsIn(plan, "roleAssignments").map(roleView);
+  const commands = stringsIn(plan, "commands");
+  const subnetAction = text(subnet, "action");
+  return {
+    ...texts(plan, ["clusterId", "clusterName", "resourceGroup", "subscriptionId", "surgeRoom", "minimumAzureCliVersion"]),
+    blockers: objectsIn(plan, "blockers").map((blocker) => texts(blocker, ["severity", "reason"])),
+    subnetAction,
+    subnetActionLabel: subnetActionLabels[subnetAction] ?? subnetAction,
+    subnetPrefix: text(subnet, "addressPrefix"),
+    subnetId: text(subnet, "subnetId"),
+    subnetReason: text(subnet, "reason"),
+    roleAssignments,
+    roleAssignmentsNeeded: roleAssignments.filter((role) => role.status !== "covered"),
+    nsgRules: objectsIn(plan, "nsgRules").map((rule) =>
+      texts(rule, ["nsgName", "direction", "protocol", "source", "destination", "destinationPorts", "reason"]),
+    ),
+    pinnedRules: objectsIn(plan, "pinnedRules").map((pin) => texts(pin, ["resourceId", "detail", "ip"])),
+    nodeSubnets: objectsIn(plan, "nodeSubnets").map((room) => ({
+      subnetName: text(room, "subnetName"),
+      free: countText(room, "free"),
+      surgeNeeded: countText(room, "surgeNeeded"),
+      status: text(room, "status"),
+    })),
+    commands,
+    commandsText: commands.join("\n"),
+    warnings: stringsIn(plan, "warnings"),
+    notes: stringsIn(plan, "notes"),
+  };
+}
+
+/** One plan a cluster, from its `cluster-not-vnet-integrated` result (suppressed ones too), by cluster name. */
+export function buildPlanViews(results: readonly Result[]): PlanView[] {
+  return results
+    .filter((result) => result.ruleId === planRuleIds.notIntegrated)
+    .flatMap((result) => {
+      const plan = objectIn(result.evidence, "conversionPlan");
+      return plan === undefined ? [] : [planView(plan)];
+    })
+    .sort((a, b) => compareText(a.clusterName, b.clusterName) || compareText(a.clusterId, b.clusterId));
+}

@@ -1,0 +1,51 @@
+// The streaming JSON reader gives what JSON.parse gives, at any chunk size, and rejects what JSON.parse rejects.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import fc from "fast-check";
+import { parseJsonFile } from "../../src/collect/json-stream.ts";
+
+const folder = mkdtempSync(join(tmpdir(), "json-stream-"));
+const file = join(folder, "value.json");
+after(() => {
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe("parseJsonFile", () => {
+  it("equals JSON.parse for any JSON value, compact or indented, at chunk sizes down to one byte", async () => {
+    let indent = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), fc.integer({ min: 1, max: 9 }), async (value, chunkSize) => {
+        const text = JSON.stringify(value, null, indent++ % 3);
+        writeFileSync(file, text);
+        assert.deepEqual(await parseJsonFile(file, chunkSize), JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  const shapes: [string, string][] = [
+    ["row array", '[{"id":"a","type":"T"},{"id":"b"}]'],
+    ["ARG response", '{"totalRecords":1,"data":[{"id":"a \\"quoted\\" é"}],"$skipToken":"x"}'],
+    ["table keyed", '{"resources":[{"id":"a"}],"networkresources":[]}'],
+    ["export", '{"kind":"k","tables":{"resources":[{"id":"a","properties":{"x":[1,{"y":null}]}}]},"coverage":{"complete":true}}'],
+    ["table format", '{"data":{"columns":[{"name":"id"}],"rows":[["a"],["b"]]}}'],
+    ["byte order mark", '\uFEFF[1, 2.5e3, true, false, null, "s"]'],
+    ["own __proto__ key", '{"__proto__":{"polluted":true},"data":[]}'],
+  ];
+  for (const [name, text] of shapes) {
+    it(`reads the ${name} shape`, async () => {
+      writeFileSync(file, text);
+      assert.deepEqual(await parseJsonFile(file, 3), JSON.parse(text.replace(/^\uFEFF/, "")));
+    });
+  }
+
+  for (const text of ["", "   ", "[1,]", '{"a" 1}', "[1 2]", "{", "[1]x", '{"a":1,}', "[}", '{"a":1]']) {
+    it(`rejects ${JSON.stringify(text)}`, async () => {
+      writeFileSync(file, text);
+      await assert.rejects(parseJsonFile(file, 2), SyntaxError);
+    });
+  }
+});

@@ -1,0 +1,59 @@
+// Runs the CLI as a user would, in a child process with a deadline, so a hang fails the test instead of stalling it.
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const cliPath = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+
+export interface CliOutcome {
+  /** Null when the process was killed (by the deadline or a signal). */
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => {
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+export function tempFolder(label: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `aks-vnet-audit-${label}-`));
+}
+
+export interface FindingsFile {
+  readonly run: { readonly id: string; readonly previousRunId?: string };
+  readonly coverage: {
+    readonly complete: boolean;
+    readonly gaps: readonly { code: string; message: string }[];
+  };
+  readonly results: readonly { ruleId: string; resourceId: string; status: string; diff?: string }[];
+  readonly resolved: readonly unknown[];
+  readonly diagnostics: readonly {
+    level: string;
+    code: string;
+    message: string;
+    origin?: string;
+    row?: number;
+    field?: string;
+  }[];
+}
+
+export async function readFindings(out: string): Promise<FindingsFile> {
+  return JSON.parse(await readFile(join(out, "findings.json"), "utf8")) as FindingsFile;
+}
