@@ -10,6 +10,8 @@ import type { AzureCloud } from "./clouds.ts";
  */
 export const resourceGraphApiVersion = "2024-04-01";
 
+const resourceGraphPath = "/providers/Microsoft.ResourceGraph/resources";
+
 export interface GraphRequest {
   readonly query: string;
   readonly subscriptions?: readonly string[];
@@ -145,6 +147,12 @@ function fromHttpResponse(response: RawArmResponse): GraphRequestError {
 export function toGraphRequestError(error: unknown, response: RawArmResponse | undefined): unknown {
   if (error instanceof CredentialError || !(error instanceof Error)) return error;
   if (response !== undefined && response.status >= 400) return fromHttpResponse(response);
+  // A body that does not parse is a transfer cut short (a proxy, a reset mid-body): retried like a socket error.
+  // The SDK's message quotes the whole body, which may be megabytes, so it is not kept.
+  if (isRestError(error) && error.code === "PARSE_ERROR") {
+    const message = `The response body (HTTP ${String(error.statusCode ?? "?")}) is not valid JSON`;
+    return new GraphRequestError(message, undefined, "InvalidResponseBody", [], headerReader(undefined));
+  }
   // A RestError without a response is the socket's (ECONNRESET, ETIMEDOUT…); anything else is not worth a retry.
   if (response !== undefined || !isRestError(error)) return error;
   return new GraphRequestError(
@@ -160,6 +168,32 @@ export interface GraphClientOptions {
   readonly credential: TokenCredential;
   readonly cloud: AzureCloud;
   readonly onResponse: (headers: ResponseHeaders) => void;
+  /** A request without an answer by then is abandoned and retried; without it a stalled socket hangs the scan. */
+  readonly requestTimeoutMs?: number;
+  /** `--debug`: one line a request (method, URL, status, request id); never headers or bodies, which hold tokens. */
+  readonly debug?: (message: string) => void;
+}
+
+/** The SDK aborts a request that outlived `timeout` with an AbortError; we pass no abort signal of our own. */
+function toTimeoutError(error: unknown, timeoutMs: number | undefined): unknown {
+  if (timeoutMs === undefined || !(error instanceof Error) || error.name !== "AbortError") return error;
+  return new GraphRequestError(
+    `No answer within ${timeoutMs} ms`,
+    undefined,
+    "RequestTimeout",
+    [],
+    headerReader(undefined),
+  );
+}
+
+interface LoggedResponse extends RawArmResponse {
+  readonly request?: { readonly method?: string; readonly url?: string };
+}
+
+function describeResponse(response: LoggedResponse): string {
+  const requestId = response.headers.get("x-ms-request-id");
+  const method = response.request?.method ?? "POST";
+  return `${method} ${response.request?.url ?? "(unknown url)"} -> ${response.status}${requestId ? ` (x-ms-request-id ${requestId})` : ""}`;
 }
 
 function pageOf(response: { data: unknown; skipToken?: string; resultTruncated: string }): GraphPage {
@@ -189,15 +223,20 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
             },
           },
           {
+            ...(options.requestTimeoutMs ? { requestOptions: { timeout: options.requestTimeoutMs } } : {}),
             onResponse: (rawResponse) => {
               last = rawResponse;
+              options.debug?.(describeResponse(rawResponse));
               options.onResponse(headerReader(rawResponse.headers));
             },
           },
         );
         return pageOf(response);
       } catch (error) {
-        throw toGraphRequestError(error, last);
+        const failure = toGraphRequestError(toTimeoutError(error, options.requestTimeoutMs), last);
+        if (last === undefined)
+          options.debug?.(`POST ${resourceGraphPath} -> no response (${String(failure)})`);
+        throw failure;
       }
     },
   };

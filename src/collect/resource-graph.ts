@@ -35,6 +35,8 @@ export interface ResourceGraphOptions {
   readonly concurrency?: number;
   /** Retries of one request on 429, 5xx or network errors, default 6. */
   readonly maxRetries?: number;
+  /** One request's deadline before it is abandoned and retried, default 120 s. */
+  readonly requestTimeoutMs?: number;
   readonly clock?: Clock;
   readonly random?: () => number;
   readonly debug?: (message: string) => void;
@@ -42,6 +44,8 @@ export interface ResourceGraphOptions {
 
 const defaultConcurrency = 4;
 const defaultMaxRetries = 6;
+/** Resource Graph answers in seconds; a request silent for minutes is stuck on a dead connection. */
+const defaultRequestTimeoutMs = 120_000;
 
 export async function collectResourceGraph(options: ResourceGraphOptions): Promise<CollectedRows> {
   const cloud = options.cloud ?? resolveCloud("public");
@@ -57,6 +61,7 @@ export async function collectResourceGraph(options: ResourceGraphOptions): Promi
     maxRetries: options.maxRetries ?? defaultMaxRetries,
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
+    requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs,
     debug: options.debug ?? ((): void => undefined),
   };
   const limit = pLimit(options.concurrency ?? defaultConcurrency);

@@ -31,6 +31,7 @@ export interface TenantContext {
   readonly maxRetries: number;
   readonly clock: Clock;
   readonly random: () => number;
+  readonly requestTimeoutMs: number;
   readonly debug: (message: string) => void;
 }
 
@@ -51,16 +52,18 @@ interface TenantSession {
 function openSession(target: TenantTarget, context: TenantContext): TenantSession {
   const pacer = new TenantPacer(context.clock);
   const credential = context.credentialFactory(target.tenantId, target.auth ?? context.auth);
+  const debug = (message: string): void => {
+    context.debug(`[${target.tenantId}] ${message}`);
+  };
   const client = createGraphClient({
     credential,
     cloud: context.cloud,
     onResponse: (headers) => {
       pacer.observe(headers);
     },
+    requestTimeoutMs: context.requestTimeoutMs,
+    debug,
   });
-  const debug = (message: string): void => {
-    context.debug(`[${target.tenantId}] ${message}`);
-  };
   return {
     client,
     pacer,

@@ -28,9 +28,11 @@ export function checkMailbox(text: string, what: string, options: { readonly dis
 
 /** Trims and checks recipients (`--email-to`, config `email.to`); duplicates are dropped, case-insensitively. */
 export function checkRecipients(to: readonly string[]): string[] {
-  const recipients = [
-    ...new Map(to.map((address) => [address.trim().toLowerCase(), address.trim()])).values(),
-  ];
+  const byKey = new Map<string, string>();
+  for (const address of to.map((text) => text.trim())) {
+    if (!byKey.has(address.toLowerCase())) byKey.set(address.toLowerCase(), address);
+  }
+  const recipients = [...byKey.values()];
   if (recipients.length === 0)
     throw new ConfigError("Email has no recipient: give --email-to ADDRESS or config email.to.");
   for (const address of recipients) checkMailbox(address, "Email recipient", { displayName: false });

@@ -17,7 +17,8 @@ export function shellQuote(value: string): string {
 
 function command(words: readonly string[], options: readonly Option[]): string {
   const parts = [...words];
-  for (const [flag, value] of options) parts.push(value === undefined ? flag : `${flag} ${shellQuote(value)}`);
+  for (const [flag, value] of options)
+    parts.push(value === undefined ? flag : `${flag} ${shellQuote(value)}`);
   return parts.join(" ");
 }
 
@@ -73,8 +74,12 @@ function clusterOptions(cluster: ClusterToConvert, ...extra: readonly Option[]):
 }
 
 /** Without `apiServerSubnetId` (an AKS-managed VNet) AKS creates the API server subnet itself. */
-export function enableIntegrationCommand(cluster: ClusterToConvert, apiServerSubnetId: string | undefined): string {
-  const subnetOption: Option[] = apiServerSubnetId === undefined ? [] : [["--apiserver-subnet-id", apiServerSubnetId]];
+export function enableIntegrationCommand(
+  cluster: ClusterToConvert,
+  apiServerSubnetId: string | undefined,
+): string {
+  const subnetOption: Option[] =
+    apiServerSubnetId === undefined ? [] : [["--apiserver-subnet-id", apiServerSubnetId]];
   return command(
     ["az", "aks", "update"],
     clusterOptions(cluster, ["--enable-apiserver-vnet-integration"], ...subnetOption),
@@ -83,5 +88,8 @@ export function enableIntegrationCommand(cluster: ClusterToConvert, apiServerSub
 
 /** The feature takes effect only once the control plane restarts, so stop and start follow the update at once. */
 export function restartCommands(cluster: ClusterToConvert): string[] {
-  return [command(["az", "aks", "stop"], clusterOptions(cluster)), command(["az", "aks", "start"], clusterOptions(cluster))];
+  return [
+    command(["az", "aks", "stop"], clusterOptions(cluster)),
+    command(["az", "aks", "start"], clusterOptions(cluster)),
+  ];
 }

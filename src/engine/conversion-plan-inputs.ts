@@ -60,7 +60,9 @@ export function stringsIn(evidence: Evidence | undefined, field: string): string
 }
 
 function asObject(value: unknown): Evidence | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Evidence) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Evidence)
+    : undefined;
 }
 
 export function objectIn(evidence: Evidence | undefined, field: string): Evidence | undefined {
@@ -71,7 +73,11 @@ export function objectsIn(evidence: Evidence | undefined, field: string): Eviden
   return recordsIn(evidence, field, asObject);
 }
 
-function recordsIn<T>(evidence: Evidence | undefined, field: string, read: (value: unknown) => T | undefined): T[] {
+function recordsIn<T>(
+  evidence: Evidence | undefined,
+  field: string,
+  read: (value: unknown) => T | undefined,
+): T[] {
   const value = evidence?.[field];
   if (!Array.isArray(value)) return [];
   return value.map(read).filter((item): item is T => item !== undefined);

@@ -51,7 +51,11 @@ function surgeNeeded(result: Result, cluster: Cluster): number | null {
  * Conversion re-images every node the way an upgrade does, surging extra nodes; counted as if all of this
  * cluster's pools on the subnet surged at once, which is the worst case.
  */
-export function nodeSubnetRoom(cluster: Cluster, context: RuleContext, results: PlanResults): PlanNodeSubnetRoom[] {
+export function nodeSubnetRoom(
+  cluster: Cluster,
+  context: RuleContext,
+  results: PlanResults,
+): PlanNodeSubnetRoom[] {
   return (context.relations.clusterNodeSubnets.get(cluster.key) ?? []).map((ref) => {
     const result = results.nodeSubnetExhaustion.get(ref.key);
     const capacity = numberIn(result?.evidence, "capacity");
@@ -59,7 +63,13 @@ export function nodeSubnetRoom(cluster: Cluster, context: RuleContext, results: 
     const free = capacity === undefined || used === undefined ? null : Math.max(0, capacity - used);
     const needed = result === undefined ? null : surgeNeeded(result, cluster);
     const status = free === null || needed === null ? "unknown" : free >= needed ? "ok" : "short";
-    return { subnetId: ref.id, subnetName: ref.subnet?.name ?? nameFromId(ref.id), free, surgeNeeded: needed, status };
+    return {
+      subnetId: ref.id,
+      subnetName: ref.subnet?.name ?? nameFromId(ref.id),
+      free,
+      surgeNeeded: needed,
+      status,
+    };
   });
 }
 
@@ -79,7 +89,10 @@ function nsgRule(
 }
 
 /** Node subnets grouped by the NSG on them, with their address prefixes. */
-function nodeSubnetsByNsg(cluster: Cluster, context: RuleContext): Map<string, { id: string; prefixes: string[] }> {
+function nodeSubnetsByNsg(
+  cluster: Cluster,
+  context: RuleContext,
+): Map<string, { id: string; prefixes: string[] }> {
   const byNsg = new Map<string, { id: string; prefixes: string[] }>();
   for (const ref of context.relations.clusterNodeSubnets.get(cluster.key) ?? []) {
     const nsgId = ref.subnet?.networkSecurityGroupId;
@@ -121,7 +134,13 @@ export function nsgRulesToAdd(
   const source = nodeSources.join(", ") || "the node subnets";
   return [
     ...rules,
-    nsgRule(context, apiServerNsgId, { direction: "Inbound", source, destination, destinationPorts: "443, 4443", reason: "nodes to the API server" }),
+    nsgRule(context, apiServerNsgId, {
+      direction: "Inbound",
+      source,
+      destination,
+      destinationPorts: "443, 4443",
+      reason: "nodes to the API server",
+    }),
     nsgRule(context, apiServerNsgId, {
       direction: "Inbound",
       source: "AzureLoadBalancer",

@@ -95,7 +95,9 @@ function reusable(
 }
 
 function bestCandidate(candidates: readonly Candidate[]): Candidate | undefined {
-  return [...candidates].sort((a, b) => b.free - a.free || a.use.subnet.key.localeCompare(b.use.subnet.key))[0];
+  return [...candidates].sort(
+    (a, b) => b.free - a.free || a.use.subnet.key.localeCompare(b.use.subnet.key),
+  )[0];
 }
 
 function unusedName(vnet: VirtualNetwork, claimed: readonly { readonly name: string }[]): string {
@@ -107,7 +109,10 @@ function unusedName(vnet: VirtualNetwork, claimed: readonly { readonly name: str
 
 function newSubnet(vnet: VirtualNetwork, claims: PlanClaims): SubnetChoice {
   const claimed = claims.proposedSubnets.get(vnet.key) ?? [];
-  const taken = [...ipv4Prefixes(vnet.subnets.flatMap((subnet) => subnet.addressPrefixes)), ...claimed.map((c) => c.prefix)];
+  const taken = [
+    ...ipv4Prefixes(vnet.subnets.flatMap((subnet) => subnet.addressPrefixes)),
+    ...claimed.map((c) => c.prefix),
+  ];
   const space = ipv4Prefixes(vnet.addressPrefixes);
   const block = lowestFreeBlock(space, taken, apiServerSubnetLength);
   const vnetFields = { vnetId: vnet.id, vnetName: vnet.name };
@@ -139,7 +144,13 @@ function newSubnet(vnet: VirtualNetwork, claims: PlanClaims): SubnetChoice {
     addressPrefix: block.text,
   };
   const reason = `No delegated subnet in VNet ${vnet.name} has room; ${block.text} is the lowest free /28 in its address space.`;
-  return choice("create", reason, { ...vnetFields, subnetId: id, subnetName: name, addressPrefix: block.text }, subnet, create);
+  return choice(
+    "create",
+    reason,
+    { ...vnetFields, subnetId: id, subnetName: name, addressPrefix: block.text },
+    subnet,
+    create,
+  );
 }
 
 /** Reuse, create, or say why neither is possible; records what it takes in `claims`. */
@@ -152,7 +163,10 @@ export function chooseApiServerSubnet(
 ): SubnetChoice {
   const nodeSubnet = context.relations.clusterNodeSubnets.get(cluster.key)?.[0];
   if (nodeSubnet === undefined) {
-    return choice("not-needed", "The cluster uses an AKS-managed VNet: AKS creates and delegates the API server subnet itself.");
+    return choice(
+      "not-needed",
+      "The cluster uses an AKS-managed VNet: AKS creates and delegates the API server subnet itself.",
+    );
   }
   const vnet = nodeSubnet.virtualNetwork;
   if (vnet === undefined) {
@@ -167,7 +181,10 @@ export function chooseApiServerSubnet(
   const best = bestCandidate(candidates);
   if (best === undefined) return newSubnet(vnet, claims);
   const { subnet } = best.use;
-  claims.reservedAddresses.set(subnet.key, (claims.reservedAddresses.get(subnet.key) ?? 0) + apiServerIpsPerCluster);
+  claims.reservedAddresses.set(
+    subnet.key,
+    (claims.reservedAddresses.get(subnet.key) ?? 0) + apiServerIpsPerCluster,
+  );
   return choice(
     "reuse",
     `Delegated subnet ${subnet.subnet?.name ?? subnet.id} in VNet ${vnet.name} has ${String(best.free)} free addresses.`,

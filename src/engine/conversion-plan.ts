@@ -14,7 +14,13 @@ import {
 } from "./conversion-plan-commands.ts";
 import { indexPlanResults, planRuleIds } from "./conversion-plan-inputs.ts";
 import type { PlanResults } from "./conversion-plan-inputs.ts";
-import { nodeSubnetRoom, nsgRulesToAdd, pinnedRules, planBlockers, surgeRoom } from "./conversion-plan-parts.ts";
+import {
+  nodeSubnetRoom,
+  nsgRulesToAdd,
+  pinnedRules,
+  planBlockers,
+  surgeRoom,
+} from "./conversion-plan-parts.ts";
 import { chooseApiServerSubnet, delegatedSubnetsByVnet, emptyClaims } from "./conversion-plan-subnet.ts";
 import type { PlanClaims, SubnetChoice } from "./conversion-plan-subnet.ts";
 import type { Result } from "./result.ts";
@@ -123,21 +129,36 @@ function makePlanner(context: RuleContext, results: readonly Result[]): Planner 
   };
 }
 
-function roleTargets(cluster: Cluster, planner: Planner, apiServer: SubnetRef): { kind: PlanRoleAssignment["target"]; subnet: SubnetRef }[] {
+function roleTargets(
+  cluster: Cluster,
+  planner: Planner,
+  apiServer: SubnetRef,
+): { kind: PlanRoleAssignment["target"]; subnet: SubnetRef }[] {
   const nodeSubnets = planner.context.relations.clusterNodeSubnets.get(cluster.key) ?? [];
   return [
     { kind: "API server subnet", subnet: apiServer },
-    ...nodeSubnets.filter((ref) => ref.key !== apiServer.key).map((subnet) => ({ kind: "node subnet" as const, subnet })),
+    ...nodeSubnets
+      .filter((ref) => ref.key !== apiServer.key)
+      .map((subnet) => ({ kind: "node subnet" as const, subnet })),
   ];
 }
 
-function roleAssignments(cluster: Cluster, planner: Planner, apiServer: SubnetRef | undefined): PlanRoleAssignment[] {
+function roleAssignments(
+  cluster: Cluster,
+  planner: Planner,
+  apiServer: SubnetRef | undefined,
+): PlanRoleAssignment[] {
   if (apiServer === undefined) return [];
   const targets = roleTargets(cluster, planner, apiServer);
   return cluster.identityPrincipalIds.flatMap((principalId) => {
     const held = planner.assignments?.get(principalId.toLowerCase()) ?? [];
     return targets.map((target): PlanRoleAssignment => {
-      const base = { principalId, role: "Network Contributor", target: target.kind, scope: target.subnet.id } as const;
+      const base = {
+        principalId,
+        role: "Network Contributor",
+        target: target.kind,
+        scope: target.subnet.id,
+      } as const;
       if (planner.assignments === undefined) return { ...base, status: "not-checked", coveredBy: "" };
       const found = coverage(target, held);
       if (found.coveredBy !== undefined) return { ...base, status: "covered", coveredBy: found.coveredBy.id };
@@ -151,7 +172,9 @@ function commandsFor(cluster: Cluster, subnet: SubnetChoice, roles: readonly Pla
   if (action === "none-free") return [];
   return [
     ...(subnet.create === undefined ? [] : [createSubnetCommand(subnet.create)]),
-    ...roles.filter((role) => role.status !== "covered").map((role) => roleAssignmentCommand(role.principalId, role.scope)),
+    ...roles
+      .filter((role) => role.status !== "covered")
+      .map((role) => roleAssignmentCommand(role.principalId, role.scope)),
     enableIntegrationCommand(cluster, action === "not-needed" ? undefined : subnetId),
     ...restartCommands(cluster),
   ];
@@ -164,8 +187,12 @@ function warningsFor(plan: Pick<ConversionPlan, "blockers" | "pinnedRules" | "su
     "API Server VNet Integration cannot be turned off again once enabled.",
     "Run az aks stop and az aks start right after the update; the cluster is unavailable while stopped.",
     ...(plan.blockers.length > 0 ? ["Clear the blockers before running these commands."] : []),
-    ...(plan.pinnedRules.length > 0 ? [`Update the ${String(plan.pinnedRules.length)} rule(s) that pin the current API server IP first.`] : []),
-    ...(plan.surgeRoom === "short" ? ["A node subnet lacks room for the re-image surge; make room before converting."] : []),
+    ...(plan.pinnedRules.length > 0
+      ? [`Update the ${String(plan.pinnedRules.length)} rule(s) that pin the current API server IP first.`]
+      : []),
+    ...(plan.surgeRoom === "short"
+      ? ["A node subnet lacks room for the re-image surge; make room before converting."]
+      : []),
   ];
 }
 
@@ -173,11 +200,16 @@ function notesFor(cluster: Cluster, planner: Planner, subnet: SubnetChoice): str
   const { context } = planner;
   const notes: string[] = [];
   const blocked = planner.results.conversionBlocked.get(cluster.key);
-  if (blocked === undefined || blocked.status === "error") notes.push("Conversion blockers were not evaluated in this run.");
+  if (blocked === undefined || blocked.status === "error")
+    notes.push("Conversion blockers were not evaluated in this run.");
   if ((context.relations.clusterNodeVnetKeys.get(cluster.key) ?? []).length > 1)
-    notes.push("Node pools span several VNets; the API server subnet must sit in the same VNet as the node subnets.");
+    notes.push(
+      "Node pools span several VNets; the API server subnet must sit in the same VNet as the node subnets.",
+    );
   if (subnet.subnet !== undefined && cluster.identityPrincipalIds.length === 0)
-    notes.push("The cluster shows no managed identity principal id; grant its service principal Network Contributor on the subnets by hand.");
+    notes.push(
+      "The cluster shows no managed identity principal id; grant its service principal Network Contributor on the subnets by hand.",
+    );
   return notes;
 }
 
@@ -206,12 +238,19 @@ function planFor(cluster: Cluster, planner: Planner): ConversionPlan {
     commands: commandsFor(cluster, subnet, roles),
     minimumAzureCliVersion,
     warnings: warningsFor(parts),
-    notes: [...notesFor(cluster, planner, subnet), ...(blocked?.status === "unverified" ? [blocked.message] : [])],
+    notes: [
+      ...notesFor(cluster, planner, subnet),
+      ...(blocked?.status === "unverified" ? [blocked.message] : []),
+    ],
   };
 }
 
 /** The plan of one cluster on its own; use `buildConversionPlans` for a fleet, which indexes the results once. */
-export function buildConversionPlan(context: RuleContext, results: readonly Result[], cluster: Cluster): ConversionPlan {
+export function buildConversionPlan(
+  context: RuleContext,
+  results: readonly Result[],
+  cluster: Cluster,
+): ConversionPlan {
   return planFor(cluster, makePlanner(context, results));
 }
 
@@ -219,7 +258,10 @@ export function buildConversionPlan(context: RuleContext, results: readonly Resu
  * Plans for every non-integrated cluster, keyed by cluster key. Clusters are planned in id order, and a /28
  * or reused room handed to one is not handed to the next, so plans for one VNet can run one after another.
  */
-export function buildConversionPlans(context: RuleContext, results: readonly Result[]): Map<string, ConversionPlan> {
+export function buildConversionPlans(
+  context: RuleContext,
+  results: readonly Result[],
+): Map<string, ConversionPlan> {
   const planner = makePlanner(context, results);
   const clusters = [...context.inventory.clusters.values()]
     .filter((cluster) => !cluster.apiServerAccessProfile.enableVnetIntegration)
@@ -233,6 +275,8 @@ export function withConversionPlans(context: RuleContext, results: readonly Resu
   return results.map((result) => {
     if (result.ruleId !== planRuleIds.notIntegrated || result.status !== "fail") return result;
     const plan = plans.get(idKey(result.resourceId));
-    return plan === undefined ? result : { ...result, evidence: { ...result.evidence, conversionPlan: plan } };
+    return plan === undefined
+      ? result
+      : { ...result, evidence: { ...result.evidence, conversionPlan: plan } };
   });
 }

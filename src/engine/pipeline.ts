@@ -138,9 +138,12 @@ export function runScope(collected: CollectedRows, inputs: readonly string[]): s
   return tenants.size > 0 ? [...tenants].sort() : [...inputs];
 }
 
-/** `20261126T101500Z-3f9a1c`: sortable by time, unique per scope. */
+/**
+ * `20261126T101500.123Z-3f9a1c`: a UTC timestamp to the millisecond, so ids sort in run order even for runs
+ * within one second, plus a short hash of time and inputs.
+ */
 export function runId(startedAt: Date, inputs: readonly string[]): string {
-  const stamp = startedAt.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = startedAt.toISOString().replace(/[-:]/g, "");
   const hash = createHash("sha256").update(`${startedAt.toISOString()}\n${inputs.join("\n")}`).digest("hex");
   return `${stamp}-${hash.slice(0, 6)}`;
 }

@@ -9,7 +9,7 @@ export interface ToolInfo {
 }
 
 export interface RunInfo {
-  /** UTC timestamp plus a short hash, e.g. `20261126T101500Z-3f9a1c`. */
+  /** UTC timestamp to the millisecond plus a short hash, e.g. `20261126T101500.123Z-3f9a1c`. */
   readonly id: string;
   readonly startedAt: string;
   readonly finishedAt: string;

@@ -96,16 +96,27 @@ export function makePrefix(family: IpFamily, address: bigint, length: number): P
   return { family, network, length, text: formatPrefix(family, network, length) };
 }
 
+/** Prefixes are immutable, so one parse serves every caller; the bound keeps memory flat on odd inputs. */
+const prefixCache = new Map<string, Prefix | undefined>();
+const prefixCacheLimit = 200_000;
+
 /**
  * "10.0.0.0/24", "fd00::/64", or a bare address (→ /32, /128). Host bits ("10.0.0.5/24") are accepted and
  * cleared: Azure rejects them on subnets, but NSG and firewall entries carry them. Never throws.
  */
 export function parsePrefix(text: unknown): Prefix | undefined {
+  if (typeof text !== "string") return undefined;
+  // A fleet repeats the same few thousand entries across subnets, NSG rules and plans; parsing is the hot path.
+  const cached = prefixCache.get(text);
+  if (cached !== undefined || prefixCache.has(text)) return cached;
   const entry = parseEntry(text);
-  return entry === undefined
-    ? undefined
-    : makePrefix(entry.address.family, entry.address.value, entry.length);
+  const prefix =
+    entry === undefined ? undefined : makePrefix(entry.address.family, entry.address.value, entry.length);
+  if (prefixCache.size >= prefixCacheLimit) prefixCache.clear();
+  prefixCache.set(text, prefix);
+  return prefix;
 }
+
 
 /** True when a valid prefix has bits set beyond its length ("10.0.0.5/24"); false for anything else. */
 export function hasHostBits(text: unknown): boolean {

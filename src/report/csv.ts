@@ -1,6 +1,6 @@
-// `findings.csv` and `clusters.csv`: RFC 4180 with CRLF and a BOM for Excel, every cell formula-escaped.
+// `findings.csv`, `clusters.csv` and `plans.csv`: RFC 4180 with CRLF and a BOM for Excel, every cell formula-escaped.
 import type { ClusterPosture } from "../engine/run.ts";
-import type { ReportView, ResultView } from "./view-model.ts";
+import type { PlanView, ReportView, ResultView } from "./view-model.ts";
 
 // Excel reads a UTF-8 file as the local code page unless it starts with a byte-order mark.
 const byteOrderMark = "\uFEFF";
@@ -66,4 +66,50 @@ export function renderClustersCsv(view: ReportView): string {
   return renderCsv(clusterColumns, view.clusters, (cluster) =>
     clusterColumns.map((column) => cluster[column]),
   );
+}
+
+const planColumns = [
+  "clusterId",
+  "clusterName",
+  "blockers",
+  "apiServerSubnetAction",
+  "apiServerSubnetPrefix",
+  "apiServerSubnetId",
+  "roleAssignmentsNeeded",
+  "nsgRulesToAdd",
+  "pinnedRules",
+  "surgeRoom",
+  "commands",
+] as const;
+
+/** Multi-valued cells hold one entry a line, so Excel shows them stacked in one cell. */
+function planCells(plan: PlanView): Record<(typeof planColumns)[number], string | number> {
+  return {
+    clusterId: plan.clusterId,
+    clusterName: plan.clusterName,
+    blockers: plan.blockers.map((blocker) => `${blocker.severity}: ${blocker.reason}`).join("\n"),
+    apiServerSubnetAction: plan.subnetAction,
+    apiServerSubnetPrefix: plan.subnetPrefix,
+    apiServerSubnetId: plan.subnetId,
+    roleAssignmentsNeeded: plan.roleAssignmentsNeeded
+      .map((role) => `Network Contributor for ${role.principalId} on ${role.scope}`)
+      .join("\n"),
+    nsgRulesToAdd: plan.nsgRules
+      .map(
+        (rule) =>
+          `${rule.nsgName}: ${rule.direction} ${rule.protocol} ${rule.source} -> ${rule.destination} port ${rule.destinationPorts}`,
+      )
+      .join("\n"),
+    pinnedRules: plan.pinnedRules.length,
+    surgeRoom: plan.surgeRoom,
+    commands: plan.commandsText,
+  };
+}
+
+/** One row a non-integrated cluster with its conversion plan. */
+export function renderPlansCsv(view: ReportView): string {
+  return renderCsv(planColumns, view.plans, (plan) => {
+    const cells = planCells(plan);
+    return planColumns.map((column) => cells[column]);
+  });
 }

@@ -4,7 +4,7 @@ import { isActionable, severityRank } from "../engine/result.ts";
 import type { RuleMeta } from "../rules/define.ts";
 import { worseSeverity } from "./posture.ts";
 
-/** Long evidence values (a whole conversion plan) are cut here; `findings.json` keeps them whole. */
+/** Long evidence values are cut here; `findings.json` keeps them whole. */
 export const evidenceValueMaxLength = 4000;
 
 /** report.html lists this many results per rule and counts the rest, so a 50,000-finding fleet stays a few MB. */
@@ -72,7 +72,11 @@ export function resultView(result: Result, rule: RuleMeta | undefined): ResultVi
     detail: result.detail,
     message: result.message,
     remediation: result.remediation,
-    evidence: Object.entries(result.evidence).map(([key, value]) => ({ key, value: evidenceText(value) })),
+    evidence: Object.entries(result.evidence).map(([key, value]) => ({
+      key,
+      // The plan has a section of its own; as evidence it would only be cut-off JSON.
+      value: key === "conversionPlan" ? "see Conversion plans" : evidenceText(value),
+    })),
     fingerprint: result.fingerprint,
     tenantId: result.tenantId,
     subscriptionId: result.subscriptionId,

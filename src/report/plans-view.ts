@@ -1,5 +1,12 @@
 // Conversion plans as the report shows them, read back from `evidence.conversionPlan` of stored or fresh results.
-import { numberIn, objectIn, objectsIn, planRuleIds, stringIn, stringsIn } from "../engine/conversion-plan-inputs.ts";
+import {
+  numberIn,
+  objectIn,
+  objectsIn,
+  planRuleIds,
+  stringIn,
+  stringsIn,
+} from "../engine/conversion-plan-inputs.ts";
 import type { Evidence, Result } from "../engine/result.ts";
 import { compareText } from "./findings-view.ts";
 
@@ -97,7 +104,14 @@ export function planView(plan: Evidence): PlanView {
   const commands = stringsIn(plan, "commands");
   const subnetAction = text(subnet, "action");
   return {
-    ...texts(plan, ["clusterId", "clusterName", "resourceGroup", "subscriptionId", "surgeRoom", "minimumAzureCliVersion"]),
+    ...texts(plan, [
+      "clusterId",
+      "clusterName",
+      "resourceGroup",
+      "subscriptionId",
+      "surgeRoom",
+      "minimumAzureCliVersion",
+    ]),
     blockers: objectsIn(plan, "blockers").map((blocker) => texts(blocker, ["severity", "reason"])),
     subnetAction,
     subnetActionLabel: subnetActionLabels[subnetAction] ?? subnetAction,
@@ -107,7 +121,15 @@ export function planView(plan: Evidence): PlanView {
     roleAssignments,
     roleAssignmentsNeeded: roleAssignments.filter((role) => role.status !== "covered"),
     nsgRules: objectsIn(plan, "nsgRules").map((rule) =>
-      texts(rule, ["nsgName", "direction", "protocol", "source", "destination", "destinationPorts", "reason"]),
+      texts(rule, [
+        "nsgName",
+        "direction",
+        "protocol",
+        "source",
+        "destination",
+        "destinationPorts",
+        "reason",
+      ]),
     ),
     pinnedRules: objectsIn(plan, "pinnedRules").map((pin) => texts(pin, ["resourceId", "detail", "ip"])),
     nodeSubnets: objectsIn(plan, "nodeSubnets").map((room) => ({

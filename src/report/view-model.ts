@@ -10,10 +10,13 @@ import { maskRun } from "./mask.ts";
 import type { ReportPosture } from "./posture.ts";
 import { buildPosture, percentLabel, percentOf } from "./posture.ts";
 import type { ResultView, RuleGroupView } from "./findings-view.ts";
+import type { PlanView } from "./plans-view.ts";
+import { buildPlanViews } from "./plans-view.ts";
 import { compareResults, compareText, groupByRule, moreLabel, resultView } from "./findings-view.ts";
 
 export type { PostureRow, ReportPosture } from "./posture.ts";
 export type { EvidenceEntry, ResultView, RuleGroupView, SuppressionView } from "./findings-view.ts";
+export type { PlanView } from "./plans-view.ts";
 export { evidenceValueMaxLength, resultsShownPerRule } from "./findings-view.ts";
 
 /** A report lists this many diagnostics and counts the rest, so one broken export cannot bloat it. */
@@ -110,6 +113,8 @@ export interface ReportView {
   readonly listedClusters: readonly ClusterPosture[];
   /** `N more in clusters.csv`, or empty. */
   readonly clustersMoreLabel: string;
+  /** One conversion plan per non-integrated cluster (DESIGN §5), by cluster name. */
+  readonly plans: readonly PlanView[];
 }
 
 export function buildReportView(run: RunRecord, options: ReportViewOptions): ReportView {
@@ -134,6 +139,7 @@ export function buildReportView(run: RunRecord, options: ReportViewOptions): Rep
     resolved: shownRun.resolved.map(toView).sort(compareResults),
     diagnostics: buildDiagnostics(shownRun.diagnostics),
     ...clusterListing(shownRun.clusters),
+    plans: buildPlanViews(shownRun.results),
   };
 }
 

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunRecord } from "../engine/run.ts";
-import { renderClustersCsv, renderFindingsCsv } from "./csv.ts";
+import { renderClustersCsv, renderFindingsCsv, renderPlansCsv } from "./csv.ts";
 import { renderReportHtml } from "./html.ts";
 import { renderFindingsJson } from "./json.ts";
 import { maskRun } from "./mask.ts";
@@ -24,6 +24,7 @@ const filesByFormat: Readonly<Record<ReportFormat, readonly ReportFile[]>> = {
   csv: [
     { name: "findings.csv", render: (_run, view) => renderFindingsCsv(view) },
     { name: "clusters.csv", render: (_run, view) => renderClustersCsv(view) },
+    { name: "plans.csv", render: (_run, view) => renderPlansCsv(view) },
   ],
   // With --mask the JSON is masked too; a masked HTML next to an unmasked JSON would defeat the point.
   json: [{ name: "findings.json", render: (run) => renderFindingsJson(run) }],

@@ -118,11 +118,11 @@ describe("scan --input", () => {
       const out = join(folder, "out");
       const { status, stderr } = run(["scan", "--input", input, "--out", out, "--format", "json", "--quiet"]);
       assert.equal(status, 0, stderr);
-      assert.deepEqual(await readdir(out), ["findings.json"]);
+      assert.deepEqual((await readdir(out)).sort(), ["findings.json", "runs"], "the json report plus the run store");
       const findings = await readFindings(out);
       assert.equal(findings.schemaVersion, 1);
       assert.equal(findings.tool.name, "aks-vnet-audit");
-      assert.match(findings.run.id, /^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+      assert.match(findings.run.id, /^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}$/);
       assert.equal(findings.coverage.complete, true);
       for (const result of findings.results) assert.deepEqual(Object.keys(result).filter((k) => resultKeys.includes(k)).sort(), [...resultKeys].sort());
       const verdict = (ruleId: string, name: string): unknown =>
@@ -163,13 +163,13 @@ describe("scan --input", () => {
 });
 
 describe("scan --demo", () => {
-  it("writes the five report files and each of the first six rules fails and passes somewhere", async () => {
+  it("writes the report files and each of the first six rules fails and passes somewhere", async () => {
     const out = join(await tempDir(), "reports");
     const { status, stdout, stderr } = run(["scan", "--demo", "--out", out, "--state-dir", out]);
     assert.equal(status, 0, stderr);
     assert.match(stdout, /Scanned \d+ clusters/);
     assert.deepEqual((await readdir(out)).filter((name) => name !== "runs").sort(),
-      ["clusters.csv", "findings.csv", "findings.json", "report.html", "summary.md"]);
+      ["clusters.csv", "findings.csv", "findings.json", "plans.csv", "report.html", "summary.md"]);
     const findings = await readFindings(out);
     assert.equal(findings.run.source, "demo");
     for (const ruleId of firstSixRules) {

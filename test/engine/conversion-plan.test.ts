@@ -34,7 +34,12 @@ function byoCluster(overrides: ClusterOverrides = {}): Cluster {
 }
 
 function nodes(overrides: Partial<Subnet> = {}): Subnet {
-  return subnet({ name: "nodes", addressPrefixes: ["10.0.0.0/24"], ipConfigurationIds: ipConfigurationIds(3), ...overrides });
+  return subnet({
+    name: "nodes",
+    addressPrefixes: ["10.0.0.0/24"],
+    ipConfigurationIds: ipConfigurationIds(3),
+    ...overrides,
+  });
 }
 
 interface Fleet {
@@ -45,7 +50,13 @@ interface Fleet {
   readonly overrides?: Partial<Inventory>;
 }
 
-function fleet({ clusters, subnets = [nodes()], addressPrefixes = ["10.0.0.0/16"], nsgs = [], overrides }: Fleet): Inventory {
+function fleet({
+  clusters,
+  subnets = [nodes()],
+  addressPrefixes = ["10.0.0.0/16"],
+  nsgs = [],
+  overrides,
+}: Fleet): Inventory {
   return inventory({
     clusters,
     vnets: [vnet({ addressPrefixes, subnets })],
@@ -100,7 +111,12 @@ describe("buildConversionPlan API server subnet", () => {
     it(name, () => {
       const { apiServerSubnet: proposal } = plan(fleet(parts), target ?? aks);
       assert.deepEqual(
-        { action: proposal.action, subnetName: proposal.subnetName, addressPrefix: proposal.addressPrefix, free: proposal.free },
+        {
+          action: proposal.action,
+          subnetName: proposal.subnetName,
+          addressPrefix: proposal.addressPrefix,
+          free: proposal.free,
+        },
         expected,
       );
       assert.ok(proposal.reason.length > 0);
@@ -108,15 +124,26 @@ describe("buildConversionPlan API server subnet", () => {
   }
 
   it("ignores a delegated subnet with room in another VNet", () => {
-    const other = vnet({ name: "vnet-2", subnets: [apiServerSubnet({ vnetName: "vnet-2", addressPrefixes: ["10.1.0.0/24"] })] });
+    const other = vnet({
+      name: "vnet-2",
+      subnets: [apiServerSubnet({ vnetName: "vnet-2", addressPrefixes: ["10.1.0.0/24"] })],
+    });
     const parts = inventory({ clusters: [aks], vnets: [vnet({ subnets: [nodes()] }), other] });
     const { apiServerSubnet: proposal } = plan(parts, aks);
-    assert.deepEqual([proposal.action, proposal.addressPrefix, proposal.vnetName], ["create", "10.0.1.0/28", "vnet-1"]);
+    assert.deepEqual(
+      [proposal.action, proposal.addressPrefix, proposal.vnetName],
+      ["create", "10.0.1.0/28", "vnet-1"],
+    );
   });
 
   it("says none is free when the node VNet is not in the inventory", () => {
-    const aksElsewhere = cluster({ agentPools: [agentPool({ vnetSubnetId: subnetId("vnet-gone", "nodes") })] });
-    const { apiServerSubnet: proposal, commands } = plan(inventory({ clusters: [aksElsewhere] }), aksElsewhere);
+    const aksElsewhere = cluster({
+      agentPools: [agentPool({ vnetSubnetId: subnetId("vnet-gone", "nodes") })],
+    });
+    const { apiServerSubnet: proposal, commands } = plan(
+      inventory({ clusters: [aksElsewhere] }),
+      aksElsewhere,
+    );
     assert.equal(proposal.action, "none-free");
     assert.match(proposal.reason, /not in the inventory/);
     assert.deepEqual(commands, []);
@@ -126,7 +153,10 @@ describe("buildConversionPlan API server subnet", () => {
 describe("buildConversionPlan commands", () => {
   it("creates the subnet, grants the role on both subnets, updates, then stops and starts", () => {
     const aks = byoCluster();
-    const result = plan(fleet({ clusters: [aks], subnets: [nodes(), apiServerSubnet({ addressPrefixes: ["10.0.1.0/28"] })] }), aks);
+    const result = plan(
+      fleet({ clusters: [aks], subnets: [nodes(), apiServerSubnet({ addressPrefixes: ["10.0.1.0/28"] })] }),
+      aks,
+    );
     const newSubnetId = subnetId("vnet-1", "apiserver-2");
     const cluster = `--resource-group rg-aks --name aks-1 --subscription ${testSubscriptionId}`;
     const role = `az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role 'Network Contributor'`;
@@ -159,13 +189,31 @@ describe("buildConversionPlan commands", () => {
     const hostile = byoCluster({ name: "x'; rm -rf /" });
     const result = plan(fleet({ clusters: [hostile] }), hostile);
     const stop = result.commands.find((command) => command.startsWith("az aks stop"));
-    assert.equal(stop, `az aks stop --resource-group rg-aks --name 'x'\\''; rm -rf /' --subscription ${testSubscriptionId}`);
+    assert.equal(
+      stop,
+      `az aks stop --resource-group rg-aks --name 'x'\\''; rm -rf /' --subscription ${testSubscriptionId}`,
+    );
     assert.ok(result.commands.every((command) => !command.includes("--name x'")));
   });
 
-  const roleCases: { name: string; assignments: Inventory["roleAssignments"]; statuses: string[]; roleCommands: number }[] = [
-    { name: "not collected: every role is granted", assignments: undefined, statuses: ["not-checked", "not-checked"], roleCommands: 2 },
-    { name: "none held: every role is granted", assignments: [], statuses: ["needed", "needed"], roleCommands: 2 },
+  const roleCases: {
+    name: string;
+    assignments: Inventory["roleAssignments"];
+    statuses: string[];
+    roleCommands: number;
+  }[] = [
+    {
+      name: "not collected: every role is granted",
+      assignments: undefined,
+      statuses: ["not-checked", "not-checked"],
+      roleCommands: 2,
+    },
+    {
+      name: "none held: every role is granted",
+      assignments: [],
+      statuses: ["needed", "needed"],
+      roleCommands: 2,
+    },
     {
       name: "held at the subscription: no role command",
       assignments: [roleAssignment()],
@@ -185,7 +233,10 @@ describe("buildConversionPlan commands", () => {
         result.roleAssignments.map((role) => role.target),
         ["API server subnet", "node subnet"],
       );
-      assert.equal(result.commands.filter((command) => command.startsWith("az role assignment")).length, roleCommands);
+      assert.equal(
+        result.commands.filter((command) => command.startsWith("az role assignment")).length,
+        roleCommands,
+      );
     });
   }
 });
@@ -203,7 +254,12 @@ describe("buildConversionPlan blockers, NSG rules, pins and surge room", () => {
 
   const nsgCases: { name: string; nodeNsg: boolean; apiServerNsg: boolean; expected: string[] }[] = [
     { name: "no NSG: nothing to add", nodeNsg: false, apiServerNsg: false, expected: [] },
-    { name: "NSG on the node subnet: outbound 443/4443", nodeNsg: true, apiServerNsg: false, expected: ["nsg-nodes Outbound 10.0.0.0/24 443, 4443"] },
+    {
+      name: "NSG on the node subnet: outbound 443/4443",
+      nodeNsg: true,
+      apiServerNsg: false,
+      expected: ["nsg-nodes Outbound 10.0.0.0/24 443, 4443"],
+    },
     {
       name: "NSGs on both subnets: outbound, inbound from nodes and from AzureLoadBalancer",
       nodeNsg: true,
@@ -225,9 +281,14 @@ describe("buildConversionPlan blockers, NSG rules, pins and surge room", () => {
           ...(apiServerNsg ? { networkSecurityGroupId: nsgId("nsg-apiserver") } : {}),
         }),
       ];
-      const result = plan(fleet({ clusters: [aks], subnets, nsgs: [{ name: "nsg-nodes" }, { name: "nsg-apiserver" }] }), aks);
+      const result = plan(
+        fleet({ clusters: [aks], subnets, nsgs: [{ name: "nsg-nodes" }, { name: "nsg-apiserver" }] }),
+        aks,
+      );
       assert.deepEqual(
-        result.nsgRules.map((rule) => `${rule.nsgName} ${rule.direction} ${rule.source} ${rule.destinationPorts}`),
+        result.nsgRules.map(
+          (rule) => `${rule.nsgName} ${rule.direction} ${rule.source} ${rule.destinationPorts}`,
+        ),
         expected,
       );
       assert.ok(result.nsgRules.every((rule) => rule.destination === "10.0.1.0/27"));
@@ -236,8 +297,15 @@ describe("buildConversionPlan blockers, NSG rules, pins and surge room", () => {
 
   it("lists the rules that pin the current API server IP", () => {
     const aks = byoCluster({ apiServerAccessProfile: { enablePrivateCluster: false } });
-    const endpoints = new Map([[aks.key, [{ ip: "20.1.2.3", evidence: "dns" as const, source: "aks-1-dns" }]]]);
-    const pinning = { name: "nsg-egress", securityRules: [{ name: "to-api", direction: "Outbound" as const, destinationAddressPrefixes: ["20.1.2.3/32"] }] };
+    const endpoints = new Map([
+      [aks.key, [{ ip: "20.1.2.3", evidence: "dns" as const, source: "aks-1-dns" }]],
+    ]);
+    const pinning = {
+      name: "nsg-egress",
+      securityRules: [
+        { name: "to-api", direction: "Outbound" as const, destinationAddressPrefixes: ["20.1.2.3/32"] },
+      ],
+    };
     const result = plan(fleet({ clusters: [aks], nsgs: [pinning] }), aks, { apiServerEndpoints: endpoints });
     assert.deepEqual(
       result.pinnedRules.map(({ resourceId, ip }) => ({ resourceId, ip })),
@@ -245,7 +313,12 @@ describe("buildConversionPlan blockers, NSG rules, pins and surge room", () => {
     );
   });
 
-  const surgeCases: { name: string; used: number; maxSurge: string | undefined; expected: [number, number, string] }[] = [
+  const surgeCases: {
+    name: string;
+    used: number;
+    maxSurge: string | undefined;
+    expected: [number, number, string];
+  }[] = [
     { name: "room for the default surge of one node", used: 3, maxSurge: undefined, expected: [8, 1, "ok"] },
     { name: "too little room for a surge of two", used: 10, maxSurge: "2", expected: [1, 2, "short"] },
   ];
@@ -281,7 +354,11 @@ describe("withConversionPlans", () => {
       [first, second].map((target) => plans.get(target.id)?.apiServerSubnet.subnetName),
       ["apiserver", "apiserver-2"],
     );
-    assert.deepEqual(JSON.parse(JSON.stringify(plans.get(first.id))), plans.get(first.id), "a plain JSON object");
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(plans.get(first.id))),
+      plans.get(first.id),
+      "a plain JSON object",
+    );
   });
 });
 

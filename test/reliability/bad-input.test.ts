@@ -255,4 +255,3 @@ describe("bad rows beside good ones", { concurrency: 4 }, () => {
     });
   }
 });
-

@@ -1,9 +1,10 @@
 // Tests for CSV output: RFC 4180 quoting, formula escaping, CRLF, the byte-order mark and the columns.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { csvCell, renderClustersCsv, renderFindingsCsv } from "../../src/report/csv.ts";
+import { csvCell, renderClustersCsv, renderFindingsCsv, renderPlansCsv } from "../../src/report/csv.ts";
 import { buildReportView } from "../../src/report/view-model.ts";
 import { hostileScript, makeResult, sampleRules, sampleRun } from "./sample-run.ts";
+import { hostilePlanClusterName, planRun } from "./sample-plan.ts";
 
 /** A strict RFC 4180 reader, so the tests check what a spreadsheet would see rather than our own strings. */
 function parseCsv(text: string): string[][] {
@@ -155,5 +156,62 @@ describe("renderClustersCsv", () => {
     assert.equal(rows.length, 5);
     const hostile = rows.find((row) => row[1] === hostileScript);
     assert.deepEqual(hostile?.slice(5, 10), ["eastus", "Base", "1.31.2", "false", "none"]);
+  });
+});
+
+describe("renderPlansCsv", () => {
+  const [header, ...rows] = parseCsv(renderPlansCsv(buildReportView(planRun(), { rules: sampleRules })));
+  const cell = (row: readonly string[] | undefined, column: string): string | undefined =>
+    row?.[header?.indexOf(column) ?? -1];
+
+  it("has one row a plan, with the plan columns", () => {
+    assert.deepEqual(header, [
+      "clusterId",
+      "clusterName",
+      "blockers",
+      "apiServerSubnetAction",
+      "apiServerSubnetPrefix",
+      "apiServerSubnetId",
+      "roleAssignmentsNeeded",
+      "nsgRulesToAdd",
+      "pinnedRules",
+      "surgeRoom",
+      "commands",
+    ]);
+    assert.equal(rows.length, 1);
+  });
+
+  const cases: [column: string, expected: string][] = [
+    ["clusterName", `'${hostilePlanClusterName}`],
+    ["apiServerSubnetAction", "create"],
+    ["apiServerSubnetPrefix", "10.0.1.0/28"],
+    ["pinnedRules", "0"],
+    ["surgeRoom", "ok"],
+  ];
+  for (const [column, expected] of cases) {
+    it(`writes ${column} as ${expected}`, () => {
+      assert.equal(cell(rows[0], column), expected);
+    });
+  }
+
+  it("puts each command, role and NSG rule on its own line", () => {
+    const commands = cell(rows[0], "commands")?.split("\n") ?? [];
+    assert.deepEqual(
+      commands.map((command) => command.split(" --")[0]),
+      [
+        "az network vnet subnet create",
+        "az role assignment create",
+        "az role assignment create",
+        "az aks update",
+        "az aks stop",
+        "az aks start",
+      ],
+    );
+    assert.ok(commands[3]?.includes(`--name '=x'\\''; rm -rf /<b onmouseover=alert(1)>'`));
+    assert.equal(cell(rows[0], "roleAssignmentsNeeded")?.split("\n").length, 2);
+    assert.match(
+      cell(rows[0], "nsgRulesToAdd") ?? "",
+      /^nsg-nodes: Outbound Tcp 10\.0\.0\.0\/24 -> 10\.0\.1\.0\/28 port 443, 4443$/,
+    );
   });
 });

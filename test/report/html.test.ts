@@ -14,6 +14,7 @@ import {
   sampleRun,
   subscriptionProd,
 } from "./sample-run.ts";
+import { planRun } from "./sample-plan.ts";
 
 const templatesDir = new URL("../../templates/", import.meta.url);
 const templateFiles = [
@@ -51,8 +52,8 @@ describe("renderReportHtml escaping", () => {
     });
   }
 
-  it("contains no script, no stylesheet link, no external source and no CSS url()", () => {
-    assert.doesNotMatch(html, /<script/i);
+  it("contains only its own inline script, no stylesheet link, no external source and no CSS url()", () => {
+    assert.deepEqual(html.match(/<script[^>]*>/gi), ["<script>"]);
     assert.doesNotMatch(html, /<link/i);
     assert.doesNotMatch(html, /\ssrc\s*=/i);
     assert.doesNotMatch(html, /url\(/i);
@@ -141,5 +142,28 @@ describe("renderReportHtml sections", () => {
     const header = Object.fromEntries(Object.entries(view.header).filter(([key]) => key !== "title"));
     const broken = { ...view, header } as unknown as ReportView;
     assert.throws(() => renderReportHtml(broken), /"title" not defined/);
+  });
+});
+
+describe("renderReportHtml conversion plans", () => {
+  const html = renderReportHtml(buildReportView(planRun(), { rules: sampleRules }));
+
+  it("renders the section with the commands in a pre block", () => {
+    assert.ok(html.includes("Conversion plans"));
+    assert.match(html, /<pre[^>]*>az network vnet subnet create [^<]*az aks start [^<]*<\/pre>/);
+  });
+
+  it("shows the hostile cluster name only escaped", () => {
+    assert.ok(!html.includes("<b onmouseover"));
+    assert.ok(html.includes("&#x3D;x&#x27;; rm -rf /&lt;b onmouseover&#x3D;alert(1)&gt;"));
+  });
+
+  it("points the finding's evidence at the section instead of dumping the plan", () => {
+    assert.ok(html.includes("see Conversion plans"));
+    assert.ok(!html.includes("&quot;commands&quot;"));
+  });
+
+  it("leaves the section out when no cluster has a plan", () => {
+    assert.ok(!render().includes("Conversion plans"));
   });
 });

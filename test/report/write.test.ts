@@ -20,7 +20,7 @@ async function withOutDir(use: (outDir: string) => Promise<void>): Promise<void>
 describe("writeReports", () => {
   const cases: [formats: ReportFormat[], files: string[]][] = [
     [["html"], ["report.html"]],
-    [["csv"], ["findings.csv", "clusters.csv"]],
+    [["csv"], ["findings.csv", "clusters.csv", "plans.csv"]],
     [["json"], ["findings.json"]],
     [["md"], ["summary.md"]],
     [
@@ -29,7 +29,7 @@ describe("writeReports", () => {
     ],
     [
       ["html", "csv", "json", "md"],
-      ["report.html", "findings.csv", "clusters.csv", "findings.json", "summary.md"],
+      ["report.html", "findings.csv", "clusters.csv", "plans.csv", "findings.json", "summary.md"],
     ],
     [["md", "md"], ["summary.md"]],
     [[], []],

@@ -1,0 +1,60 @@
+// Scans one snapshot through the pipeline's entry points and times each phase; run as its own process so maxRSS is this scan's.
+import { readSnapshot } from "../src/collect/snapshot.ts";
+import { defaultConfig } from "../src/config/config.ts";
+import { normalizeCollected, runPipeline, runScope } from "../src/engine/pipeline.ts";
+import { writeReports } from "../src/report/write.ts";
+import { rules } from "../src/rules/index.ts";
+import { toolInfo } from "../src/cli/tool.ts";
+
+export interface PhaseTimes {
+  readonly rows: number;
+  readonly clusters: number;
+  readonly results: number;
+  readonly readMs: number;
+  readonly normalizeMs: number;
+  readonly analyzeMs: number;
+  readonly renderMs: number;
+  readonly maxRssKb: number;
+}
+
+async function timed<T>(work: () => T | Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, performance.now() - started];
+}
+
+export async function scanPhases(snapshot: string, outDir: string): Promise<PhaseTimes> {
+  const [collected, readMs] = await timed(() => readSnapshot([snapshot]));
+  const [inventory, normalizeMs] = await timed(() => normalizeCollected(collected));
+  const inputs = [snapshot];
+  const [output, analyzeMs] = await timed(() =>
+    runPipeline({
+      collected,
+      config: defaultConfig,
+      rules,
+      tool: toolInfo(),
+      inputs,
+      scope: runScope(collected, inputs),
+      startedAt: new Date(),
+      inventory,
+    }),
+  );
+  const [, renderMs] = await timed(() =>
+    writeReports(output.run, outDir, ["html", "csv", "json", "md"], { rules: rules.map((rule) => rule.meta), showAll: false, mask: false }),
+  );
+  return {
+    rows: collected.rows.length,
+    clusters: inventory.clusters.size,
+    results: output.run.results.length,
+    readMs,
+    normalizeMs,
+    analyzeMs,
+    renderMs,
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
+}
+
+if (import.meta.main) {
+  const [snapshot = "", outDir = ""] = process.argv.slice(2);
+  process.stdout.write(`${JSON.stringify(await scanPhases(snapshot, outDir))}\n`);
+}

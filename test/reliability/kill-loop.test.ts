@@ -1,0 +1,100 @@
+// Crash safety of the whole CLI: scans SIGKILLed at random points leave only whole runs and whole reports,
+// and the next scan works and diffs against the last whole run (DESIGN §6).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, it } from "node:test";
+import { listRuns, loadRun } from "../../src/history/store.ts";
+import { cliPath, readFindings, runCli, tempFolder } from "./cli.ts";
+import { generatedFleet } from "./fleet.ts";
+
+const kills = 12;
+const clusterCount = 500;
+/** A scan of this fleet takes about 1.5 s, so kills land in parsing, analysis, saveRun, pruning and writeReports. */
+const maxDelayMs = 1600;
+
+let root = "";
+after(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+interface Layout {
+  readonly input: string;
+  readonly out: string;
+  readonly stateDir: string;
+}
+
+function scanArgs({ input, out, stateDir }: Layout): string[] {
+  return ["scan", "--input", input, "--out", out, "--state-dir", stateDir, "--keep-runs", "4", "--format", "json", "--quiet"];
+}
+
+/** Starts a scan and SIGKILLs it after `delayMs`; true when it was killed before it could finish. */
+async function scanAndKill(layout: Layout, delayMs: number): Promise<boolean> {
+  const child = spawn(process.execPath, [cliPath, ...scanArgs(layout)], { stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
+  const code = await exited;
+  clearTimeout(timer);
+  return code === null;
+}
+
+/** Every report present in `out` is whole: JSON parses, HTML is closed, CSV and Markdown end with a newline. */
+async function assertReportsWhole(out: string): Promise<void> {
+  const names = await readdir(out).catch(() => [] as string[]);
+  for (const name of names.filter((file) => !file.endsWith(".tmp"))) {
+    const text = await readFile(join(out, name), "utf8");
+    if (name.endsWith(".json")) assert.doesNotThrow(() => JSON.parse(text), `${name} is whole JSON`);
+    if (name.endsWith(".html")) assert.match(text.trimEnd(), /<\/html>$/i, `${name} is closed`);
+    if (name.endsWith(".csv") || name.endsWith(".md")) assert.ok(text.endsWith("\n"), `${name} ends whole`);
+  }
+}
+
+/** Every listed run loads in full; returns the newest id. */
+async function assertRunsWhole(stateDir: string, resultCount: number): Promise<string | undefined> {
+  const runs = await listRuns(stateDir);
+  for (const listed of runs) {
+    const stored = await loadRun(listed.dir);
+    assert.equal(stored.id, listed.id);
+    assert.equal(stored.record.results.length, resultCount, `run ${listed.id} holds every result`);
+    assert.equal(
+      Object.keys(stored.observations?.clusters ?? {}).length,
+      clusterCount,
+      `run ${listed.id} kept its observations`,
+    );
+  }
+  return runs.at(-1)?.id;
+}
+
+it(`keeps whole runs and whole reports across ${kills} SIGKILLs of a scan`, { timeout: 60_000 }, async () => {
+  root = await tempFolder("kill-loop");
+  const layout: Layout = {
+    input: join(root, "fleet.json"),
+    out: join(root, "out"),
+    stateDir: join(root, "state"),
+  };
+  await writeFile(layout.input, JSON.stringify(generatedFleet(clusterCount)));
+  const seeded = await runCli(scanArgs(layout));
+  assert.equal(seeded.status, 0, seeded.stderr);
+  const resultCount = (await readFindings(layout.out)).results.length;
+
+  let killed = 0;
+  for (let kill = 0; kill < kills; kill += 1) {
+    const delayMs = 50 + Math.round(Math.random() * maxDelayMs);
+    if (await scanAndKill(layout, delayMs)) killed += 1;
+    await assertRunsWhole(layout.stateDir, resultCount);
+    await assertReportsWhole(layout.out);
+  }
+  assert.ok(killed >= kills / 2, `most scans were killed mid-way (${killed} of ${kills})`);
+
+  const lastWhole = await assertRunsWhole(layout.stateDir, resultCount);
+  const next = await runCli(scanArgs(layout));
+  assert.equal(next.status, 0, next.stderr);
+  const findings = await readFindings(layout.out);
+  assert.equal(findings.run.previousRunId, lastWhole, "the next scan diffs against the last whole run");
+  assert.ok(
+    findings.results.every((result) => result.diff !== "new"),
+    "an unchanged fleet has no new finding",
+  );
+  assert.equal(findings.resolved.length, 0);
+});

@@ -1,0 +1,188 @@
+// report.html in real headless Chromium (Debian's): renders cleanly with and without JavaScript, at desktop and phone
+// widths, sorts and filters, and hostile data never runs.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { renderReportHtml } from "../../src/report/html.ts";
+import { buildReportView } from "../../src/report/view-model.ts";
+import { scanDemo } from "./demo-scan.ts";
+import { hostileRules, hostileRun } from "./hostile-run.ts";
+
+const chromiumPath = "/usr/bin/chromium";
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const screenshotsDir = fileURLToPath(new URL("../../reports/screenshots/", import.meta.url));
+
+interface OpenedPage {
+  readonly page: Page;
+  /** Console errors and uncaught page errors, as text. */
+  readonly errors: string[];
+  readonly dialogs: string[];
+}
+
+describe("report.html in Chromium", () => {
+  let browser: Browser;
+  let reportUrl: string;
+  let summary: { clusters: number; integratedClusters: number };
+
+  before(async () => {
+    // Never skip: a missing browser is a broken set-up, not a reason to ship an untested report.
+    assert.ok(
+      existsSync(chromiumPath),
+      `${chromiumPath} is missing: install Debian's chromium package (apt-get install chromium; .ci/run does it)`,
+    );
+    const out = await scanDemo();
+    reportUrl = pathToFileURL(join(out, "report.html")).href;
+    summary = (JSON.parse(await readFile(join(out, "findings.json"), "utf8")) as { summary: typeof summary })
+      .summary;
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    await mkdir(screenshotsDir, { recursive: true });
+  });
+
+  after(async () => {
+    await browser.close();
+  });
+
+  async function open(url: string, options: BrowserContextOptions = {}): Promise<OpenedPage> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const dialogs: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(url);
+    return { page, errors, dialogs };
+  }
+
+  async function kpiTexts(page: Page): Promise<string[]> {
+    const tiles = page.locator("[data-kpi]");
+    assert.ok((await tiles.count()) >= 4, "at least four KPI tiles");
+    for (const tile of await tiles.all()) assert.ok(await tile.isVisible());
+    return tiles.locator(".tile-value").allInnerTexts();
+  }
+
+  it("renders at 1280 px without errors, with exact KPI tiles and a conversion plan", async () => {
+    const { page, errors } = await open(reportUrl);
+    assert.equal(
+      await page.locator('[data-kpi="Clusters"] .tile-value').innerText(),
+      String(summary.clusters),
+    );
+    await kpiTexts(page);
+    const plans = page
+      .locator('[data-section="conversion-plans"]')
+      .or(page.locator(".card").filter({ has: page.getByRole("heading", { name: /^Conversion plans/ }) }))
+      .first();
+    await plans.scrollIntoViewIfNeeded();
+    assert.ok(await plans.isVisible(), "the conversion plans section is shown");
+    assert.ok(await plans.locator("h3").first().isVisible(), "one plan is shown");
+    await page.screenshot({ path: join(screenshotsDir, "report-1280.png") });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it("fits a 390 px phone: tiles wrap, nothing widens the page", async () => {
+    const { page, errors } = await open(reportUrl, { viewport: { width: 390, height: 844 } });
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(pageWidth <= 390, `page is ${String(pageWidth)} px wide`);
+    const tileTops = new Set(
+      await page
+        .locator("[data-kpi]")
+        .evaluateAll((tiles) => tiles.map((tile) => tile.getBoundingClientRect().top)),
+    );
+    assert.ok(tileTops.size > 1, "KPI tiles wrap onto more than one row");
+    await page.screenshot({ path: join(screenshotsDir, "report-390.png") });
+    await page
+      .locator(".rule")
+      .first()
+      .screenshot({ path: join(screenshotsDir, "report-390-finding.png") });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it("reads the same with JavaScript off, without the script's controls", async () => {
+    const withScript = await open(reportUrl);
+    const withoutScript = await open(reportUrl, { javaScriptEnabled: false });
+    assert.deepEqual(await kpiTexts(withoutScript.page), await kpiTexts(withScript.page));
+    assert.equal(await withoutScript.page.locator('[data-filter="findings"]').count(), 0);
+    assert.equal(await withScript.page.locator('[data-filter="findings"]').count(), 1);
+    assert.ok(await withoutScript.page.locator('table[data-table="findings"] tbody tr').first().isVisible());
+    assert.deepEqual([...withScript.errors, ...withoutScript.errors], []);
+    await withScript.page.context().close();
+    await withoutScript.page.context().close();
+  });
+
+  it("sorts the clusters table by a clicked header, both ways", async () => {
+    const { page, errors } = await open(reportUrl);
+    const table = page.locator('table[data-table="clusters"]');
+    const names = (): Promise<string[]> => table.locator("tbody tr td:first-child strong").allInnerTexts();
+    const before = await names();
+    const header = table.locator("thead th").first();
+    await header.click();
+    const ascending = await names();
+    assert.notDeepEqual(ascending, before, "the order changed");
+    assert.deepEqual(
+      ascending,
+      [...before].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())),
+    );
+    assert.equal(await header.getAttribute("aria-sort"), "ascending");
+    await header.click();
+    assert.deepEqual(await names(), [...ascending].reverse());
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it("filters findings rows by text and shows them all again when cleared", async () => {
+    const { page, errors } = await open(reportUrl);
+    const rows = page.locator('table[data-table="findings"] tbody tr');
+    const total = await rows.count();
+    const target = (await rows.first().locator("strong").innerText()).trim();
+    const matching = (await rows.allInnerTexts()).filter((text) =>
+      text.toLowerCase().includes(target.toLowerCase()),
+    );
+    assert.ok(matching.length < total, "the filter has something to hide");
+    await page.locator('[data-filter="findings"]').fill(target);
+    assert.equal(await rows.filter({ visible: true }).count(), matching.length);
+    for (const text of await rows.filter({ visible: true }).allInnerTexts())
+      assert.match(text, new RegExp(target));
+    await page.locator('[data-filter="findings"]').fill("");
+    assert.equal(await rows.filter({ visible: true }).count(), total);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it("never runs hostile data: no dialog, no injected element", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), "aks-vnet-audit-hostile-")), "report.html");
+    await writeFile(
+      file,
+      renderReportHtml(buildReportView(hostileRun(), { rules: hostileRules, showAll: true })),
+    );
+    const { page, errors, dialogs } = await open(pathToFileURL(file).href);
+    await page.locator('[data-filter="findings"]').fill("script");
+    await page.locator('table[data-table="findings"] thead th').nth(1).click();
+    assert.deepEqual(dialogs, []);
+    assert.equal(await page.locator("img").count(), 0);
+    assert.equal(await page.locator("script").count(), 1);
+    assert.equal(await page.locator("a[href^='javascript:']").count(), 0);
+    assert.ok(await page.getByText("<script>alert(1)</script>").first().isVisible(), "shown as text");
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+});
