@@ -38,14 +38,15 @@ export function generateFleet(options: FleetOptions): Fleet {
   const perSubscription = options.clustersPerSubscription ?? 25;
   const subscriptionCount = Math.max(tenantCount, Math.ceil(options.clusters / perSubscription));
   const tenants: FleetTenant[] = [];
-  let clustersLeft = options.clusters;
+  /** Subscription `number` gets an even share; the first ones take the remainder. */
+  const clustersOf = (number: number): number =>
+    Math.floor(options.clusters / subscriptionCount) + (number < options.clusters % subscriptionCount ? 1 : 0);
   for (let tenant = 0; tenant < tenantCount; tenant++) {
     const tenantId = guid(`bench-tenant:${options.seed}:${tenant}`);
     const mine = Math.ceil((subscriptionCount - tenant) / tenantCount);
     const subscriptions = Array.from({ length: mine }, (_, index) => {
       const number = tenant + index * tenantCount;
-      const clusters = Math.min(clustersLeft, Math.ceil(clustersLeft / (subscriptionCount - number)));
-      clustersLeft -= clusters;
+      const clusters = clustersOf(number);
       return subscriptionSpec(random, {
         tenantId,
         subscriptionId: guid(`bench-subscription:${options.seed}:${number}`),

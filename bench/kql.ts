@@ -26,7 +26,7 @@ export function rowFilter(kql: string): RowFilter {
   return { table, types: types && new Set(types), name };
 }
 
-export function matches(filter: RowFilter, row: { readonly type?: unknown; readonly name?: unknown }): boolean {
+export function matches(filter: RowFilter, row: Readonly<Record<string, unknown>>): boolean {
   if (filter.types && !(typeof row.type === "string" && filter.types.has(row.type.toLowerCase()))) return false;
   if (filter.name !== undefined && !(typeof row.name === "string" && row.name.toLowerCase() === filter.name)) return false;
   return true;

@@ -2,11 +2,18 @@
 import { severities } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
 
-export function printScanSummary(run: RunRecord, written: readonly string[], print: (line: string) => void): void {
+export function printScanSummary(
+  run: RunRecord,
+  written: readonly string[],
+  print: (line: string) => void,
+): void {
   const { summary, coverage } = run;
-  const percent = summary.clusters === 0 ? 0 : Math.round((100 * summary.integratedClusters) / summary.clusters);
+  const percent =
+    summary.clusters === 0 ? 0 : Math.round((100 * summary.integratedClusters) / summary.clusters);
   if (!coverage.complete) {
-    print(`INCOMPLETE SCAN: ${coverage.gaps.length} coverage gap(s); verdicts below do not cover everything.`);
+    print(
+      `INCOMPLETE SCAN: ${coverage.gaps.length} coverage gap(s); verdicts below do not cover everything.`,
+    );
     for (const gap of coverage.gaps.slice(0, 10)) {
       const where = [gap.tenantId, gap.query].filter(Boolean).join(" / ");
       print(`  - ${where ? `${where}: ` : ""}${gap.code}: ${gap.message}`);
@@ -16,8 +23,10 @@ export function printScanSummary(run: RunRecord, written: readonly string[], pri
     `Scanned ${summary.clusters} clusters (${summary.integratedClusters} integrated, ${percent}%), ` +
       `${summary.inventory.subnets ?? 0} subnets, ${summary.inventory.networkSecurityGroups ?? 0} NSGs.`,
   );
-  print(`Findings: ${severities.map((severity) => `${summary.bySeverity[severity]} ${severity}`).join(", ")}` +
-    (summary.suppressed ? `; ${summary.suppressed} suppressed` : ""));
+  print(
+    `Findings: ${severities.map((severity) => `${summary.bySeverity[severity]} ${severity}`).join(", ")}` +
+      (summary.suppressed ? `; ${summary.suppressed} suppressed` : ""),
+  );
   if (run.diagnostics.length > 0) print(`Diagnostics: ${run.diagnostics.length} (see the report).`);
   for (const path of written) print(`Wrote ${path}`);
 }

@@ -23,11 +23,16 @@ export async function readDemoFleet(folder = "fleet"): Promise<CollectedRows> {
   return {
     ...collected,
     kind: "demo",
-    rows: collected.rows.map((row) => ({ ...row, source: { ...row.source, origin: relative(row.source.origin) } })),
+    rows: collected.rows.map((row) => ({
+      ...row,
+      source: { ...row.source, origin: relative(row.source.origin) },
+    })),
     diagnostics: collected.diagnostics.map((d) => (d.origin ? { ...d, origin: relative(d.origin) } : d)),
     coverage: {
       ...collected.coverage,
-      scopes: collected.coverage.scopes.map((scope) => (scope.file ? { ...scope, file: relative(scope.file) } : scope)),
+      scopes: collected.coverage.scopes.map((scope) =>
+        scope.file ? { ...scope, file: relative(scope.file) } : scope,
+      ),
     },
   };
 }
@@ -43,7 +48,9 @@ export async function seedDemoHistory(
   keepRuns: number,
 ): Promise<void> {
   if ((await latestRun(stateDir, scopeKey)) !== undefined) return;
-  const history = JSON.parse(await readFile(join(demoFleetFolder, "history", "runs.json"), "utf8")) as DemoHistory;
+  const history = JSON.parse(
+    await readFile(join(demoFleetFolder, "history", "runs.json"), "utf8"),
+  ) as DemoHistory;
   const stored = new Set((await listRuns(stateDir)).map((run) => run.id));
   for (const earlier of history.runs) {
     const collected = await readDemoFleet(join("history", earlier.folder));
@@ -51,7 +58,13 @@ export async function seedDemoHistory(
     // A state directory from an older version may hold these runs under another scope: never store twice.
     if (stored.has(runId(startedAt, base.inputs))) continue;
     const previous = await latestRun(stateDir, scopeKey);
-    const { run, observations } = runPipeline({ ...base, collected, startedAt, previous, now: () => startedAt });
+    const { run, observations } = runPipeline({
+      ...base,
+      collected,
+      startedAt,
+      previous,
+      now: () => startedAt,
+    });
     await saveRun(stateDir, run, observations, { keepRuns });
   }
 }

@@ -46,7 +46,10 @@ export function addLiveOptions(command: Command): Command {
 }
 
 export function hasLiveScope(flags: LiveFlags, config: Config): boolean {
-  return Boolean(flags.tenant?.length || flags.subscription?.length || flags.managementGroup?.length) || config.tenants.length > 0;
+  return (
+    Boolean(flags.tenant?.length || flags.subscription?.length || flags.managementGroup?.length) ||
+    config.tenants.length > 0
+  );
 }
 
 /** Tenants from `--tenant` (with the shared `--subscription`/`--management-group`) plus the config's tenants. */
@@ -57,7 +60,9 @@ export function resolveTenants(flags: LiveFlags, config: Config): TenantTarget[]
     ...(flags.managementGroup?.length ? { managementGroups: flags.managementGroup } : {}),
   }));
   if (fromFlags.length === 0 && (flags.subscription?.length || flags.managementGroup?.length)) {
-    throw new UsageError("--subscription and --management-group need --tenant ID (or tenants in the config file).");
+    throw new UsageError(
+      "--subscription and --management-group need --tenant ID (or tenants in the config file).",
+    );
   }
   const fromConfig = config.tenants.map((tenant) => ({
     tenantId: tenant.tenantId,
@@ -81,12 +86,15 @@ export function liveOptions(
   debugEnabled: boolean,
 ): ResourceGraphOptions {
   const tenants = resolveTenants(flags, config);
-  if (tenants.length === 0) throw new UsageError("no tenant to scan: give --tenant ID or list tenants in the config file.");
+  if (tenants.length === 0)
+    throw new UsageError("no tenant to scan: give --tenant ID or list tenants in the config file.");
   const auth = flags.auth ?? "default";
   if (!isAuthMode(auth)) throw new UsageError(`--auth ${auth}: use one of ${authModes.join(", ")}.`);
   const debug =
     dependencies.debug ??
-    (debugEnabled ? (message: string): void => void process.stderr.write(`debug: ${redactSecrets(message)}\n`) : undefined);
+    (debugEnabled
+      ? (message: string): void => void process.stderr.write(`debug: ${redactSecrets(message)}\n`)
+      : undefined);
   return {
     tenants,
     auth,

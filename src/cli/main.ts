@@ -64,7 +64,12 @@ export function buildProgram(
     .option("--state-dir <dir>", "where runs and their history are kept (default: the --out folder)")
     .option("--no-history", "neither read earlier runs nor store this one")
     .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
-    .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence");
+    .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence")
+    .option(
+      "--email-to <address>",
+      "email the report to this address (repeatable; SMTP settings from the environment)",
+      collectList,
+    );
   addLiveOptions(scan).action(async (options: ScanOptions) => {
     setExit(await scanCommand(options, { print, debug: debugEnabled(program), dependencies }));
   });
@@ -157,7 +162,9 @@ export async function main(argv: readonly string[], dependencies: LiveDependenci
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`aks-vnet-audit: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `aks-vnet-audit: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     else process.stderr.write("Rerun with --debug for the stack trace, and report it as a bug.\n");
     return exitCodes.usage;

@@ -12,10 +12,13 @@ export function parseFormats(text: string): ReportFormat[] {
     .filter(Boolean);
   for (const format of formats) {
     if (!(reportFormats as readonly string[]).includes(format)) {
-      throw new UsageError(`--format ${text}: unknown format "${format}"; use a comma list of ${reportFormats.join(", ")}.`);
+      throw new UsageError(
+        `--format ${text}: unknown format "${format}"; use a comma list of ${reportFormats.join(", ")}.`,
+      );
     }
   }
-  if (formats.length === 0) throw new UsageError(`--format is empty; use a comma list of ${reportFormats.join(", ")}.`);
+  if (formats.length === 0)
+    throw new UsageError(`--format is empty; use a comma list of ${reportFormats.join(", ")}.`);
   return formats as ReportFormat[];
 }
 
@@ -27,6 +30,7 @@ export function parseFailOn(text: string): Severity | "none" {
 
 export function wholeNumber(flag: string, text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} ${text}: expected a whole number of at least 1.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`${flag} ${text}: expected a whole number of at least 1.`);
   return value;
 }

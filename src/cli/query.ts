@@ -4,6 +4,7 @@ import { collectResourceGraph } from "../collect/resource-graph.ts";
 import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
 import { graphQuery, loadAdhocQuery } from "../collect/queries.ts";
 import { CollectOptionError } from "../collect/errors.ts";
+import { withoutControlCharacters } from "../report/control-characters.ts";
 
 export const queryFormats = ["table", "csv", "json"] as const;
 export type QueryFormat = (typeof queryFormats)[number];
@@ -17,12 +18,9 @@ export interface QueryCommandOptions extends Omit<ResourceGraphOptions, "queries
   readonly writeError?: (text: string) => void;
 }
 
-// C0/C1 controls and ANSI escapes in resource data must not drive the user's terminal.
-const ansiEscape = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/g;
-
+/** C0/C1 controls and ANSI escapes in resource data must not drive the user's terminal; a cell is one line. */
 export function terminalSafe(text: string): string {
-  return text.replace(ansiEscape, "").replace(controlCharacters, " ");
+  return withoutControlCharacters(text).replace(/[\r\n]/g, " ");
 }
 
 function cellText(value: unknown): string {
@@ -118,6 +116,8 @@ export async function runQueryCommand(options: QueryCommandOptions): Promise<num
   for (const gap of collected.coverage.gaps) writeError(`incomplete: ${describeGap(gap)}\n`);
   if (collected.coverage.complete) return 0;
   const failedTenants = new Set(collected.coverage.gaps.map((gap) => gap.tenantId?.toLowerCase()));
-  const everyTenantFailed = options.tenants.every((tenant) => failedTenants.has(tenant.tenantId.toLowerCase()));
+  const everyTenantFailed = options.tenants.every((tenant) =>
+    failedTenants.has(tenant.tenantId.toLowerCase()),
+  );
   return collected.rows.length === 0 && everyTenantFailed ? 2 : 3;
 }

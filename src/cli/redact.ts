@@ -13,6 +13,27 @@ const replacements: readonly (readonly [RegExp, string])[] = [
   [/([a-z][a-z0-9+.-]*:\/\/[^:/\s@]+:)[^@\s/]+@/gi, "$1[redacted]@"],
 ];
 
-export function redactSecrets(text: string): string {
-  return replacements.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text);
+/** Variables whose values are secrets; their literal values are masked wherever they show up, in any form of text. */
+export const secretVariables = [
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+  "SMTP_PASSWORD",
+  "SMTP_URL",
+] as const;
+
+/** Shorter values would mask ordinary words; a real secret is far longer. */
+const minimumSecretLength = 6;
+
+export function redactSecrets(
+  text: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const literal = secretVariables
+    .map((name) => env[name])
+    .filter((value): value is string => value !== undefined && value.length >= minimumSecretLength)
+    .reduce((current, secret) => current.split(secret).join("[redacted]"), text);
+  return replacements.reduce(
+    (current, [pattern, replacement]) => current.replace(pattern, replacement),
+    literal,
+  );
 }

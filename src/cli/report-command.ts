@@ -17,7 +17,10 @@ export interface ReportOptions {
   readonly quiet?: boolean;
 }
 
-export async function reportCommand(options: ReportOptions, print: (line: string) => void): Promise<ExitCode> {
+export async function reportCommand(
+  options: ReportOptions,
+  print: (line: string) => void,
+): Promise<ExitCode> {
   const formats = parseFormats(options.format);
   const stored = await Promise.all(options.run.map((dir) => loadRun(dir)));
   const run = mergeRuns(stored.map((entry) => entry.record));

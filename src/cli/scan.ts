@@ -13,6 +13,7 @@ import { defaultKeepRuns, latestRun, saveRun } from "../history/store.ts";
 import { writeReports } from "../report/write.ts";
 import { rules } from "../rules/index.ts";
 import { printScanSummary } from "./console-summary.ts";
+import { deliverEmail, planEmail } from "./email-delivery.ts";
 import { demoConfigPath, demoInputs, readDemoFleet, seedDemoHistory } from "./demo.ts";
 import { combineExitCodes, exitCodes, NoScopeError, UsageError, type ExitCode } from "./errors.ts";
 import { parseFailOn, parseFormats, wholeNumber } from "./options.ts";
@@ -37,6 +38,7 @@ export interface ScanOptions extends LiveFlags {
   readonly history?: boolean;
   readonly keepRuns?: string;
   readonly resolveDns?: boolean;
+  readonly emailTo?: readonly string[];
 }
 
 export interface ScanIo {
@@ -47,17 +49,25 @@ export interface ScanIo {
   readonly now?: () => Date;
 }
 
-
 export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<ExitCode> {
-  const formats = parseFormats(options.format);
+  let formats = parseFormats(options.format);
   const failOn = parseFailOn(options.failOn);
-  const keepRuns = options.keepRuns === undefined ? defaultKeepRuns : wholeNumber("--keep-runs", options.keepRuns);
+  const keepRuns =
+    options.keepRuns === undefined ? defaultKeepRuns : wholeNumber("--keep-runs", options.keepRuns);
   const config = await loadConfig(options.config ?? (options.demo ? demoConfigPath : undefined));
+  const email = planEmail(options.emailTo, config, process.env);
+  // The email attaches findings.csv, so a run that mails always writes it.
+  if (email && !formats.includes("csv")) formats = [...formats, "csv"];
   const startedAt = (io.now ?? (() => new Date()))();
   const { collected, inputs } = await collect(options, config, io);
   if (collected.rows.length === 0 && !collected.coverage.complete) {
-    const reasons = [...collected.diagnostics.map((d) => d.message), ...collected.coverage.gaps.map((g) => g.message)];
-    throw new NoScopeError(`nothing could be read from ${inputs.join(", ")}: ${[...new Set(reasons)].join("; ")}`);
+    const reasons = [
+      ...collected.diagnostics.map((d) => d.message),
+      ...collected.coverage.gaps.map((g) => g.message),
+    ];
+    throw new NoScopeError(
+      `nothing could be read from ${inputs.join(", ")}: ${[...new Set(reasons)].join("; ")}`,
+    );
   }
 
   // History lives beside the reports unless told otherwise; both default to reports/.
@@ -68,21 +78,37 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
   if (useHistory && options.demo) await seedDemoHistory(stateDir, scopeKey(scope), base, keepRuns);
   const previous = useHistory ? await latestRun(stateDir, scopeKey(scope)) : undefined;
 
-  const pipeline: PipelineOptions = { ...base, collected, startedAt, previous, ...(await enrich(collected, options)) };
+  const pipeline: PipelineOptions = {
+    ...base,
+    collected,
+    startedAt,
+    previous,
+    ...(await enrich(collected, options)),
+  };
   let { run, observations } = runPipeline(pipeline);
   if (collected.kind === "resource-graph" && options.verify !== false) {
-    const verified = await verifyFlaggedClusters(collected, run, liveOptions(options, config, io.dependencies ?? {}, false), io.dependencies);
-    if (verified) ({ run, observations } = runPipeline({ ...pipeline, collected: verified, inventory: undefined }));
+    const verified = await verifyFlaggedClusters(
+      collected,
+      run,
+      liveOptions(options, config, io.dependencies ?? {}, false),
+      io.dependencies,
+    );
+    if (verified)
+      ({ run, observations } = runPipeline({ ...pipeline, collected: verified, inventory: undefined }));
   }
   // The run is stored before the reports: a failed render or delivery never loses it.
   if (useHistory) await saveRun(stateDir, run, observations, { keepRuns });
-  const written = await writeReports(run, options.out, formats, {
+  const viewOptions = {
     rules: rules.map((rule) => rule.meta),
     showAll: options.all ?? false,
     mask: options.mask ?? false,
-  });
+  };
+  const written = await writeReports(run, options.out, formats, viewOptions);
   if (!options.quiet) printScanSummary(run, written, io.print);
-  return scanExitCode(run, failOn);
+  const delivered = email
+    ? await deliverEmail(email, run, options.out, viewOptions, io.print, options.quiet ?? false)
+    : exitCodes.clean;
+  return combineExitCodes(scanExitCode(run, failOn), delivered);
 }
 
 async function collect(
@@ -90,7 +116,9 @@ async function collect(
   config: Config,
   io: ScanIo,
 ): Promise<{ collected: CollectedRows; inputs: string[] }> {
-  const liveFlags = Boolean(options.tenant?.length || options.subscription?.length || options.managementGroup?.length);
+  const liveFlags = Boolean(
+    options.tenant?.length || options.subscription?.length || options.managementGroup?.length,
+  );
   if ([options.demo === true, Boolean(options.input?.length), liveFlags].filter(Boolean).length > 1) {
     throw new UsageError("scan: --demo, --input and --tenant/--subscription are separate sources; pick one.");
   }

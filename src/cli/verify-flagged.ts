@@ -4,7 +4,11 @@ import { createCredentialFactory } from "../collect/auth.ts";
 import { resolveCloud } from "../collect/clouds.ts";
 import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
 import type { CollectedRows } from "../collect/source.ts";
-import { clustersLackingApiServerProfile, createManagedClusterReaders, verifyClusters } from "../collect/verify.ts";
+import {
+  clustersLackingApiServerProfile,
+  createManagedClusterReaders,
+  verifyClusters,
+} from "../collect/verify.ts";
 import { isActionable, severityRank } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
 import type { LiveDependencies } from "./live.ts";
@@ -20,20 +24,31 @@ export async function verifyFlaggedClusters(
   const clusterIds = new Set(run.clusters.map((cluster) => cluster.id.toLowerCase()));
   for (const result of run.results) {
     const key = result.resourceId.toLowerCase();
-    if (isActionable(result.status) && severityRank(result.severity) >= severityRank("high") && clusterIds.has(key)) {
+    if (
+      isActionable(result.status) &&
+      severityRank(result.severity) >= severityRank("high") &&
+      clusterIds.has(key)
+    ) {
       flagged.add(key);
     }
   }
   if (flagged.size === 0) return undefined;
   const cloud = live.cloud ?? resolveCloud("public");
   const credentialFactory = live.credentialFactory ?? createCredentialFactory(cloud);
-  const authFor = new Map(live.tenants.map((tenant) => [tenant.tenantId.toLowerCase(), tenant.auth ?? live.auth ?? "default"]));
+  const authFor = new Map(
+    live.tenants.map((tenant) => [tenant.tenantId.toLowerCase(), tenant.auth ?? live.auth ?? "default"]),
+  );
   const readers =
     dependencies?.managedClusterReaders ??
     createManagedClusterReaders({
       cloud,
-      credentialFor: (tenantId) => credentialFactory(tenantId, authFor.get(tenantId.toLowerCase()) ?? "default"),
+      credentialFor: (tenantId) =>
+        credentialFactory(tenantId, authFor.get(tenantId.toLowerCase()) ?? "default"),
     });
   const verified = await verifyClusters(collected.rows, flagged, readers);
-  return { ...collected, rows: verified.rows, diagnostics: [...collected.diagnostics, ...verified.diagnostics] };
+  return {
+    ...collected,
+    rows: verified.rows,
+    diagnostics: [...collected.diagnostics, ...verified.diagnostics],
+  };
 }

@@ -22,6 +22,28 @@ function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
+/** Backslashes right before `end`, counting the one carried over from the previous chunk when the run reaches `from`. */
+function backslashesBefore(chunk: Buffer, from: number, end: number, carried: boolean): number {
+  let count = 0;
+  while (end - count - 1 >= from && chunk[end - count - 1] === backslash) count++;
+  return end - count === from && carried ? count + 1 : count;
+}
+
+/** Index of the quote that closes a string begun before `from`, or undefined when the string goes past the chunk. */
+function stringEnd(chunk: Buffer, from: number, carried: boolean): number | undefined {
+  for (let search = from; ; ) {
+    const found = chunk.indexOf(quote, search);
+    if (found === -1) return undefined;
+    if (backslashesBefore(chunk, from, found, carried) % 2 === 0) return found;
+    search = found + 1;
+  }
+}
+
+/** Whether the chunk ends in the middle of an escape (an odd run of backslashes). */
+function trailingEscape(chunk: Buffer, from: number, carried: boolean): boolean {
+  return backslashesBefore(chunk, from, chunk.length, carried) % 2 === 1;
+}
+
 type Expect = "key" | "colon" | "value" | "commaOrEnd" | "firstKey" | "firstValue";
 
 interface Frame {
@@ -89,18 +111,24 @@ class StreamingJsonParser {
     }
     let { depth, inString, escaped } = slice;
     for (let position = start; position < chunk.length; position++) {
-      const byte = chunk[position]!;
       if (inString) {
-        if (escaped) escaped = false;
-        else if (byte === backslash) escaped = true;
-        else if (byte === quote) {
-          inString = false;
-          if (slice.kind === "string") {
-            this.#finishSlice(chunk, start, position + 1, slice);
-            return position + 1;
-          }
+        // Strings are most of the bytes: jump from quote to quote instead of walking each character.
+        const end = stringEnd(chunk, position, escaped);
+        if (end === undefined) {
+          escaped = trailingEscape(chunk, position, escaped);
+          break;
         }
-      } else if (byte === quote) inString = true;
+        escaped = false;
+        inString = false;
+        position = end;
+        if (slice.kind === "string") {
+          this.#finishSlice(chunk, start, end + 1, slice);
+          return end + 1;
+        }
+        continue;
+      }
+      const byte = chunk[position]!;
+      if (byte === quote) inString = true;
       else if (byte === openBrace || byte === openBracket) depth++;
       else if (byte === closeBrace || byte === closeBracket) {
         depth--;

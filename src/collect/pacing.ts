@@ -105,7 +105,9 @@ export async function withRetries<T>(send: () => Promise<T>, options: RetryOptio
   }
 }
 
+/** Azure's own message makes a retry line useful; it is cut short because some gateways answer with whole pages. */
 function describe(error: unknown): string {
-  if (error instanceof GraphRequestError) return `${error.statusCode ?? "network"} ${error.code}`;
-  return String(error);
+  if (!(error instanceof GraphRequestError)) return String(error);
+  const message = error.message.length > 200 ? `${error.message.slice(0, 200)}...` : error.message;
+  return `${String(error.statusCode ?? "network")} ${error.code}: ${message}`;
 }

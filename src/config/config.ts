@@ -19,7 +19,6 @@ export interface Attestation {
   readonly ticket: string;
 }
 
-
 /** A tenant to scan live, with its own scopes and, optionally, its own way to sign in. */
 export interface TenantConfig {
   readonly tenantId: string;

@@ -2,7 +2,13 @@
 import { readFile } from "node:fs/promises";
 import { Ajv, type ErrorObject } from "ajv";
 import { ConfigError } from "../cli/errors.ts";
-import { defaultConfig, type Attestation, type Config, type Suppression, type TenantConfig } from "./config.ts";
+import {
+  defaultConfig,
+  type Attestation,
+  type Config,
+  type Suppression,
+  type TenantConfig,
+} from "./config.ts";
 import { configSchema } from "./schema.ts";
 
 const validate = new Ajv({ allErrors: false, strict: true }).compile(configSchema);
@@ -12,7 +18,8 @@ const secretKey = /secret|password|passwd|token|apikey|api_key|connectionstring|
 
 const expectedForPattern: Readonly<Record<string, string>> = {
   [configSchema.properties.gaDate.pattern]: "an ISO date such as 2025-06-17 or 2025-06-17T08:00:00Z",
-  [configSchema.properties.tenants.items.properties.tenantId.pattern]: "a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47",
+  [configSchema.properties.tenants.items.properties.tenantId.pattern]:
+    "a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47",
   [configSchema.properties.email.properties.to.items.pattern]: "an e-mail address such as team@example.com",
 };
 
@@ -29,7 +36,8 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // V8 quotes the text around the bad token, which may be a secret pasted into the file: keep only the token.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/, (\.\.\.)?".*$/s, "");
     throw new ConfigError(`config ${path}: not valid JSON (${reason}); fix the syntax.`);
   }
   return parseConfig(value, path);
@@ -71,7 +79,10 @@ export function parseConfig(value: unknown, origin: string): Config {
       managementGroups: t.managementGroups,
       auth: t.auth,
     })),
-    email: input.email === undefined ? undefined : { maxBodyBytes: 1_000_000, ...(input.email as object) } as Config["email"],
+    email:
+      input.email === undefined
+        ? undefined
+        : ({ maxBodyBytes: 1_000_000, ...(input.email as object) } as Config["email"]),
   };
 }
 
@@ -95,7 +106,9 @@ function findSecretKey(value: unknown, path: string): string | undefined {
 function describe(error: ErrorObject | undefined, root: unknown): string {
   if (!error) return "does not match the config schema.";
   const key = keyPath(error.instancePath);
-  const shown = (JSON.stringify(valueAt(root, error.instancePath)) as string | undefined ?? "undefined").slice(0, 80);
+  const shown = (
+    (JSON.stringify(valueAt(root, error.instancePath)) as string | undefined) ?? "undefined"
+  ).slice(0, 80);
   const params = error.params as Record<string, unknown>;
   const subject = key ? `key "${key}"` : "the top level";
   switch (error.keyword) {

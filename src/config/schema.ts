@@ -1,8 +1,14 @@
 // JSON Schema of the config file: every key, its type and its form, so errors can name what was expected.
 import { authModes } from "../collect/auth.ts";
 
-const isoDate = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?$" } as const;
-const guid = { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" } as const;
+const isoDate = {
+  type: "string",
+  pattern: "^\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?$",
+} as const;
+const guid = {
+  type: "string",
+  pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+} as const;
 const nonEmpty = { type: "string", minLength: 1 } as const;
 
 export const configSchema = {
@@ -24,7 +30,13 @@ export const configSchema = {
         type: "object",
         additionalProperties: false,
         required: ["rule", "resource", "reason", "owner"],
-        properties: { rule: nonEmpty, resource: nonEmpty, reason: nonEmpty, owner: nonEmpty, expires: isoDate },
+        properties: {
+          rule: nonEmpty,
+          resource: nonEmpty,
+          reason: nonEmpty,
+          owner: nonEmpty,
+          expires: isoDate,
+        },
       },
     },
     attestations: {
@@ -33,7 +45,13 @@ export const configSchema = {
         type: "object",
         additionalProperties: false,
         required: ["cluster", "by", "ticket"],
-        properties: { cluster: nonEmpty, enabledAt: isoDate, restartedAt: isoDate, by: nonEmpty, ticket: nonEmpty },
+        properties: {
+          cluster: nonEmpty,
+          enabledAt: isoDate,
+          restartedAt: isoDate,
+          by: nonEmpty,
+          ticket: nonEmpty,
+        },
       },
     },
     tenants: {
@@ -55,7 +73,7 @@ export const configSchema = {
       additionalProperties: false,
       required: ["to"],
       properties: {
-        to: { type: "array", minItems: 1, items: { type: "string", pattern: "^[^\\s@<>\"]+@[^\\s@<>\"]+$" } },
+        to: { type: "array", minItems: 1, items: { type: "string", pattern: '^[^\\s@<>"]+@[^\\s@<>"]+$' } },
         maxBodyBytes: { type: "integer", minimum: 10000 },
       },
     },

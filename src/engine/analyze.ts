@@ -33,7 +33,8 @@ function toResult(rule: Rule, outcome: RuleOutcome): Result {
     detail,
     message: outcome.message,
     evidence: outcome.evidence ?? {},
-    remediation: outcome.status === "pass" || outcome.status === "not_applicable" ? "" : rule.meta.remediation,
+    remediation:
+      outcome.status === "pass" || outcome.status === "not_applicable" ? "" : rule.meta.remediation,
     fingerprint: fingerprint(rule.meta.id, outcome.subject.id, detail),
     tenantId: outcome.subject.tenantId,
     subscriptionId: outcome.subject.subscriptionId,
@@ -51,7 +52,8 @@ function ruleErrorResult(rule: Rule, error: unknown): Result {
     detail: "",
     message: `Rule ${rule.meta.id} failed and its verdicts are missing from this run: ${reason}`,
     evidence: { error: reason },
-    remediation: "Report this as a bug with the run's findings.json and diagnostics; rerun with --debug for the stack.",
+    remediation:
+      "Report this as a bug with the run's findings.json and diagnostics; rerun with --debug for the stack.",
     fingerprint: fingerprint(rule.meta.id, "", "error"),
     tenantId: "",
     subscriptionId: "",

@@ -129,7 +129,8 @@ export function normalizeCollected(collected: CollectedRows): Inventory {
  * change from night to night; the estate they describe does not.
  */
 export function runScope(collected: CollectedRows, inputs: readonly string[]): string[] {
-  if (collected.kind === "resource-graph") return [...new Set(inputs.map((input) => input.toLowerCase()))].sort();
+  if (collected.kind === "resource-graph")
+    return [...new Set(inputs.map((input) => input.toLowerCase()))].sort();
   const tenants = new Set<string>();
   for (const row of collected.rows) {
     const tenantId = (row.value as { tenantId?: unknown } | null)?.tenantId;
@@ -144,7 +145,9 @@ export function runScope(collected: CollectedRows, inputs: readonly string[]): s
  */
 export function runId(startedAt: Date, inputs: readonly string[]): string {
   const stamp = startedAt.toISOString().replace(/[-:]/g, "");
-  const hash = createHash("sha256").update(`${startedAt.toISOString()}\n${inputs.join("\n")}`).digest("hex");
+  const hash = createHash("sha256")
+    .update(`${startedAt.toISOString()}\n${inputs.join("\n")}`)
+    .digest("hex");
   return `${stamp}-${hash.slice(0, 6)}`;
 }
 

@@ -8,7 +8,14 @@ export function severityRank(severity: Severity): number {
   return severities.length - severities.indexOf(severity);
 }
 
-export const resultStatuses = ["fail", "unverified", "pass", "not_applicable", "error", "suppressed"] as const;
+export const resultStatuses = [
+  "fail",
+  "unverified",
+  "pass",
+  "not_applicable",
+  "error",
+  "suppressed",
+] as const;
 export type ResultStatus = (typeof resultStatuses)[number];
 
 /** Statuses a reader has to act on; HTML and CSV show these by default. */
@@ -39,7 +46,14 @@ export interface RuleOutcome {
   readonly evidence?: Evidence;
 }
 
-const statusReadingOrder: readonly ResultStatus[] = ["error", "fail", "unverified", "suppressed", "pass", "not_applicable"];
+const statusReadingOrder: readonly ResultStatus[] = [
+  "error",
+  "fail",
+  "unverified",
+  "suppressed",
+  "pass",
+  "not_applicable",
+];
 
 /** Reading order everywhere results are listed: worst status, then worst severity, then rule, resource, detail. */
 export function compareResults(a: Result, b: Result): number {
@@ -70,5 +84,9 @@ export interface Result {
   readonly tenantId: string;
   readonly subscriptionId: string;
   readonly diff?: DiffState;
-  readonly suppression?: { readonly reason: string; readonly owner: string; readonly expires: string | undefined };
+  readonly suppression?: {
+    readonly reason: string;
+    readonly owner: string;
+    readonly expires: string | undefined;
+  };
 }

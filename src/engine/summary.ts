@@ -28,7 +28,10 @@ export function summarize(
   resolved: readonly Result[],
 ): RunSummary {
   const byStatus: Record<string, number> = {};
-  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
+  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<
+    Severity,
+    number
+  >;
   let suppressed = 0;
   let added = 0;
   for (const result of results) {
@@ -42,7 +45,8 @@ export function summarize(
   const clusters = [...inventory.clusters.values()];
   return {
     clusters: clusters.length,
-    integratedClusters: clusters.filter((cluster) => cluster.apiServerAccessProfile.enableVnetIntegration).length,
+    integratedClusters: clusters.filter((cluster) => cluster.apiServerAccessProfile.enableVnetIntegration)
+      .length,
     results: results.length,
     byStatus,
     bySeverity,
@@ -71,7 +75,8 @@ export function clusterPostures(inventory: Inventory, results: readonly Result[]
 function posture(cluster: Cluster, failing: readonly Result[]): ClusterPosture {
   const profile = cluster.apiServerAccessProfile;
   const worst = failing.reduce<Severity | undefined>(
-    (acc, result) => (acc === undefined || severityRank(result.severity) > severityRank(acc) ? result.severity : acc),
+    (acc, result) =>
+      acc === undefined || severityRank(result.severity) > severityRank(acc) ? result.severity : acc,
     undefined,
   );
   return {

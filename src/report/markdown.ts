@@ -1,4 +1,5 @@
 // `summary.md`: a short GitHub-flavoured Markdown summary for CI step summaries and pull request comments.
+import { withoutControlCharacters } from "./control-characters.ts";
 import { isActionable } from "../engine/result.ts";
 import type { ReportView } from "./view-model.ts";
 
@@ -11,7 +12,9 @@ const markdownSpecial = /[\\`*_[\]<>|~&]/g;
 
 /** Escapes text for one Markdown table cell or list item: punctuation, and line breaks that would end the row. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(markdownSpecial, (character) => `\\${character}`).replace(/\r\n|\r|\n/g, "<br>");
+  return withoutControlCharacters(text)
+    .replace(markdownSpecial, (character) => `\\${character}`)
+    .replace(/\r\n|\r|\n/g, "<br>");
 }
 
 function tableRow(cells: readonly (string | number)[]): string {

@@ -9,9 +9,15 @@ export function mergeRuns(runs: readonly RunRecord[]): RunRecord {
   if (rest.length === 0) return first;
   const results = dedupe(runs.flatMap((run) => run.results)).sort(compareResults);
   const resolved = dedupe(runs.flatMap((run) => run.resolved)).sort(compareResults);
-  const clusters = [...new Map(runs.flatMap((run) => run.clusters).map((c) => [c.id.toLowerCase(), c])).values()];
+  const clusters = [
+    ...new Map(runs.flatMap((run) => run.clusters).map((c) => [c.id.toLowerCase(), c])).values(),
+  ];
   const startedAt = runs.map((run) => run.run.startedAt).sort()[0] ?? first.run.startedAt;
-  const finishedAt = runs.map((run) => run.run.finishedAt).sort().at(-1) ?? first.run.finishedAt;
+  const finishedAt =
+    runs
+      .map((run) => run.run.finishedAt)
+      .sort()
+      .at(-1) ?? first.run.finishedAt;
   return {
     ...first,
     run: {
@@ -23,7 +29,13 @@ export function mergeRuns(runs: readonly RunRecord[]): RunRecord {
       scope: [...new Set(runs.flatMap((run) => run.run.scope))].sort(),
     },
     coverage: mergeCoverage(runs.map((run) => run.coverage)),
-    summary: mergeSummary(runs, results, resolved, clusters.length, clusters.filter((c) => c.enableVnetIntegration).length),
+    summary: mergeSummary(
+      runs,
+      results,
+      resolved,
+      clusters.length,
+      clusters.filter((c) => c.enableVnetIntegration).length,
+    ),
     results,
     resolved,
     diagnostics: runs.flatMap((run) => run.diagnostics),
@@ -58,14 +70,18 @@ function mergeSummary(
   integratedClusters: number,
 ): RunSummary {
   const byStatus: Record<string, number> = {};
-  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
+  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<
+    Severity,
+    number
+  >;
   for (const result of results) {
     byStatus[result.status] = (byStatus[result.status] ?? 0) + 1;
     if (isActionable(result.status)) bySeverity[result.severity] += 1;
   }
   const inventory: Record<string, number> = {};
   for (const run of runs) {
-    for (const [key, count] of Object.entries(run.summary.inventory)) inventory[key] = (inventory[key] ?? 0) + count;
+    for (const [key, count] of Object.entries(run.summary.inventory))
+      inventory[key] = (inventory[key] ?? 0) + count;
   }
   return {
     clusters,

@@ -31,7 +31,7 @@ function evaluateCluster(cluster: Cluster): RuleOutcome {
     message: automatic
       ? `AKS Automatic cluster ${cluster.name} does not have API Server VNet Integration enabled, which should never happen.`
       : `Cluster ${cluster.name} does not have API Server VNet Integration enabled.`,
-    // The conversion plan (DESIGN §5) joins here as `evidence.conversionPlan` once its module is wired in.
+    // The engine adds the conversion plan (DESIGN §5) here as `evidence.conversionPlan` (src/engine/conversion-plan.ts).
     evidence,
   };
 }

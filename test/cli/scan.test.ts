@@ -56,7 +56,8 @@ const resultKeys = [
 ];
 
 // A small fleet as ARG rows: one integrated cluster on a /29 API server subnet, one not integrated.
-const sub = "/subscriptions/00000000-0000-0000-0000-0000000000a1/resourceGroups/rg-net/providers/Microsoft.Network";
+const sub =
+  "/subscriptions/00000000-0000-0000-0000-0000000000a1/resourceGroups/rg-net/providers/Microsoft.Network";
 const rows = [
   {
     id: `${sub}/virtualNetworks/vnet1`,
@@ -69,19 +70,28 @@ const rows = [
     properties: {
       addressSpace: { addressPrefixes: ["10.10.0.0/16"] },
       subnets: [
-        { id: `${sub}/virtualNetworks/vnet1/subnets/nodes`, name: "nodes", properties: { addressPrefix: "10.10.0.0/24" } },
+        {
+          id: `${sub}/virtualNetworks/vnet1/subnets/nodes`,
+          name: "nodes",
+          properties: { addressPrefix: "10.10.0.0/24" },
+        },
         {
           id: `${sub}/virtualNetworks/vnet1/subnets/apiserver`,
           name: "apiserver",
           properties: {
             addressPrefix: "10.10.1.0/29",
-            delegations: [{ name: "d", properties: { serviceName: "Microsoft.ContainerService/managedClusters" } }],
+            delegations: [
+              { name: "d", properties: { serviceName: "Microsoft.ContainerService/managedClusters" } },
+            ],
           },
         },
       ],
     },
   },
-  cluster("aks-integrated", { enableVnetIntegration: true, subnetId: `${sub}/virtualNetworks/vnet1/subnets/apiserver` }),
+  cluster("aks-integrated", {
+    enableVnetIntegration: true,
+    subnetId: `${sub}/virtualNetworks/vnet1/subnets/apiserver`,
+  }),
   cluster("aks-legacy", undefined),
 ];
 
@@ -99,7 +109,12 @@ function cluster(name: string, apiServerAccessProfile: object | undefined): obje
       ...(apiServerAccessProfile ? { apiServerAccessProfile } : {}),
       networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay" },
       agentPoolProfiles: [
-        { name: "system", count: 3, vmSize: "Standard_D4s_v5", vnetSubnetID: `${sub}/virtualNetworks/vnet1/subnets/nodes` },
+        {
+          name: "system",
+          count: 3,
+          vmSize: "Standard_D4s_v5",
+          vnetSubnetID: `${sub}/virtualNetworks/vnet1/subnets/nodes`,
+        },
       ],
     },
   };
@@ -118,26 +133,43 @@ describe("scan --input", () => {
       const out = join(folder, "out");
       const { status, stderr } = run(["scan", "--input", input, "--out", out, "--format", "json", "--quiet"]);
       assert.equal(status, 0, stderr);
-      assert.deepEqual((await readdir(out)).sort(), ["findings.json", "runs"], "the json report plus the run store");
+      assert.deepEqual(
+        (await readdir(out)).sort(),
+        ["findings.json", "runs"],
+        "the json report plus the run store",
+      );
       const findings = await readFindings(out);
       assert.equal(findings.schemaVersion, 1);
       assert.equal(findings.tool.name, "aks-vnet-audit");
       assert.match(findings.run.id, /^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}$/);
       assert.equal(findings.coverage.complete, true);
-      for (const result of findings.results) assert.deepEqual(Object.keys(result).filter((k) => resultKeys.includes(k)).sort(), [...resultKeys].sort());
+      for (const result of findings.results)
+        assert.deepEqual(
+          Object.keys(result)
+            .filter((k) => resultKeys.includes(k))
+            .sort(),
+          [...resultKeys].sort(),
+        );
       const verdict = (ruleId: string, name: string): unknown =>
-        findings.results.find((r) => r.ruleId === ruleId && String(r.resourceId).endsWith(`/${name}`))?.status;
+        findings.results.find((r) => r.ruleId === ruleId && String(r.resourceId).endsWith(`/${name}`))
+          ?.status;
       assert.equal(verdict("cluster-not-vnet-integrated", "aks-legacy"), "fail");
       assert.equal(verdict("cluster-not-vnet-integrated", "aks-integrated"), "pass");
       assert.equal(verdict("apiserver-subnet-too-small", "apiserver"), "fail");
-      assert.ok(findings.results.some((r) => r.status === "not_applicable"), "results include not-applicables");
+      assert.ok(
+        findings.results.some((r) => r.status === "not_applicable"),
+        "results include not-applicables",
+      );
     });
   }
 
   it("reports a malformed row as a diagnostic and still analyzes the other rows", async () => {
     const folder = await tempDir();
     const input = join(folder, "fleet.json");
-    const broken = { ...(rows[0] as object), properties: { addressSpace: { addressPrefixes: ["10.10.0.0/33"] }, subnets: null } };
+    const broken = {
+      ...(rows[0] as object),
+      properties: { addressSpace: { addressPrefixes: ["10.10.0.0/33"] }, subnets: null },
+    };
     await writeFile(input, JSON.stringify([broken, rows[1], rows[2], { name: "no id" }]));
     const out = join(folder, "out");
     const { status } = run(["scan", "--input", input, "--out", out, "--format", "json", "--quiet"]);
@@ -147,7 +179,10 @@ describe("scan --input", () => {
     assert.equal(prefix.origin, input);
     assert.equal(prefix.row, 0);
     assert.match(prefix.field ?? "", /addressPrefixes/);
-    assert.ok(findings.diagnostics.some((d) => d.code === "malformed-row" && d.row === 3), "the row without id is named");
+    assert.ok(
+      findings.diagnostics.some((d) => d.code === "malformed-row" && d.row === 3),
+      "the row without id is named",
+    );
     assert.equal(findings.results.filter((r) => r.ruleId === "cluster-not-vnet-integrated").length, 2);
     assert.equal(findings.coverage.complete, false, "a dropped row makes the run incomplete");
     assert.equal(status, 3);
@@ -168,8 +203,14 @@ describe("scan --demo", () => {
     const { status, stdout, stderr } = run(["scan", "--demo", "--out", out, "--state-dir", out]);
     assert.equal(status, 0, stderr);
     assert.match(stdout, /Scanned \d+ clusters/);
-    assert.deepEqual((await readdir(out)).filter((name) => name !== "runs").sort(),
-      ["clusters.csv", "findings.csv", "findings.json", "plans.csv", "report.html", "summary.md"]);
+    assert.deepEqual((await readdir(out)).filter((name) => name !== "runs").sort(), [
+      "clusters.csv",
+      "findings.csv",
+      "findings.json",
+      "plans.csv",
+      "report.html",
+      "summary.md",
+    ]);
     const findings = await readFindings(out);
     assert.equal(findings.run.source, "demo");
     for (const ruleId of firstSixRules) {
@@ -186,7 +227,19 @@ describe("scan --demo", () => {
     it(`exits ${expected} with --fail-on ${failOn}`, async () => {
       const out = await tempDir();
       assert.equal(
-        run(["scan", "--demo", "--out", out, "--state-dir", out, "--format", "json", "--fail-on", failOn, "--quiet"]).status,
+        run([
+          "scan",
+          "--demo",
+          "--out",
+          out,
+          "--state-dir",
+          out,
+          "--format",
+          "json",
+          "--fail-on",
+          failOn,
+          "--quiet",
+        ]).status,
         expected,
       );
     });
@@ -208,7 +261,9 @@ describe("rules", () => {
   });
 
   it("prints --version from package.json", async () => {
-    const manifest = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const manifest = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
     assert.equal(run(["--version"]).stdout.trim(), manifest.version);
   });
 });

@@ -26,6 +26,12 @@ describe("parseJsonFile", () => {
     );
   });
 
+  it("keeps escapes that straddle chunk boundaries", async () => {
+    const text = JSON.stringify([{ id: 'a\\', b: 'q"\\"\\\\', c: "\\\\\\" }, 'x\\"y']);
+    writeFileSync(file, text);
+    for (const chunkSize of [1, 2, 3, 4, 5, 7]) assert.deepEqual(await parseJsonFile(file, chunkSize), JSON.parse(text));
+  });
+
   const shapes: [string, string][] = [
     ["row array", '[{"id":"a","type":"T"},{"id":"b"}]'],
     ["ARG response", '{"totalRecords":1,"data":[{"id":"a \\"quoted\\" é"}],"$skipToken":"x"}'],

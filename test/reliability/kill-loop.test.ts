@@ -11,8 +11,6 @@ import { generatedFleet } from "./fleet.ts";
 
 const kills = 12;
 const clusterCount = 500;
-/** A scan of this fleet takes about 1.5 s, so kills land in parsing, analysis, saveRun, pruning and writeReports. */
-const maxDelayMs = 1600;
 
 let root = "";
 after(async () => {
@@ -26,13 +24,30 @@ interface Layout {
 }
 
 function scanArgs({ input, out, stateDir }: Layout): string[] {
-  return ["scan", "--input", input, "--out", out, "--state-dir", stateDir, "--keep-runs", "4", "--format", "json", "--quiet"];
+  return [
+    "scan",
+    "--input",
+    input,
+    "--out",
+    out,
+    "--state-dir",
+    stateDir,
+    "--keep-runs",
+    "4",
+    "--format",
+    "html,csv,json,md",
+    "--quiet",
+  ];
 }
 
 /** Starts a scan and SIGKILLs it after `delayMs`; true when it was killed before it could finish. */
 async function scanAndKill(layout: Layout, delayMs: number): Promise<boolean> {
   const child = spawn(process.execPath, [cliPath, ...scanArgs(layout)], { stdio: "ignore" });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      resolve(code);
+    }),
+  );
   const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
   const code = await exited;
   clearTimeout(timer);
@@ -48,6 +63,16 @@ async function assertReportsWhole(out: string): Promise<void> {
     if (name.endsWith(".html")) assert.match(text.trimEnd(), /<\/html>$/i, `${name} is closed`);
     if (name.endsWith(".csv") || name.endsWith(".md")) assert.ok(text.endsWith("\n"), `${name} ends whole`);
   }
+}
+
+/** Temp files and folders a write cut short leaves behind: proof that a kill landed mid-write. */
+async function debris({ out, stateDir }: Layout): Promise<number> {
+  const reports = await readdir(out).catch(() => [] as string[]);
+  const runs = await readdir(join(stateDir, "runs")).catch(() => [] as string[]);
+  return (
+    reports.filter((name) => name.endsWith(".tmp")).length +
+    runs.filter((name) => name.startsWith(".tmp-")).length
+  );
 }
 
 /** Every listed run loads in full; returns the newest id. */
@@ -66,35 +91,48 @@ async function assertRunsWhole(stateDir: string, resultCount: number): Promise<s
   return runs.at(-1)?.id;
 }
 
-it(`keeps whole runs and whole reports across ${kills} SIGKILLs of a scan`, { timeout: 60_000 }, async () => {
-  root = await tempFolder("kill-loop");
-  const layout: Layout = {
-    input: join(root, "fleet.json"),
-    out: join(root, "out"),
-    stateDir: join(root, "state"),
-  };
-  await writeFile(layout.input, JSON.stringify(generatedFleet(clusterCount)));
-  const seeded = await runCli(scanArgs(layout));
-  assert.equal(seeded.status, 0, seeded.stderr);
-  const resultCount = (await readFindings(layout.out)).results.length;
+it(
+  `keeps whole runs and whole reports across ${kills} SIGKILLs of a scan`,
+  { timeout: 60_000 },
+  async (t) => {
+    root = await tempFolder("kill-loop");
+    const layout: Layout = {
+      input: join(root, "fleet.json"),
+      out: join(root, "out"),
+      stateDir: join(root, "state"),
+    };
+    await writeFile(layout.input, JSON.stringify(generatedFleet(clusterCount)));
+    const seedStart = performance.now();
+    const seeded = await runCli(scanArgs(layout));
+    const scanMs = performance.now() - seedStart;
+    assert.equal(seeded.status, 0, seeded.stderr);
+    const resultCount = (await readFindings(layout.out)).results.length;
 
-  let killed = 0;
-  for (let kill = 0; kill < kills; kill += 1) {
-    const delayMs = 50 + Math.round(Math.random() * maxDelayMs);
-    if (await scanAndKill(layout, delayMs)) killed += 1;
-    await assertRunsWhole(layout.stateDir, resultCount);
-    await assertReportsWhole(layout.out);
-  }
-  assert.ok(killed >= kills / 2, `most scans were killed mid-way (${killed} of ${kills})`);
+    let killed = 0;
+    let midWrite = 0;
+    for (let kill = 0; kill < kills; kill += 1) {
+      // Most of the delays fall in the second half of a scan, where the run is saved and the reports written.
+      const delayMs = Math.round(scanMs * (0.3 + 0.8 * Math.random()));
+      const before = await debris(layout);
+      if (await scanAndKill(layout, delayMs)) killed += 1;
+      if ((await debris(layout)) > before) midWrite += 1;
+      await assertRunsWhole(layout.stateDir, resultCount);
+      await assertReportsWhole(layout.out);
+    }
+    t.diagnostic(
+      `${killed} of ${kills} scans killed, ${midWrite} of them mid-write; every run and report left was whole`,
+    );
+    assert.ok(killed >= kills / 2, `most scans were killed mid-way (${killed} of ${kills})`);
 
-  const lastWhole = await assertRunsWhole(layout.stateDir, resultCount);
-  const next = await runCli(scanArgs(layout));
-  assert.equal(next.status, 0, next.stderr);
-  const findings = await readFindings(layout.out);
-  assert.equal(findings.run.previousRunId, lastWhole, "the next scan diffs against the last whole run");
-  assert.ok(
-    findings.results.every((result) => result.diff !== "new"),
-    "an unchanged fleet has no new finding",
-  );
-  assert.equal(findings.resolved.length, 0);
-});
+    const lastWhole = await assertRunsWhole(layout.stateDir, resultCount);
+    const next = await runCli(scanArgs(layout));
+    assert.equal(next.status, 0, next.stderr);
+    const findings = await readFindings(layout.out);
+    assert.equal(findings.run.previousRunId, lastWhole, "the next scan diffs against the last whole run");
+    assert.ok(
+      findings.results.every((result) => result.diff !== "new"),
+      "an unchanged fleet has no new finding",
+    );
+    assert.equal(findings.resolved.length, 0);
+  },
+);
