@@ -39,6 +39,8 @@ export interface ScanOptions extends LiveFlags {
   readonly keepRuns?: string;
   readonly resolveDns?: boolean;
   readonly emailTo?: readonly string[];
+  /** `auto` (the default) shows stage progress on stderr when it is a terminal. */
+  readonly progress?: string;
 }
 
 export interface ScanIo {
@@ -59,7 +61,10 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
   // The email attaches findings.csv, so a run that mails always writes it.
   if (email && !formats.includes("csv")) formats = [...formats, "csv"];
   const startedAt = (io.now ?? (() => new Date()))();
+  const progress = progressReporter(options);
+  progress("collecting inventory");
   const { collected, inputs } = await collect(options, config, io);
+  progress(`collected ${collected.rows.length} rows; analyzing`);
   if (collected.rows.length === 0 && !collected.coverage.complete) {
     const reasons = [
       ...collected.diagnostics.map((d) => d.message),
@@ -97,7 +102,8 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
       ({ run, observations } = runPipeline({ ...pipeline, collected: verified, inventory: undefined }));
   }
   // The run is stored before the reports: a failed render or delivery never loses it.
-  if (useHistory) await saveRun(stateDir, run, observations, { keepRuns });
+  if (useHistory) progress(`stored run ${await saveRun(stateDir, run, observations, { keepRuns })}`);
+  progress("writing reports");
   const viewOptions = {
     rules: rules.map((rule) => rule.meta),
     showAll: options.all ?? false,
@@ -145,6 +151,15 @@ async function enrich(
   const inventory = normalizeCollected(collected);
   const { answers, diagnostics } = await resolveClusterFqdns(inventory.clusters.values(), systemResolver());
   return { inventory, dnsAnswers: answers, extraDiagnostics: diagnostics };
+}
+
+/** Stage lines on stderr, so stdout stays the summary a scheduler captures. */
+function progressReporter(options: ScanOptions): (message: string) => void {
+  const mode = options.progress ?? "auto";
+  const enabled = mode === "always" || (mode === "auto" && !options.quiet && process.stderr.isTTY);
+  return (message) => {
+    if (enabled) process.stderr.write(`… ${message}\n`);
+  };
 }
 
 export function scanExitCode(run: RunRecord, failOn: Severity | "none"): ExitCode {
