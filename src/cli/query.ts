@@ -5,6 +5,7 @@ import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
 import { graphQuery, loadAdhocQuery } from "../collect/queries.ts";
 import { CollectOptionError } from "../collect/errors.ts";
 import { withoutControlCharacters } from "../report/control-characters.ts";
+import { renderCsv } from "../report/csv.ts";
 
 export const queryFormats = ["table", "csv", "json"] as const;
 export type QueryFormat = (typeof queryFormats)[number];
@@ -62,18 +63,10 @@ function truncate(text: string): string {
   return text.length > maxCellWidth ? `${text.slice(0, maxCellWidth - 1)}…` : text;
 }
 
-/** Excel runs cells starting with = + - @ (or tab / CR) as formulas; a leading quote keeps them text. */
-export function csvCell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
+/** The same CSV as the reports: BOM for Excel, CRLF, formula-escaped cells. */
 export function formatCsv(rows: readonly unknown[]): string {
   const columns = columnsOf(rows);
-  const lines = [columns, ...rows.map((row) => cells(row, columns))].map((values) =>
-    values.map(csvCell).join(","),
-  );
-  return lines.join("\r\n") + "\r\n";
+  return renderCsv(columns, rows, (row) => cells(row, columns));
 }
 
 export function formatRows(rows: readonly unknown[], format: QueryFormat): string {

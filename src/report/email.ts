@@ -1,4 +1,5 @@
 // The email variant of the report: table layout, inline styles only, findings cut so the body stays under a byte cap.
+import { chipStyle } from "./chips.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import type {
@@ -48,29 +49,12 @@ interface EmailView {
   readonly moreLabel: string;
 }
 
-// Severity colours as inline styles: email clients drop <style> blocks and class names.
-const severityColours: Readonly<Partial<Record<string, readonly [background: string, text: string]>>> = {
-  critical: ["#fde2e1", "#9b1c1c"],
-  high: ["#fde9d7", "#9a3412"],
-  medium: ["#fdf2c8", "#854d0e"],
-  low: ["#dde9fd", "#1e40af"],
-  info: ["#e8eaee", "#374151"],
-  none: ["#dcf5e4", "#166534"],
-};
-
-const neutralColours = ["#e8eaee", "#374151"] as const;
-
-function severityStyle(severity: unknown): string {
-  const [background, text] = severityColours[String(severity)] ?? neutralColours;
-  return `background:${background};color:${text};`;
-}
-
 const templatesDir = new URL("../../templates/", import.meta.url);
 
 function loadTemplates(): EmailTemplates {
   // An own instance with only the email partials, so the browser report's partials and helpers stay apart.
   const handlebars = Handlebars.create();
-  handlebars.registerHelper({ severityStyle });
+  handlebars.registerHelper({ severityStyle: chipStyle });
   const partialsDir = new URL("partials/", templatesDir);
   for (const file of readdirSync(partialsDir).filter(
     (name) => name.startsWith("email-") && name.endsWith(".hbs"),
