@@ -62,12 +62,24 @@ interface Slice {
   escaped: boolean;
 }
 
+/**
+ * Called for each element of a walked array with the object keys leading to that array (`[]` for a root array,
+ * `["tables", "resources"]` for an export's table). Returning true takes the element: it is not added to the
+ * array, so a caller can consume rows as they are read and the file's rows never all live at once.
+ */
+export type TakeElement = (path: readonly string[], element: unknown, array: readonly unknown[]) => boolean;
+
 class StreamingJsonParser {
   readonly #stack: Frame[] = [];
+  readonly #take: TakeElement | undefined;
   #slice: Slice | undefined;
   #root: { value: unknown } | undefined;
   #offset = 0;
   #started = false;
+
+  constructor(take?: TakeElement) {
+    this.#take = take;
+  }
 
   get result(): { value: unknown } | undefined {
     return this.#root;
@@ -165,7 +177,10 @@ class StreamingJsonParser {
       this.#root = { value };
       return;
     }
-    if (frame.isArray) (frame.value as unknown[]).push(value);
+    if (frame.isArray) {
+      const array = frame.value as unknown[];
+      if (this.#take === undefined || !this.#take(this.#path(), value, array)) array.push(value);
+    }
     else if (frame.expect === "key" || frame.expect === "firstKey") {
       frame.key = value as string;
       frame.expect = "colon";
@@ -175,6 +190,10 @@ class StreamingJsonParser {
       Object.defineProperty(frame.value, frame.key, { value, writable: true, enumerable: true, configurable: true });
     }
     frame.expect = "commaOrEnd";
+  }
+
+  #path(): string[] {
+    return this.#stack.filter((frame) => !frame.isArray).map((frame) => frame.key);
   }
 
   #open(isArray: boolean): void {
@@ -236,8 +255,8 @@ class StreamingJsonParser {
 }
 
 /** The file's JSON value, equal to `JSON.parse` of its text; throws SyntaxError on malformed input. */
-export async function parseJsonFile(path: string, chunkSize = 1 << 20): Promise<unknown> {
-  const parser = new StreamingJsonParser();
+export async function parseJsonFile(path: string, chunkSize = 1 << 20, take?: TakeElement): Promise<unknown> {
+  const parser = new StreamingJsonParser(take);
   for await (const chunk of createReadStream(path, { highWaterMark: chunkSize })) parser.push(chunk as Buffer);
   parser.end();
   return parser.result?.value;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { typeFromId } from "../inventory/arm-id.ts";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
 import { describeValue, isRecord, ownValue } from "../inventory/read.ts";
-import { parseJsonFile } from "./json-stream.ts";
+import { parseJsonFile, type TakeElement } from "./json-stream.ts";
 import type { CollectedRows, Coverage, CoverageGap, CoverageScope } from "./source.ts";
 
 const argTables = ["resources", "networkresources", "resourcechanges", "authorizationresources"] as const;
@@ -188,17 +188,17 @@ function classify(file: string, value: unknown): FileContent {
 /** Past this size a file is parsed one row at a time (json-stream.ts); below it, one JSON.parse is faster. */
 const streamingThreshold = 64 * 1024 * 1024;
 
-async function parseFile(file: string): Promise<unknown> {
-  if ((await stat(file)).size > streamingThreshold) return parseJsonFile(file);
+async function parseFile(file: string, take: TakeElement | undefined): Promise<unknown> {
+  if ((await stat(file)).size > streamingThreshold) return parseJsonFile(file, undefined, take);
   const text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new UnreadableInput("is empty");
   return JSON.parse(text);
 }
 
-async function readFileContent(file: string): Promise<FileContent> {
+async function readFileContent(file: string, take?: TakeElement): Promise<FileContent> {
   let value: unknown;
   try {
-    value = await parseFile(file);
+    value = await parseFile(file, take);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new UnreadableInput(
@@ -227,7 +227,7 @@ async function expand(path: string): Promise<string[]> {
 }
 
 interface Accumulator {
-  readonly rows: RawRow[];
+  readonly addRow: (row: RawRow) => void;
   readonly scopes: CoverageScope[];
   readonly gaps: CoverageGap[];
   readonly tables: Set<string>;
@@ -250,7 +250,7 @@ function addContent(into: Accumulator, file: string, content: FileContent): void
   let row = 0;
   for (const [table, values] of content.tables) {
     into.tables.add(table);
-    for (const value of values) into.rows.push({ table, value, source: { origin: file, row: row++ } });
+    for (const value of values) into.addRow({ table, value, source: { origin: file, row: row++ } });
   }
   into.gaps.push(...content.gaps);
   into.diagnostics.push(...content.diagnostics);
@@ -270,15 +270,15 @@ async function readFileInto(into: Accumulator, file: string): Promise<void> {
   }
 }
 
-export async function readSnapshot(paths: readonly string[]): Promise<CollectedRows> {
-  const into: Accumulator = {
-    rows: [],
-    scopes: [],
-    gaps: [],
-    tables: new Set(),
-    diagnostics: [],
-    complete: true,
-  };
+function accumulator(addRow: (row: RawRow) => void): Accumulator {
+  return { addRow, scopes: [], gaps: [], tables: new Set(), diagnostics: [], complete: true };
+}
+
+async function readPaths(
+  paths: readonly string[],
+  into: Accumulator,
+  readFile: (into: Accumulator, file: string) => Promise<void>,
+): Promise<Omit<CollectedRows, "rows">> {
   for (const path of paths) {
     let files: string[];
     try {
@@ -287,11 +287,10 @@ export async function readSnapshot(paths: readonly string[]): Promise<CollectedR
       unreadable(into, path, error);
       continue;
     }
-    for (const file of files) await readFileInto(into, file);
+    for (const file of files) await readFile(into, file);
   }
   return {
     kind: "snapshot",
-    rows: into.rows,
     coverage: {
       complete: into.complete && into.gaps.length === 0,
       scopes: into.scopes,
@@ -300,4 +299,62 @@ export async function readSnapshot(paths: readonly string[]): Promise<CollectedR
     },
     diagnostics: into.diagnostics,
   };
+}
+
+export async function readSnapshot(paths: readonly string[]): Promise<CollectedRows> {
+  const rows: RawRow[] = [];
+  const read = await readPaths(paths, accumulator((row) => rows.push(row)), readFileInto);
+  return { ...read, rows };
+}
+
+/** `streamSnapshot` could not hand rows over in `readSnapshot`'s order and numbering; read the files whole. */
+export class NotStreamable extends Error {}
+
+/** Rows an export or a table-keyed file holds, by the object keys that lead to their array. */
+function isTableArray(path: readonly string[]): boolean {
+  const table = path.length === 1 ? path[0] : path.length === 2 && path[0] === "tables" ? path[1] : undefined;
+  return table !== undefined && (argTables as readonly string[]).includes(table.toLowerCase());
+}
+
+/**
+ * Reads one file, handing a large file's table rows to `into.addRow` while they are parsed. The streamed rows
+ * were right only when the file turns out to be the shape they were taken for (a table-keyed file or an export)
+ * with the same order; any other outcome after a row went out throws NotStreamable.
+ */
+async function streamFileInto(into: Accumulator, file: string): Promise<void> {
+  const taken: (readonly unknown[])[] = [];
+  let row = 0;
+  const take: TakeElement = (path, value, array) => {
+    if (!isTableArray(path)) return false;
+    if (taken.at(-1) !== array) taken.push(array);
+    into.addRow({ table: path.at(-1)!.toLowerCase(), value, source: { origin: file, row: row++ } });
+    return true;
+  };
+  let content: FileContent;
+  try {
+    content = await readFileContent(file, take);
+  } catch (error) {
+    if (row > 0) throw new NotStreamable(`${file}: unreadable after rows were streamed`);
+    unreadable(into, file, error);
+    return;
+  }
+  if (row > 0) {
+    const streamed = content.tables.map(([, values]) => values).filter((values) => taken.includes(values));
+    const sameOrder = streamed.length === taken.length && streamed.every((values, index) => values === taken[index]);
+    const onlyStreamed = content.tables.every(([, values]) => values.length === 0);
+    if (!sameOrder || !onlyStreamed) throw new NotStreamable(`${file}: not read as the shape it was streamed as`);
+  }
+  addContent(into, file, content);
+}
+
+/**
+ * `readSnapshot` without holding the rows: each goes to `addRow` (in the same order, with the same source) and
+ * is dropped. Throws NotStreamable when a large file's shape is only known after its rows went out; the caller
+ * then starts over with `readSnapshot`.
+ */
+export async function streamSnapshot(
+  paths: readonly string[],
+  addRow: (row: RawRow) => void,
+): Promise<Omit<CollectedRows, "rows">> {
+  return readPaths(paths, accumulator(addRow), streamFileInto);
 }

@@ -159,32 +159,55 @@ function reportMissingSubnets(pass: Pass): void {
   }
 }
 
-export function normalize(rows: readonly RawRow[], options: NormalizeOptions = {}): Inventory {
+/** Takes rows one at a time, so a caller streaming its input never holds every raw row (DESIGN §2). */
+export interface Normalizer {
+  /** A RawRow (or, from hostile input, any value); the n-th call is input row n. */
+  add(raw: unknown): void;
+  /** The inventory of every row added; call once. */
+  finish(options?: NormalizeOptions): Inventory;
+}
+
+export function createNormalizer(): Normalizer {
   const pass: Pass = { into: createBuilder(), diagnostics: [], unknownTypes: new Map() };
-  const input: readonly unknown[] = Array.isArray(rows) ? rows : [];
-  for (let index = 0; index < input.length; index++) {
-    try {
-      normalizeRow(pass, input[index], index);
-    } catch (error) {
-      // A reader bug on odd input must cost one row, not the run.
-      const context: RowContext = {
-        origin: "input",
-        row: index,
-        resourceId: undefined,
-        diagnostics: pass.diagnostics,
-      };
-      recordDiagnostic(
-        context,
-        "error",
-        "normalizer-failure",
-        undefined,
-        `could not be read (${describeValue(String(error))}); skipped, please report this`,
-      );
-    }
+  let index = 0;
+  return {
+    add(raw) {
+      normalizeGuarded(pass, raw, index++);
+    },
+    finish(options = {}) {
+      mergeStandaloneSubnets(pass.into);
+      reportMissingSubnets(pass);
+      reportUnknownTypes(pass);
+      const tables = (options.tables ?? []).map((table) => table.toLowerCase());
+      return toInventory(pass.into, pass.diagnostics, tables.includes("authorizationresources"));
+    },
+  };
+}
+
+function normalizeGuarded(pass: Pass, raw: unknown, index: number): void {
+  try {
+    normalizeRow(pass, raw, index);
+  } catch (error) {
+    // A reader bug on odd input must cost one row, not the run.
+    const context: RowContext = {
+      origin: "input",
+      row: index,
+      resourceId: undefined,
+      diagnostics: pass.diagnostics,
+    };
+    recordDiagnostic(
+      context,
+      "error",
+      "normalizer-failure",
+      undefined,
+      `could not be read (${describeValue(String(error))}); skipped, please report this`,
+    );
   }
-  mergeStandaloneSubnets(pass.into);
-  reportMissingSubnets(pass);
-  reportUnknownTypes(pass);
-  const tables = (options.tables ?? []).map((table) => table.toLowerCase());
-  return toInventory(pass.into, pass.diagnostics, tables.includes("authorizationresources"));
+}
+
+export function normalize(rows: readonly RawRow[], options: NormalizeOptions = {}): Inventory {
+  const normalizer = createNormalizer();
+  const input: readonly unknown[] = Array.isArray(rows) ? rows : [];
+  for (let index = 0; index < input.length; index++) normalizer.add(input[index]);
+  return normalizer.finish(options);
 }

@@ -10,7 +10,11 @@ import { cliPath, readFindings, runCli, tempFolder } from "./cli.ts";
 import { generatedFleet } from "./fleet.ts";
 
 const kills = 12;
-const clusterCount = 500;
+/** Scans that finish before their kill do not count; under a loaded CI machine a few more tries may be needed. */
+const maxAttempts = 20;
+/** The loop stops trying after this long, so the test stays under its 60 s deadline on a slow machine. */
+const loopBudgetMs = 40_000;
+const clusterCount = 300;
 
 let root = "";
 after(async () => {
@@ -40,8 +44,9 @@ function scanArgs({ input, out, stateDir }: Layout): string[] {
   ];
 }
 
-/** Starts a scan and SIGKILLs it after `delayMs`; true when it was killed before it could finish. */
-async function scanAndKill(layout: Layout, delayMs: number): Promise<boolean> {
+/** Starts a scan and SIGKILLs it after `delayMs`; says whether it died, and how long it ran when it did not. */
+async function scanAndKill(layout: Layout, delayMs: number): Promise<{ killed: boolean; ranMs: number }> {
+  const started = performance.now();
   const child = spawn(process.execPath, [cliPath, ...scanArgs(layout)], { stdio: "ignore" });
   const exited = new Promise<number | null>((resolve) =>
     child.on("exit", (code) => {
@@ -51,7 +56,7 @@ async function scanAndKill(layout: Layout, delayMs: number): Promise<boolean> {
   const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
   const code = await exited;
   clearTimeout(timer);
-  return code === null;
+  return { killed: code === null, ranMs: performance.now() - started };
 }
 
 /** Every report present in `out` is whole: JSON parses, HTML is closed, CSV and Markdown end with a newline. */
@@ -106,17 +111,23 @@ it(
     // The second scan reads the first as history, as every scan in the loop does: its length sets the kill times.
     const seedStart = performance.now();
     const seeded = await runCli(scanArgs(layout));
-    const scanMs = performance.now() - seedStart;
+    const firstScanMs = performance.now() - seedStart;
     assert.equal(seeded.status, 0, seeded.stderr);
     const resultCount = (await readFindings(layout.out)).results.length;
 
     let killed = 0;
     let midWrite = 0;
-    for (let kill = 0; kill < kills; kill += 1) {
+    let scanMs = firstScanMs;
+    const loopStart = performance.now();
+    const inBudget = (): boolean => performance.now() - loopStart < loopBudgetMs;
+    for (let attempt = 0; attempt < maxAttempts && killed < kills && inBudget(); attempt += 1) {
       // Most of the delays fall in the second half of a scan, where the run is saved and the reports written.
       const delayMs = Math.round(scanMs * (0.4 + 0.7 * Math.random()));
       const before = await debris(layout);
-      if (await scanAndKill(layout, delayMs)) killed += 1;
+      const outcome = await scanAndKill(layout, delayMs);
+      if (outcome.killed) killed += 1;
+      // A scan that beat its kill tells how long scans take on this machine right now.
+      else scanMs = outcome.ranMs;
       if ((await debris(layout)) > before) midWrite += 1;
       await assertRunsWhole(layout.stateDir, resultCount);
       await assertReportsWhole(layout.out);
@@ -124,7 +135,7 @@ it(
     t.diagnostic(
       `${killed} of ${kills} scans killed, ${midWrite} of them mid-write; every run and report left was whole`,
     );
-    assert.ok(killed >= kills / 2, `most scans were killed mid-way (${killed} of ${kills})`);
+    assert.ok(killed >= 10, `at least 10 scans were killed mid-way (${killed})`);
 
     const lastWhole = await assertRunsWhole(layout.stateDir, resultCount);
     const next = await runCli(scanArgs(layout));
