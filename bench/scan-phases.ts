@@ -1,7 +1,7 @@
 // Scans one snapshot through the pipeline's entry points and times each phase; run as its own process so maxRSS is this scan's.
-import { readSnapshot } from "../src/collect/snapshot.ts";
 import { defaultConfig } from "../src/config/config.ts";
-import { normalizeCollected, runPipeline, runScope } from "../src/engine/pipeline.ts";
+import { runPipeline, runScope } from "../src/engine/pipeline.ts";
+import { readSnapshotInventory } from "../src/engine/snapshot-scan.ts";
 import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
 import { toolInfo } from "../src/cli/tool.ts";
@@ -10,8 +10,8 @@ export interface PhaseTimes {
   readonly rows: number;
   readonly clusters: number;
   readonly results: number;
+  /** Read and normalize are one pass: rows go to the normalizer as they are parsed (as in `scan --input`). */
   readonly readMs: number;
-  readonly normalizeMs: number;
   readonly analyzeMs: number;
   readonly renderMs: number;
   readonly maxRssKb: number;
@@ -24,8 +24,7 @@ async function timed<T>(work: () => T | Promise<T>): Promise<[T, number]> {
 }
 
 export async function scanPhases(snapshot: string, outDir: string): Promise<PhaseTimes> {
-  const [collected, readMs] = await timed(() => readSnapshot([snapshot]));
-  const [inventory, normalizeMs] = await timed(() => normalizeCollected(collected));
+  const [{ collected, inventory, rowCount, tenants }, readMs] = await timed(() => readSnapshotInventory([snapshot]));
   const inputs = [snapshot];
   const [output, analyzeMs] = await timed(() =>
     runPipeline({
@@ -34,7 +33,7 @@ export async function scanPhases(snapshot: string, outDir: string): Promise<Phas
       rules,
       tool: toolInfo(),
       inputs,
-      scope: runScope(collected, inputs),
+      scope: runScope(collected, inputs, tenants),
       startedAt: new Date(),
       inventory,
     }),
@@ -43,11 +42,10 @@ export async function scanPhases(snapshot: string, outDir: string): Promise<Phas
     writeReports(output.run, outDir, ["html", "csv", "json", "md"], { rules: rules.map((rule) => rule.meta), showAll: false, mask: false }),
   );
   return {
-    rows: collected.rows.length,
+    rows: rowCount,
     clusters: inventory.clusters.size,
     results: output.run.results.length,
     readMs,
-    normalizeMs,
     analyzeMs,
     renderMs,
     maxRssKb: process.resourceUsage().maxRSS,

@@ -1,14 +1,15 @@
 // `scan`: collect → enrich → pipeline → history → reports, and the exit code that tells a scheduler what happened.
 import type { CollectedRows } from "../collect/source.ts";
 import { collectResourceGraph } from "../collect/resource-graph.ts";
-import { readSnapshot } from "../collect/snapshot.ts";
 import type { Config } from "../config/config.ts";
 import { loadConfig } from "../config/load.ts";
 import { resolveClusterFqdns, systemResolver } from "../enrich/resolve-dns.ts";
 import { normalizeCollected, runPipeline, runScope, type PipelineOptions } from "../engine/pipeline.ts";
+import { readSnapshotInventory, type SnapshotInventory } from "../engine/snapshot-scan.ts";
 import { severityRank, isActionable, type Severity } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
 import { scopeKey } from "../history/scope.ts";
+import type { Inventory } from "../inventory/model.ts";
 import { defaultKeepRuns, latestRun, saveRun } from "../history/store.ts";
 import { writeReports } from "../report/write.ts";
 import { rules } from "../rules/index.ts";
@@ -63,9 +64,10 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
   const startedAt = (io.now ?? (() => new Date()))();
   const progress = progressReporter(options);
   progress("collecting inventory");
-  const { collected, inputs } = await collect(options, config, io);
-  progress(`collected ${collected.rows.length} rows; analyzing`);
-  if (collected.rows.length === 0 && !collected.coverage.complete) {
+  const { collected, inputs, snapshot } = await collect(options, config, io);
+  const rowCount = snapshot?.rowCount ?? collected.rows.length;
+  progress(`collected ${rowCount} rows; analyzing`);
+  if (rowCount === 0 && !collected.coverage.complete) {
     const reasons = [
       ...collected.diagnostics.map((d) => d.message),
       ...collected.coverage.gaps.map((g) => g.message),
@@ -78,7 +80,7 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
   // History lives beside the reports unless told otherwise; both default to reports/.
   const stateDir = options.stateDir ?? options.out;
   const useHistory = options.history !== false;
-  const scope = runScope(collected, inputs);
+  const scope = runScope(collected, inputs, snapshot?.tenants);
   const base = { config, rules, tool: toolInfo(), inputs, scope };
   if (useHistory && options.demo) await seedDemoHistory(stateDir, scopeKey(scope), base, keepRuns);
   const previous = useHistory ? await latestRun(stateDir, scopeKey(scope)) : undefined;
@@ -88,7 +90,8 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
     collected,
     startedAt,
     previous,
-    ...(await enrich(collected, options)),
+    ...(snapshot ? { inventory: snapshot.inventory } : {}),
+    ...(await enrich(collected, options, snapshot?.inventory)),
   };
   let { run, observations } = runPipeline(pipeline);
   if (collected.kind === "resource-graph" && options.verify !== false) {
@@ -121,7 +124,7 @@ async function collect(
   options: ScanOptions,
   config: Config,
   io: ScanIo,
-): Promise<{ collected: CollectedRows; inputs: string[] }> {
+): Promise<{ collected: CollectedRows; inputs: string[]; snapshot?: SnapshotInventory }> {
   const liveFlags = Boolean(
     options.tenant?.length || options.subscription?.length || options.managementGroup?.length,
   );
@@ -130,7 +133,9 @@ async function collect(
   }
   if (options.demo) return { collected: await readDemoFleet(), inputs: [...demoInputs] };
   if (options.input?.length) {
-    return { collected: await readSnapshot(options.input), inputs: [...options.input] };
+    // Normalized while read: the raw rows of a large snapshot would dominate the scan's memory.
+    const snapshot = await readSnapshotInventory(options.input);
+    return { collected: snapshot.collected, inputs: [...options.input], snapshot };
   }
   if (hasLiveScope(options, config)) {
     const liveScan = liveOptions(options, config, io.dependencies ?? {}, io.debug ?? false);
@@ -146,9 +151,10 @@ async function collect(
 async function enrich(
   collected: CollectedRows,
   options: ScanOptions,
+  normalized: Inventory | undefined,
 ): Promise<Pick<PipelineOptions, "inventory" | "dnsAnswers" | "extraDiagnostics">> {
   if (!options.resolveDns) return {};
-  const inventory = normalizeCollected(collected);
+  const inventory = normalized ?? normalizeCollected(collected);
   const { answers, diagnostics } = await resolveClusterFqdns(inventory.clusters.values(), systemResolver());
   return { inventory, dnsAnswers: answers, extraDiagnostics: diagnostics };
 }

@@ -175,7 +175,7 @@ export interface GraphClientOptions {
 }
 
 /** The SDK aborts a request that outlived `timeout` with an AbortError; we pass no abort signal of our own. */
-function toTimeoutError(error: unknown, timeoutMs: number | undefined): unknown {
+export function toTimeoutError(error: unknown, timeoutMs: number | undefined): unknown {
   if (timeoutMs === undefined || !(error instanceof Error) || error.name !== "AbortError") return error;
   return new GraphRequestError(
     `No answer within ${timeoutMs} ms`,

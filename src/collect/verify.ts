@@ -4,7 +4,7 @@ import { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { TokenCredential } from "@azure/identity";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
 import type { AzureCloud } from "./clouds.ts";
-import { armClientOptions, armCredential, toGraphRequestError } from "./graph-client.ts";
+import { armClientOptions, armCredential, toGraphRequestError, toTimeoutError } from "./graph-client.ts";
 import type { RawArmResponse } from "./graph-client.ts";
 import { TenantPacer, systemClock, withRetries } from "./pacing.ts";
 import type { Clock, RetryOptions } from "./pacing.ts";
@@ -127,25 +127,30 @@ export interface ReaderOptions {
   readonly maxRetries?: number;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** A stalled GET ends after this long and is retried like a network error, default 120 s. */
+  readonly requestTimeoutMs?: number;
 }
 
 const defaultMaxRetries = 3;
+const defaultRequestTimeoutMs = 120_000;
 
 /** The raw ARM body from `onResponse`: the SDK's model lifts `properties` to the top and turns dates into `Date`s. */
 async function readRawBody(
   client: ContainerServiceClient,
   resourceGroup: string,
   name: string,
+  timeoutMs: number,
 ): Promise<unknown> {
   let last: RawArmResponse | undefined;
   try {
     await client.managedClusters.get(resourceGroup, name, {
+      requestOptions: { timeout: timeoutMs },
       onResponse: (rawResponse) => {
         last = rawResponse;
       },
     });
   } catch (error) {
-    throw toGraphRequestError(error, last);
+    throw toGraphRequestError(toTimeoutError(error, timeoutMs), last);
   }
   return last?.parsedBody;
 }
@@ -172,7 +177,11 @@ export function createManagedClusterReaders(options: ReaderOptions): ManagedClus
       debug: (): void => undefined,
     };
     return {
-      get: (resourceGroup, name) => withRetries(() => readRawBody(found, resourceGroup, name), retry),
+      get: (resourceGroup, name) =>
+        withRetries(
+          () => readRawBody(found, resourceGroup, name, options.requestTimeoutMs ?? defaultRequestTimeoutMs),
+          retry,
+        ),
     };
   };
 }

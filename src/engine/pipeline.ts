@@ -6,7 +6,7 @@ import { createHistory } from "../history/history.ts";
 import { mergeObservations, type Observations } from "../history/observations.ts";
 import type { StoredRun } from "../history/run-files.ts";
 import { findApiServerEndpoints } from "../inventory/apiserver-endpoints.ts";
-import type { Diagnostic, Inventory } from "../inventory/model.ts";
+import type { Diagnostic, Inventory, RawRow } from "../inventory/model.ts";
 import { normalize } from "../inventory/normalize.ts";
 import { buildRelations } from "../inventory/relations.ts";
 import type { ApiServerEndpoint, Rule, RuleContext } from "../rules/define.ts";
@@ -126,17 +126,30 @@ export function normalizeCollected(collected: CollectedRows): Inventory {
 
 /**
  * The tenants a run covers: those asked for in a live scan, else those found in the rows. Snapshot file names
- * change from night to night; the estate they describe does not.
+ * change from night to night; the estate they describe does not. `rowTenants` stands in for the rows when they
+ * were not kept (a streamed snapshot collects them with `rowTenantId`).
  */
-export function runScope(collected: CollectedRows, inputs: readonly string[]): string[] {
+export function runScope(
+  collected: CollectedRows,
+  inputs: readonly string[],
+  rowTenants?: ReadonlySet<string>,
+): string[] {
   if (collected.kind === "resource-graph")
     return [...new Set(inputs.map((input) => input.toLowerCase()))].sort();
-  const tenants = new Set<string>();
-  for (const row of collected.rows) {
-    const tenantId = (row.value as { tenantId?: unknown } | null)?.tenantId;
-    if (typeof tenantId === "string" && tenantId !== "") tenants.add(tenantId.toLowerCase());
+  const tenants = new Set(rowTenants);
+  if (rowTenants === undefined) {
+    for (const row of collected.rows) {
+      const tenantId = rowTenantId(row);
+      if (tenantId !== undefined) tenants.add(tenantId);
+    }
   }
   return tenants.size > 0 ? [...tenants].sort() : [...inputs];
+}
+
+/** A raw row's tenant, lower-cased, for `runScope`. */
+export function rowTenantId(row: RawRow): string | undefined {
+  const tenantId = (row.value as { tenantId?: unknown } | null)?.tenantId;
+  return typeof tenantId === "string" && tenantId !== "" ? tenantId.toLowerCase() : undefined;
 }
 
 /**

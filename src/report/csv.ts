@@ -14,13 +14,22 @@ export function csvCell(value: string | number | boolean): string {
   return needsQuotes.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function renderCsv<Row>(
+type CellsOf<Row> = (row: Row) => readonly (string | number | boolean)[];
+
+export function renderCsv<Row>(columns: readonly string[], rows: readonly Row[], cellsOf: CellsOf<Row>): string {
+  return [...csvChunks(columns, rows, cellsOf)].join("");
+}
+
+/** `renderCsv`'s text one line a piece, so a large file is written without being one string. */
+export function* csvChunks<Row>(
   columns: readonly string[],
   rows: readonly Row[],
-  cellsOf: (row: Row) => readonly (string | number | boolean)[],
-): string {
-  const lines = [columns, ...rows.map(cellsOf)].map((cells) => cells.map(csvCell).join(","));
-  return `${byteOrderMark}${lines.join("\r\n")}\r\n`;
+  cellsOf: CellsOf<Row>,
+): Generator<string> {
+  const line = (cells: readonly (string | number | boolean)[]): string => cells.map(csvCell).join(",");
+  yield `${byteOrderMark}${line(columns)}`;
+  for (const row of rows) yield `\r\n${line(cellsOf(row))}`;
+  yield "\r\n";
 }
 
 const findingColumns = [
@@ -40,7 +49,11 @@ const findingColumns = [
 
 /** One row a listed result: actionable and suppressed ones, or every result when the view was built with showAll. */
 export function renderFindingsCsv(view: ReportView): string {
-  return renderCsv(findingColumns, view.results, (result) => findingColumns.map((column) => result[column]));
+  return [...findingsCsvChunks(view)].join("");
+}
+
+export function findingsCsvChunks(view: ReportView): Generator<string> {
+  return csvChunks(findingColumns, view.results, (result) => findingColumns.map((column) => result[column]));
 }
 
 const clusterColumns = [
@@ -108,7 +121,11 @@ function planCells(plan: PlanView): Record<(typeof planColumns)[number], string 
 
 /** One row a non-integrated cluster with its conversion plan. */
 export function renderPlansCsv(view: ReportView): string {
-  return renderCsv(planColumns, view.plans, (plan) => {
+  return [...plansCsvChunks(view)].join("");
+}
+
+export function plansCsvChunks(view: ReportView): Generator<string> {
+  return csvChunks(planColumns, view.plans, (plan) => {
     const cells = planCells(plan);
     return planColumns.map((column) => cells[column]);
   });

@@ -1,0 +1,44 @@
+// `scan --input` without holding raw rows: each row goes to the normalizer as it is parsed and is then dropped.
+import { NotStreamable, readSnapshot, streamSnapshot } from "../collect/snapshot.ts";
+import type { CollectedRows } from "../collect/source.ts";
+import type { Inventory } from "../inventory/model.ts";
+import { createNormalizer } from "../inventory/normalize.ts";
+import { normalizeCollected, rowTenantId } from "./pipeline.ts";
+
+/** What `readSnapshot` + `normalizeCollected` give, with the rows reduced to what the scan still needs of them. */
+export interface SnapshotInventory {
+  /** Coverage and diagnostics of the read; `rows` is empty, they are in `inventory`. */
+  readonly collected: CollectedRows;
+  readonly inventory: Inventory;
+  readonly rowCount: number;
+  /** The rows' tenants, lower-cased, for `runScope`. */
+  readonly tenants: ReadonlySet<string>;
+}
+
+/**
+ * Same inventory, coverage and diagnostics as reading the snapshot whole and normalizing it. Raw rows of a
+ * 500 MB snapshot take about three times the file in memory, so keeping none of them is what keeps the peak
+ * of a large scan down.
+ */
+export async function readSnapshotInventory(paths: readonly string[]): Promise<SnapshotInventory> {
+  const normalizer = createNormalizer();
+  const tenants = new Set<string>();
+  let rowCount = 0;
+  try {
+    const read = await streamSnapshot(paths, (row) => {
+      rowCount++;
+      const tenantId = rowTenantId(row);
+      if (tenantId !== undefined) tenants.add(tenantId);
+      normalizer.add(row);
+    });
+    const collected: CollectedRows = { ...read, rows: [] };
+    return { collected, inventory: normalizer.finish({ tables: collected.coverage.tables }), rowCount, tenants };
+  } catch (error) {
+    if (!(error instanceof NotStreamable)) throw error;
+  }
+  // A file whose shape was only known after its rows went out: read everything again, whole.
+  const collected = await readSnapshot(paths);
+  const rowTenants = new Set(collected.rows.map(rowTenantId).filter((tenant) => tenant !== undefined));
+  const inventory = normalizeCollected(collected);
+  return { collected: { ...collected, rows: [] }, inventory, rowCount: collected.rows.length, tenants: rowTenants };
+}
