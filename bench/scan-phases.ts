@@ -5,6 +5,7 @@ import { readSnapshotInventory } from "../src/engine/snapshot-scan.ts";
 import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
 import { toolInfo } from "../src/cli/tool.ts";
+import type { RunRecord } from "../src/engine/run.ts";
 
 export interface PhaseTimes {
   readonly rows: number;
@@ -23,7 +24,8 @@ async function timed<T>(work: () => T | Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
-export async function scanPhases(snapshot: string, outDir: string): Promise<PhaseTimes> {
+/** Read, normalize and analyze; the inventory is unreachable once this returns, as in `scan`. */
+async function analyzeSnapshot(snapshot: string): Promise<{ run: RunRecord; rows: number; clusters: number; readMs: number; analyzeMs: number }> {
   const [{ collected, inventory, rowCount, tenants }, readMs] = await timed(() => readSnapshotInventory([snapshot]));
   const inputs = [snapshot];
   const [output, analyzeMs] = await timed(() =>
@@ -38,18 +40,15 @@ export async function scanPhases(snapshot: string, outDir: string): Promise<Phas
       inventory,
     }),
   );
+  return { run: output.run, rows: rowCount, clusters: inventory.clusters.size, readMs, analyzeMs };
+}
+
+export async function scanPhases(snapshot: string, outDir: string): Promise<PhaseTimes> {
+  const { run, rows, clusters, readMs, analyzeMs } = await analyzeSnapshot(snapshot);
   const [, renderMs] = await timed(() =>
-    writeReports(output.run, outDir, ["html", "csv", "json", "md"], { rules: rules.map((rule) => rule.meta), showAll: false, mask: false }),
+    writeReports(run, outDir, ["html", "csv", "json", "md"], { rules: rules.map((rule) => rule.meta), showAll: false, mask: false }),
   );
-  return {
-    rows: rowCount,
-    clusters: inventory.clusters.size,
-    results: output.run.results.length,
-    readMs,
-    analyzeMs,
-    renderMs,
-    maxRssKb: process.resourceUsage().maxRSS,
-  };
+  return { rows, clusters, results: run.results.length, readMs, analyzeMs, renderMs, maxRssKb: process.resourceUsage().maxRSS };
 }
 
 if (import.meta.main) {

@@ -108,7 +108,10 @@ export class FleetIndex {
 }
 
 function send(response: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendText(response, status, headers, JSON.stringify(body));
+}
+
+function sendText(response: ServerResponse, status: number, headers: Record<string, string>, text: string): void {
   response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   response.end(text);
 }
@@ -147,6 +150,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const certificate = selfSignedCertificate();
   const index = new FleetIndex(options.fleet);
   const windows = new Map<string, Window>();
+  const pages = new Map<string, string>();
   const stats: SimulatorStats = { requests: 0, throttled: 0, rowsServed: 0 };
   const now = options.now ?? Date.now;
 
@@ -198,10 +202,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return;
     }
     const top = Math.min(body.options?.$top ?? maxTop, maxTop);
-    const data = rows.slice(offset, offset + top);
-    stats.rowsServed += data.length;
-    const next = offset + top < rows.length ? { $skipToken: skipToken(offset + top, key) } : {};
-    send(response, 200, quota.headers, { totalRecords: rows.length, count: data.length, resultTruncated: "false", data, facets: [], ...next });
+    stats.rowsServed += Math.max(0, Math.min(top, rows.length - offset));
+    // A page is serialized once: the simulator's CPU would otherwise compete with the collector's on this machine.
+    const pageKey = `${principal}\n${key}\n${String(offset)}\n${String(top)}`;
+    let page = pages.get(pageKey);
+    if (page === undefined) {
+      const data = rows.slice(offset, offset + top);
+      const next = offset + top < rows.length ? { $skipToken: skipToken(offset + top, key) } : {};
+      page = JSON.stringify({ totalRecords: rows.length, count: data.length, resultTruncated: "false", data, facets: [], ...next });
+      pages.set(pageKey, page);
+    }
+    sendText(response, 200, quota.headers, page);
   }
 
   const server: Server = createServer({ key: certificate.key, cert: certificate.cert }, (request, response) => {

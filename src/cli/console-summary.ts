@@ -27,6 +27,9 @@ export function printScanSummary(
     `Findings: ${severities.map((severity) => `${summary.bySeverity[severity]} ${severity}`).join(", ")}` +
       (summary.suppressed ? `; ${summary.suppressed} suppressed` : ""),
   );
+  if (run.run.previousRunId !== undefined) {
+    print(`Since run ${run.run.previousRunId}: ${summary.new} new, ${summary.resolved} resolved.`);
+  }
   if (run.diagnostics.length > 0) print(`Diagnostics: ${run.diagnostics.length} (see the report).`);
   for (const path of written) print(`Wrote ${path}`);
 }

@@ -4,7 +4,13 @@ import { collectResourceGraph } from "../collect/resource-graph.ts";
 import type { Config } from "../config/config.ts";
 import { loadConfig } from "../config/load.ts";
 import { resolveClusterFqdns, systemResolver } from "../enrich/resolve-dns.ts";
-import { normalizeCollected, runPipeline, runScope, type PipelineOptions } from "../engine/pipeline.ts";
+import {
+  normalizeCollected,
+  runPipeline,
+  runScope,
+  type PipelineOptions,
+  type PipelineOutput,
+} from "../engine/pipeline.ts";
 import { readSnapshotInventory, type SnapshotInventory } from "../engine/snapshot-scan.ts";
 import { severityRank, isActionable, type Severity } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
@@ -63,47 +69,16 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
   if (email && !formats.includes("csv")) formats = [...formats, "csv"];
   const startedAt = (io.now ?? (() => new Date()))();
   const progress = progressReporter(options);
-  progress("collecting inventory");
-  const { collected, inputs, snapshot } = await collect(options, config, io);
-  const rowCount = snapshot?.rowCount ?? collected.rows.length;
-  progress(`collected ${rowCount} rows; analyzing`);
-  if (rowCount === 0 && !collected.coverage.complete) {
-    const reasons = [
-      ...collected.diagnostics.map((d) => d.message),
-      ...collected.coverage.gaps.map((g) => g.message),
-    ];
-    throw new NoScopeError(
-      `nothing could be read from ${inputs.join(", ")}: ${[...new Set(reasons)].join("; ")}`,
-    );
-  }
-
   // History lives beside the reports unless told otherwise; both default to reports/.
   const stateDir = options.stateDir ?? options.out;
   const useHistory = options.history !== false;
-  const scope = runScope(collected, inputs, snapshot?.tenants);
-  const base = { config, rules, tool: toolInfo(), inputs, scope };
-  if (useHistory && options.demo) await seedDemoHistory(stateDir, scopeKey(scope), base, keepRuns);
-  const previous = useHistory ? await latestRun(stateDir, scopeKey(scope)) : undefined;
-
-  const pipeline: PipelineOptions = {
-    ...base,
-    collected,
+  const { run, observations } = await analyzeScan(options, io, {
+    config,
     startedAt,
-    previous,
-    ...(snapshot ? { inventory: snapshot.inventory } : {}),
-    ...(await enrich(collected, options, snapshot?.inventory)),
-  };
-  let { run, observations } = runPipeline(pipeline);
-  if (collected.kind === "resource-graph" && options.verify !== false) {
-    const verified = await verifyFlaggedClusters(
-      collected,
-      run,
-      liveOptions(options, config, io.dependencies ?? {}, false),
-      io.dependencies,
-    );
-    if (verified)
-      ({ run, observations } = runPipeline({ ...pipeline, collected: verified, inventory: undefined }));
-  }
+    stateDir,
+    keepRuns,
+    progress,
+  });
   // The run is stored before the reports: a failed render or delivery never loses it.
   if (useHistory) progress(`stored run ${await saveRun(stateDir, run, observations, { keepRuns })}`);
   progress("writing reports");
@@ -118,6 +93,65 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
     ? await deliverEmail(email, run, options.out, viewOptions, io.print, options.quiet ?? false)
     : exitCodes.clean;
   return combineExitCodes(scanExitCode(run, failOn), delivered);
+}
+
+interface ScanStage {
+  readonly config: Config;
+  readonly startedAt: Date;
+  readonly stateDir: string;
+  readonly keepRuns: number;
+  readonly progress: (message: string) => void;
+}
+
+/**
+ * Collect, enrich and analyze. A function of its own so the raw rows and the inventory are unreachable once it
+ * returns: the reports of a large fleet are rendered without them in memory.
+ */
+async function analyzeScan(
+  options: ScanOptions,
+  io: ScanIo,
+  stage: ScanStage,
+): Promise<Pick<PipelineOutput, "run" | "observations">> {
+  const { config, startedAt, stateDir, keepRuns, progress } = stage;
+  progress("collecting inventory");
+  const { collected, inputs, snapshot } = await collect(options, config, io);
+  const rowCount = snapshot?.rowCount ?? collected.rows.length;
+  progress(`collected ${rowCount} rows; analyzing`);
+  if (rowCount === 0 && !collected.coverage.complete) {
+    const reasons = [
+      ...collected.diagnostics.map((d) => d.message),
+      ...collected.coverage.gaps.map((g) => g.message),
+    ];
+    throw new NoScopeError(
+      `nothing could be read from ${inputs.join(", ")}: ${[...new Set(reasons)].join("; ")}`,
+    );
+  }
+
+  const useHistory = options.history !== false;
+  const scope = runScope(collected, inputs, snapshot?.tenants);
+  const base = { config, rules, tool: toolInfo(), inputs, scope };
+  if (useHistory && options.demo) await seedDemoHistory(stateDir, scopeKey(scope), base, keepRuns);
+  const previous = useHistory ? await latestRun(stateDir, scopeKey(scope)) : undefined;
+
+  const pipeline: PipelineOptions = {
+    ...base,
+    collected,
+    startedAt,
+    previous,
+    ...(snapshot ? { inventory: snapshot.inventory } : {}),
+    ...(await enrich(collected, options, snapshot?.inventory)),
+  };
+  let output = runPipeline(pipeline);
+  if (collected.kind === "resource-graph" && options.verify !== false) {
+    const verified = await verifyFlaggedClusters(
+      collected,
+      output.run,
+      liveOptions(options, config, io.dependencies ?? {}, false),
+      io.dependencies,
+    );
+    if (verified) output = runPipeline({ ...pipeline, collected: verified, inventory: undefined });
+  }
+  return { run: output.run, observations: output.observations };
 }
 
 async function collect(

@@ -31,7 +31,7 @@ function backslashesBefore(chunk: Buffer, from: number, end: number, carried: bo
 
 /** Index of the quote that closes a string begun before `from`, or undefined when the string goes past the chunk. */
 function stringEnd(chunk: Buffer, from: number, carried: boolean): number | undefined {
-  for (let search = from; ; ) {
+  for (let search = from; ;) {
     const found = chunk.indexOf(quote, search);
     if (found === -1) return undefined;
     if (backslashesBefore(chunk, from, found, carried) % 2 === 0) return found;
@@ -92,14 +92,17 @@ class StreamingJsonParser {
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) position = 3;
     }
     while (position < chunk.length) {
-      position = this.#slice ? this.#scanSlice(chunk, position, this.#slice) : this.#structural(chunk, position);
+      position = this.#slice
+        ? this.#scanSlice(chunk, position, this.#slice)
+        : this.#structural(chunk, position);
     }
     this.#offset += chunk.length;
   }
 
   end(): void {
     if (this.#slice?.kind === "scalar") this.#finishSlice(Buffer.alloc(0), 0, 0, this.#slice);
-    if (this.#slice !== undefined || this.#stack.length > 0) throw new SyntaxError("Unexpected end of JSON input");
+    if (this.#slice !== undefined || this.#stack.length > 0)
+      throw new SyntaxError("Unexpected end of JSON input");
     if (this.#root === undefined) throw new SyntaxError("Unexpected end of JSON input");
   }
 
@@ -167,7 +170,8 @@ class StreamingJsonParser {
   }
 
   #startSlice(byte: number): void {
-    const kind = byte === openBrace || byte === openBracket ? "container" : byte === quote ? "string" : "scalar";
+    const kind =
+      byte === openBrace || byte === openBracket ? "container" : byte === quote ? "string" : "scalar";
     this.#slice = { parts: [], kind, depth: 0, inString: false, escaped: false };
   }
 
@@ -180,14 +184,18 @@ class StreamingJsonParser {
     if (frame.isArray) {
       const array = frame.value as unknown[];
       if (this.#take === undefined || !this.#take(this.#path(), value, array)) array.push(value);
-    }
-    else if (frame.expect === "key" || frame.expect === "firstKey") {
+    } else if (frame.expect === "key" || frame.expect === "firstKey") {
       frame.key = value as string;
       frame.expect = "colon";
       return;
     } else {
       // JSON.parse makes "__proto__" an own property; plain assignment would set the prototype.
-      Object.defineProperty(frame.value, frame.key, { value, writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(frame.value, frame.key, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
     }
     frame.expect = "commaOrEnd";
   }
@@ -197,7 +205,12 @@ class StreamingJsonParser {
   }
 
   #open(isArray: boolean): void {
-    this.#stack.push({ value: isArray ? [] : {}, isArray, expect: isArray ? "firstValue" : "firstKey", key: "" });
+    this.#stack.push({
+      value: isArray ? [] : {},
+      isArray,
+      expect: isArray ? "firstValue" : "firstKey",
+      key: "",
+    });
   }
 
   #close(): void {
@@ -206,7 +219,8 @@ class StreamingJsonParser {
   }
 
   #startValue(chunk: Buffer, position: number, byte: number): void {
-    if (byte === closeBrace || byte === closeBracket || byte === comma || byte === colon) this.#fail(chunk, position);
+    if (byte === closeBrace || byte === closeBracket || byte === comma || byte === colon)
+      this.#fail(chunk, position);
     const depth = this.#stack.length;
     const frame = this.#stack.at(-1);
     const walk = frame === undefined || !frame.isArray;
@@ -257,7 +271,8 @@ class StreamingJsonParser {
 /** The file's JSON value, equal to `JSON.parse` of its text; throws SyntaxError on malformed input. */
 export async function parseJsonFile(path: string, chunkSize = 1 << 20, take?: TakeElement): Promise<unknown> {
   const parser = new StreamingJsonParser(take);
-  for await (const chunk of createReadStream(path, { highWaterMark: chunkSize })) parser.push(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: chunkSize }))
+    parser.push(chunk as Buffer);
   parser.end();
   return parser.result?.value;
 }

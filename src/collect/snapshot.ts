@@ -303,7 +303,11 @@ async function readPaths(
 
 export async function readSnapshot(paths: readonly string[]): Promise<CollectedRows> {
   const rows: RawRow[] = [];
-  const read = await readPaths(paths, accumulator((row) => rows.push(row)), readFileInto);
+  const read = await readPaths(
+    paths,
+    accumulator((row) => rows.push(row)),
+    readFileInto,
+  );
   return { ...read, rows };
 }
 
@@ -340,9 +344,11 @@ async function streamFileInto(into: Accumulator, file: string): Promise<void> {
   }
   if (row > 0) {
     const streamed = content.tables.map(([, values]) => values).filter((values) => taken.includes(values));
-    const sameOrder = streamed.length === taken.length && streamed.every((values, index) => values === taken[index]);
+    const sameOrder =
+      streamed.length === taken.length && streamed.every((values, index) => values === taken[index]);
     const onlyStreamed = content.tables.every(([, values]) => values.length === 0);
-    if (!sameOrder || !onlyStreamed) throw new NotStreamable(`${file}: not read as the shape it was streamed as`);
+    if (!sameOrder || !onlyStreamed)
+      throw new NotStreamable(`${file}: not read as the shape it was streamed as`);
   }
   addContent(into, file, content);
 }

@@ -32,7 +32,12 @@ export async function readSnapshotInventory(paths: readonly string[]): Promise<S
       normalizer.add(row);
     });
     const collected: CollectedRows = { ...read, rows: [] };
-    return { collected, inventory: normalizer.finish({ tables: collected.coverage.tables }), rowCount, tenants };
+    return {
+      collected,
+      inventory: normalizer.finish({ tables: collected.coverage.tables }),
+      rowCount,
+      tenants,
+    };
   } catch (error) {
     if (!(error instanceof NotStreamable)) throw error;
   }
@@ -40,5 +45,10 @@ export async function readSnapshotInventory(paths: readonly string[]): Promise<S
   const collected = await readSnapshot(paths);
   const rowTenants = new Set(collected.rows.map(rowTenantId).filter((tenant) => tenant !== undefined));
   const inventory = normalizeCollected(collected);
-  return { collected: { ...collected, rows: [] }, inventory, rowCount: collected.rows.length, tenants: rowTenants };
+  return {
+    collected: { ...collected, rows: [] },
+    inventory,
+    rowCount: collected.rows.length,
+    tenants: rowTenants,
+  };
 }

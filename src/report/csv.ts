@@ -16,7 +16,11 @@ export function csvCell(value: string | number | boolean): string {
 
 type CellsOf<Row> = (row: Row) => readonly (string | number | boolean)[];
 
-export function renderCsv<Row>(columns: readonly string[], rows: readonly Row[], cellsOf: CellsOf<Row>): string {
+export function renderCsv<Row>(
+  columns: readonly string[],
+  rows: readonly Row[],
+  cellsOf: CellsOf<Row>,
+): string {
   return [...csvChunks(columns, rows, cellsOf)].join("");
 }
 
