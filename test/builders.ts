@@ -395,7 +395,10 @@ export function resourceChange(
 }
 
 /** Observations of one cluster: `samples` oldest first, no API server IPs. */
-export function clusterObservations(clusterIdOfSamples: string, samples: readonly ClusterSample[]): Observations {
+export function clusterObservations(
+  clusterIdOfSamples: string,
+  samples: readonly ClusterSample[],
+): Observations {
   return {
     schemaVersion: 1,
     clusters: {

@@ -66,7 +66,9 @@ export function buildProgram(
     .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
     .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence")
     .addOption(
-      new Option("--progress <mode>", "stage progress on stderr").choices(["auto", "always", "never"]).default("auto"),
+      new Option("--progress <mode>", "stage progress on stderr")
+        .choices(["auto", "always", "never"])
+        .default("auto"),
     )
     .option(
       "--email-to <address>",

@@ -208,7 +208,9 @@ export interface ResourceChange {
   /** ISO time of the change (`changeAttributes.timestamp`). */
   readonly timestamp: string;
   /** Property path → before / after value, as strings (`"false"`, `"Running"`). */
-  readonly changes: Readonly<Record<string, { readonly before: string | undefined; readonly after: string | undefined }>>;
+  readonly changes: Readonly<
+    Record<string, { readonly before: string | undefined; readonly after: string | undefined }>
+  >;
   readonly source: SourceRef;
 }
 

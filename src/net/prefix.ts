@@ -117,7 +117,6 @@ export function parsePrefix(text: unknown): Prefix | undefined {
   return prefix;
 }
 
-
 /** True when a valid prefix has bits set beyond its length ("10.0.0.5/24"); false for anything else. */
 export function hasHostBits(text: unknown): boolean {
   const entry = parseEntry(text);

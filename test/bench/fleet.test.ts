@@ -7,21 +7,32 @@ import { firewallRulesPerCluster, nsgRulesPerCluster, subnetsPerCluster } from "
 const clusters = 40;
 const fleet = generateFleet({ seed: 7, clusters });
 const tables = fleetTables(fleet);
-const ofType = (type: string): unknown[] => [...tables.resources, ...tables.networkresources].filter((row) => row.type === type);
+const ofType = (type: string): unknown[] =>
+  [...tables.resources, ...tables.networkresources].filter((row) => row.type === type);
 
 /** The value at `path` below `value`, or undefined. */
 function at(value: unknown, ...path: (string | number)[]): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined,
+    value,
+  );
 }
 const length = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
 
 describe("generateFleet", () => {
   it("gives the same rows for the same seed and size", () => {
-    assert.deepEqual(JSON.stringify(fleetTables(generateFleet({ seed: 7, clusters }))), JSON.stringify(tables));
+    assert.deepEqual(
+      JSON.stringify(fleetTables(generateFleet({ seed: 7, clusters }))),
+      JSON.stringify(tables),
+    );
   });
 
   it("gives other rows for another seed", () => {
-    assert.notEqual(JSON.stringify(fleetTables(generateFleet({ seed: 8, clusters }))), JSON.stringify(tables));
+    assert.notEqual(
+      JSON.stringify(fleetTables(generateFleet({ seed: 8, clusters }))),
+      JSON.stringify(tables),
+    );
   });
 
   it("spreads the clusters over four tenants with their own subscriptions", () => {
@@ -33,8 +44,18 @@ describe("generateFleet", () => {
 
   const proportions: [string, (row: unknown) => number, number][] = [
     ["subnets", (row) => length(at(row, "properties", "subnets")), subnetsPerCluster],
-    ["NSG rules", (row) => length(at(row, "properties", "securityRules")) + length(at(row, "properties", "defaultSecurityRules")), nsgRulesPerCluster],
-    ["firewall rules", (row) => length(at(row, "properties", "ruleCollections", 0, "rules")), firewallRulesPerCluster],
+    [
+      "NSG rules",
+      (row) =>
+        length(at(row, "properties", "securityRules")) +
+        length(at(row, "properties", "defaultSecurityRules")),
+      nsgRulesPerCluster,
+    ],
+    [
+      "firewall rules",
+      (row) => length(at(row, "properties", "ruleCollections", 0, "rules")),
+      firewallRulesPerCluster,
+    ],
   ];
   const sourceType: Record<string, string> = {
     subnets: "microsoft.network/virtualnetworks",
@@ -50,7 +71,8 @@ describe("generateFleet", () => {
 
   it("mixes integrated, private and public clusters, CNI modes and autoscaling", () => {
     const rows = ofType("microsoft.containerservice/managedclusters");
-    const seen = (...path: (string | number)[]): Set<unknown> => new Set(rows.map((row) => at(row, "properties", ...path)));
+    const seen = (...path: (string | number)[]): Set<unknown> =>
+      new Set(rows.map((row) => at(row, "properties", ...path)));
     assert.ok(seen("apiServerAccessProfile", "enableVnetIntegration").has(true));
     assert.ok(seen("apiServerAccessProfile", "enablePrivateCluster").has(true));
     assert.ok(seen("apiServerAccessProfile", "enablePrivateCluster").has(false));

@@ -27,16 +27,20 @@ describe("parseJsonFile", () => {
   });
 
   it("keeps escapes that straddle chunk boundaries", async () => {
-    const text = JSON.stringify([{ id: 'a\\', b: 'q"\\"\\\\', c: "\\\\\\" }, 'x\\"y']);
+    const text = JSON.stringify([{ id: "a\\", b: 'q"\\"\\\\', c: "\\\\\\" }, 'x\\"y']);
     writeFileSync(file, text);
-    for (const chunkSize of [1, 2, 3, 4, 5, 7]) assert.deepEqual(await parseJsonFile(file, chunkSize), JSON.parse(text));
+    for (const chunkSize of [1, 2, 3, 4, 5, 7])
+      assert.deepEqual(await parseJsonFile(file, chunkSize), JSON.parse(text));
   });
 
   const shapes: [string, string][] = [
     ["row array", '[{"id":"a","type":"T"},{"id":"b"}]'],
     ["ARG response", '{"totalRecords":1,"data":[{"id":"a \\"quoted\\" é"}],"$skipToken":"x"}'],
     ["table keyed", '{"resources":[{"id":"a"}],"networkresources":[]}'],
-    ["export", '{"kind":"k","tables":{"resources":[{"id":"a","properties":{"x":[1,{"y":null}]}}]},"coverage":{"complete":true}}'],
+    [
+      "export",
+      '{"kind":"k","tables":{"resources":[{"id":"a","properties":{"x":[1,{"y":null}]}}]},"coverage":{"complete":true}}',
+    ],
     ["table format", '{"data":{"columns":[{"name":"id"}],"rows":[["a"],["b"]]}}'],
     ["byte order mark", '\uFEFF[1, 2.5e3, true, false, null, "s"]'],
     ["own __proto__ key", '{"__proto__":{"polluted":true},"data":[]}'],

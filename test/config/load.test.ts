@@ -10,8 +10,16 @@ import { loadConfig, parseConfig } from "../../src/config/load.ts";
 
 const invalid: readonly { name: string; value: unknown; mentions: readonly string[] }[] = [
   { name: "unknown top-level key", value: { minFreeIps: 3 }, mentions: ['"minFreeIps"', "unknown"] },
-  { name: "wrong type", value: { minFreeApiServerIps: "4" }, mentions: ['"minFreeApiServerIps"', '"4"', "integer"] },
-  { name: "negative threshold", value: { minFreeApiServerIps: -1 }, mentions: ['"minFreeApiServerIps"', "-1"] },
+  {
+    name: "wrong type",
+    value: { minFreeApiServerIps: "4" },
+    mentions: ['"minFreeApiServerIps"', '"4"', "integer"],
+  },
+  {
+    name: "negative threshold",
+    value: { minFreeApiServerIps: -1 },
+    mentions: ['"minFreeApiServerIps"', "-1"],
+  },
   { name: "ratio above 1", value: { nodeSubnetWarnRatio: 1.5 }, mentions: ['"nodeSubnetWarnRatio"', "1.5"] },
   { name: "bad gaDate", value: { gaDate: "June 2025" }, mentions: ['"gaDate"', '"June 2025"', "ISO date"] },
   {
@@ -57,8 +65,10 @@ describe("parseConfig", () => {
           assert.equal(error.exitCode, 2);
           assert.ok(error.message.startsWith("config audit.json: "), error.message);
           assert.ok(!error.message.includes("\n"), "one line");
-          for (const part of testCase.mentions) assert.ok(error.message.includes(part), `${error.message} names ${part}`);
-          if (testCase.name.includes("secret")) assert.ok(!error.message.includes("hunter2"), "never echoes a secret");
+          for (const part of testCase.mentions)
+            assert.ok(error.message.includes(part), `${error.message} names ${part}`);
+          if (testCase.name.includes("secret"))
+            assert.ok(!error.message.includes("hunter2"), "never echoes a secret");
           return true;
         },
       );
@@ -76,7 +86,9 @@ describe("parseConfig", () => {
   it("reads suppressions, attestations, tenants and email", () => {
     const config = parseConfig(
       {
-        suppressions: [{ rule: "r", resource: "/subscriptions/*/x", reason: "why", owner: "me", expires: "2027-01-01" }],
+        suppressions: [
+          { rule: "r", resource: "/subscriptions/*/x", reason: "why", owner: "me", expires: "2027-01-01" },
+        ],
         attestations: [{ cluster: "/x", restartedAt: "2025-07-01T10:00:00Z", by: "ops", ticket: "CHG-1" }],
         tenants: [{ tenantId: "11111111-1111-1111-1111-111111111111", auth: "cli" }],
         email: { to: ["platform@example.com"] },

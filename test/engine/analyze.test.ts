@@ -6,11 +6,24 @@ import { fingerprint } from "../../src/engine/fingerprint.ts";
 import type { RuleOutcome } from "../../src/engine/result.ts";
 import { defineRule, type Rule, type RuleContext } from "../../src/rules/define.ts";
 
-const subject = { id: "/subscriptions/S1/resourceGroups/rg/providers/X/y/Z", type: "x/y", tenantId: "t", subscriptionId: "s1" };
+const subject = {
+  id: "/subscriptions/S1/resourceGroups/rg/providers/X/y/Z",
+  type: "x/y",
+  tenantId: "t",
+  subscriptionId: "s1",
+};
 
 function fakeRule(id: string, evaluate: () => Iterable<RuleOutcome>): Rule {
   return defineRule({
-    meta: { id, title: id, severity: "medium", resource: "cluster", rationale: "r", remediation: `fix ${id}`, docs: "d" },
+    meta: {
+      id,
+      title: id,
+      severity: "medium",
+      resource: "cluster",
+      rationale: "r",
+      remediation: `fix ${id}`,
+      docs: "d",
+    },
     evaluate,
   });
 }
