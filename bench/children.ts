@@ -5,7 +5,11 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-export async function childJson<T>(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<T> {
+export async function childJson<T>(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<T> {
   const { stdout } = await run(process.execPath, [new URL(script, import.meta.url).pathname, ...args], {
     env: { ...process.env, ...env },
     maxBuffer: 1 << 26,
@@ -27,10 +31,14 @@ export async function cliScan(snapshot: string, outDir: string, rssFile: string)
   const started = performance.now();
   let exitCode = 0;
   try {
-    await run(process.execPath, ["--import", preload, main, "scan", "--input", snapshot, "--out", outDir, "--no-history", "--quiet"], {
-      env: { ...process.env, BENCH_RSS_FILE: rssFile },
-      maxBuffer: 1 << 26,
-    });
+    await run(
+      process.execPath,
+      ["--import", preload, main, "scan", "--input", snapshot, "--out", outDir, "--no-history", "--quiet"],
+      {
+        env: { ...process.env, BENCH_RSS_FILE: rssFile },
+        maxBuffer: 1 << 26,
+      },
+    );
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code !== "number" || code === 2 || code > 3) throw error;

@@ -31,11 +31,15 @@ export interface CollectReport {
 
 /** The bench's principals: each tenant's token is its id, which the simulator maps back to the tenant. */
 const tokenPerTenant: CredentialFactory = (tenantId) => ({
-  getToken: (): Promise<AccessToken> => Promise.resolve({ token: tenantId, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  getToken: (): Promise<AccessToken> =>
+    Promise.resolve({ token: tenantId, expiresOnTimestamp: Date.now() + 3_600_000 }),
 });
 
 /** Expected rows per query (lower-case ids) and the pages they fill, as the collector will ask for them. */
-export async function expectations(fleet: Fleet, scanTenants: number): Promise<{ ids: Map<string, string[]>; pages: number }> {
+export async function expectations(
+  fleet: Fleet,
+  scanTenants: number,
+): Promise<{ ids: Map<string, string[]>; pages: number }> {
   const index = new FleetIndex(fleet);
   const ids = new Map<string, string[]>();
   let pages = 0;
@@ -59,7 +63,9 @@ export async function collectFromSimulator(request: CollectRequest): Promise<Col
   const queries = await loadInventoryQueries();
   const started = performance.now();
   const collected = await collectResourceGraph({
-    tenants: fleet.tenants.slice(0, request.scanTenants).map((tenant) => ({ tenantId: tenant.tenantId, subscriptions: tenant.subscriptions })),
+    tenants: fleet.tenants
+      .slice(0, request.scanTenants)
+      .map((tenant) => ({ tenantId: tenant.tenantId, subscriptions: tenant.subscriptions })),
     credentialFactory: tokenPerTenant,
     cloud: resolveCloud("public", request.endpoint),
     queries,
@@ -79,7 +85,8 @@ export async function collectFromSimulator(request: CollectRequest): Promise<Col
     duplicated += [...seen.values()].reduce((sum, count) => sum + count, 0);
   }
   // mergeRows drops repeats with an info diagnostic; count them as duplicates the collector had to absorb.
-  for (const diagnostic of collected.diagnostics) if (diagnostic.code === "duplicate-row") duplicated += Number.parseInt(diagnostic.message, 10);
+  for (const diagnostic of collected.diagnostics)
+    if (diagnostic.code === "duplicate-row") duplicated += Number.parseInt(diagnostic.message, 10);
   return {
     wallMs,
     rows: collected.rows.length,

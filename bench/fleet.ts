@@ -40,7 +40,8 @@ export function generateFleet(options: FleetOptions): Fleet {
   const tenants: FleetTenant[] = [];
   /** Subscription `number` gets an even share; the first ones take the remainder. */
   const clustersOf = (number: number): number =>
-    Math.floor(options.clusters / subscriptionCount) + (number < options.clusters % subscriptionCount ? 1 : 0);
+    Math.floor(options.clusters / subscriptionCount) +
+    (number < options.clusters % subscriptionCount ? 1 : 0);
   for (let tenant = 0; tenant < tenantCount; tenant++) {
     const tenantId = guid(`bench-tenant:${options.seed}:${tenant}`);
     const mine = Math.ceil((subscriptionCount - tenant) / tenantCount);
@@ -63,7 +64,10 @@ export function generateFleet(options: FleetOptions): Fleet {
 
 /** Every row of the fleet, table-keyed like an exported snapshot's `tables`. */
 export function fleetTables(fleet: Fleet): Record<TableName, Row[]> {
-  const tables = Object.fromEntries(tableNames.map((table) => [table, [] as Row[]])) as Record<TableName, Row[]>;
+  const tables = Object.fromEntries(tableNames.map((table) => [table, [] as Row[]])) as Record<
+    TableName,
+    Row[]
+  >;
   for (const tenant of fleet.tenants) {
     for (const table of tableNames) for (const row of tenant.tables[table]) tables[table].push(row);
   }
@@ -71,5 +75,8 @@ export function fleetTables(fleet: Fleet): Record<TableName, Row[]> {
 }
 
 export function rowCount(fleet: Fleet): number {
-  return fleet.tenants.reduce((sum, tenant) => sum + tableNames.reduce((rows, table) => rows + tenant.tables[table].length, 0), 0);
+  return fleet.tenants.reduce(
+    (sum, tenant) => sum + tableNames.reduce((rows, table) => rows + tenant.tables[table].length, 0),
+    0,
+  );
 }

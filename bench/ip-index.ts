@@ -28,7 +28,9 @@ export function ipIndexFigure(clusters = 10_000, entries = 100_000, seed = 1): I
   const random = seededRandom(seed);
   const rules = Array.from({ length: entries }, () => ruleEntry(random, clusters));
   let started = performance.now();
-  const index = buildIpIndex(Array.from({ length: clusters }, (_, cluster) => ({ ip: clusterIp(cluster), value: cluster })));
+  const index = buildIpIndex(
+    Array.from({ length: clusters }, (_, cluster) => ({ ip: clusterIp(cluster), value: cluster })),
+  );
   const buildMs = performance.now() - started;
   started = performance.now();
   let hits = 0;

@@ -21,13 +21,16 @@ export function rowFilter(kql: string): RowFilter {
   const outer = statements.join("\n").split(/\|\s*join\b/)[0] ?? "";
   const single = /\|\s*where\s+type\s*=~\s*'([^']*)'/.exec(outer)?.[1];
   const list = /\|\s*where\s+type\s+in~\s*\(([^)]*)\)/.exec(outer)?.[1];
-  const types = single !== undefined ? [single.toLowerCase()] : list !== undefined ? quotedList(list) : undefined;
+  const types =
+    single !== undefined ? [single.toLowerCase()] : list !== undefined ? quotedList(list) : undefined;
   const name = /\|\s*where\s+name\s*=~\s*'([^']*)'/.exec(outer)?.[1]?.toLowerCase();
   return { table, types: types && new Set(types), name };
 }
 
 export function matches(filter: RowFilter, row: Readonly<Record<string, unknown>>): boolean {
-  if (filter.types && !(typeof row.type === "string" && filter.types.has(row.type.toLowerCase()))) return false;
-  if (filter.name !== undefined && !(typeof row.name === "string" && row.name.toLowerCase() === filter.name)) return false;
+  if (filter.types && !(typeof row.type === "string" && filter.types.has(row.type.toLowerCase())))
+    return false;
+  if (filter.name !== undefined && !(typeof row.name === "string" && row.name.toLowerCase() === filter.name))
+    return false;
   return true;
 }

@@ -5,6 +5,7 @@ import { readSnapshotInventory } from "../src/engine/snapshot-scan.ts";
 import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
 import { toolInfo } from "../src/cli/tool.ts";
+import { releaseMemory } from "../src/cli/release-memory.ts";
 import type { RunRecord } from "../src/engine/run.ts";
 
 export interface PhaseTimes {
@@ -25,8 +26,14 @@ async function timed<T>(work: () => T | Promise<T>): Promise<[T, number]> {
 }
 
 /** Read, normalize and analyze; the inventory is unreachable once this returns, as in `scan`. */
-async function analyzeSnapshot(snapshot: string): Promise<{ run: RunRecord; rows: number; clusters: number; readMs: number; analyzeMs: number }> {
-  const [{ collected, inventory, rowCount, tenants }, readMs] = await timed(() => readSnapshotInventory([snapshot]));
+async function analyzeSnapshot(
+  snapshot: string,
+): Promise<{ run: RunRecord; rows: number; clusters: number; readMs: number; analyzeMs: number }> {
+  const [{ collected, inventory, rowCount, tenants }, readMs] = await timed(async () => {
+    const read = await readSnapshotInventory([snapshot]);
+    releaseMemory();
+    return read;
+  });
   const inputs = [snapshot];
   const [output, analyzeMs] = await timed(() =>
     runPipeline({
@@ -45,10 +52,23 @@ async function analyzeSnapshot(snapshot: string): Promise<{ run: RunRecord; rows
 
 export async function scanPhases(snapshot: string, outDir: string): Promise<PhaseTimes> {
   const { run, rows, clusters, readMs, analyzeMs } = await analyzeSnapshot(snapshot);
+  releaseMemory();
   const [, renderMs] = await timed(() =>
-    writeReports(run, outDir, ["html", "csv", "json", "md"], { rules: rules.map((rule) => rule.meta), showAll: false, mask: false }),
+    writeReports(run, outDir, ["html", "csv", "json", "md"], {
+      rules: rules.map((rule) => rule.meta),
+      showAll: false,
+      mask: false,
+    }),
   );
-  return { rows, clusters, results: run.results.length, readMs, analyzeMs, renderMs, maxRssKb: process.resourceUsage().maxRSS };
+  return {
+    rows,
+    clusters,
+    results: run.results.length,
+    readMs,
+    analyzeMs,
+    renderMs,
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
 }
 
 if (import.meta.main) {

@@ -93,25 +93,40 @@ export class FleetIndex {
   /** Rows of the query over the asked subscriptions the principal can see, computed once per query and scope. */
   answer(principal: string, query: string, subscriptions: readonly string[] | undefined): readonly Row[] {
     const visible = this.#subscriptionsOf.get(principal) ?? new Set<string>();
-    const asked = subscriptions ? subscriptions.map((id) => id.toLowerCase()).filter((id) => visible.has(id)) : [...visible];
+    const asked = subscriptions
+      ? subscriptions.map((id) => id.toLowerCase()).filter((id) => visible.has(id))
+      : [...visible];
     const key = `${principal}\n${query}\n${asked.join(",")}`;
     const cached = this.#answers.get(key);
     if (cached) return cached;
     const filter = rowFilter(query);
     const scope = new Set(asked);
     const rows = (this.#tables.get(filter.table) ?? []).filter(
-      (row) => typeof row.subscriptionId === "string" && scope.has(row.subscriptionId.toLowerCase()) && matches(filter, row),
+      (row) =>
+        typeof row.subscriptionId === "string" &&
+        scope.has(row.subscriptionId.toLowerCase()) &&
+        matches(filter, row),
     );
     this.#answers.set(key, rows);
     return rows;
   }
 }
 
-function send(response: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+): void {
   sendText(response, status, headers, JSON.stringify(body));
 }
 
-function sendText(response: ServerResponse, status: number, headers: Record<string, string>, text: string): void {
+function sendText(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  text: string,
+): void {
   response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   response.end(text);
 }
@@ -134,7 +149,10 @@ function skipToken(offset: number, key: string): string {
 function offsetOf(token: string | undefined, key: string): number | undefined {
   if (token === undefined || token === "") return 0;
   try {
-    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { offset?: unknown; key?: unknown };
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
+      offset?: unknown;
+      key?: unknown;
+    };
     return parsed.key === key && typeof parsed.offset === "number" ? parsed.offset : undefined;
   } catch {
     return undefined;
@@ -179,7 +197,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     }
     stats.requests++;
     if (url.searchParams.get("api-version") !== "2024-04-01") {
-      send(response, 400, {}, error("InvalidApiVersionParameter", "The simulator answers api-version 2024-04-01"));
+      send(
+        response,
+        400,
+        {},
+        error("InvalidApiVersionParameter", "The simulator answers api-version 2024-04-01"),
+      );
       return;
     }
     const principal = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "";
@@ -190,7 +213,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const quota = admit(principal);
     if (!quota.allowed) {
       stats.throttled++;
-      send(response, 429, quota.headers, error("RateLimiting", "Please provide below info when asking for support: too many requests."));
+      send(
+        response,
+        429,
+        quota.headers,
+        error("RateLimiting", "Please provide below info when asking for support: too many requests."),
+      );
       return;
     }
     const body = await readBody(request);
@@ -209,17 +237,27 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (page === undefined) {
       const data = rows.slice(offset, offset + top);
       const next = offset + top < rows.length ? { $skipToken: skipToken(offset + top, key) } : {};
-      page = JSON.stringify({ totalRecords: rows.length, count: data.length, resultTruncated: "false", data, facets: [], ...next });
+      page = JSON.stringify({
+        totalRecords: rows.length,
+        count: data.length,
+        resultTruncated: "false",
+        data,
+        facets: [],
+        ...next,
+      });
       pages.set(pageKey, page);
     }
     sendText(response, 200, quota.headers, page);
   }
 
-  const server: Server = createServer({ key: certificate.key, cert: certificate.cert }, (request, response) => {
-    handle(request, response).catch((failure: unknown) => {
-      send(response, 500, {}, error("InternalServerError", String(failure)));
-    });
-  });
+  const server: Server = createServer(
+    { key: certificate.key, cert: certificate.cert },
+    (request, response) => {
+      handle(request, response).catch((failure: unknown) => {
+        send(response, 500, {}, error("InternalServerError", String(failure)));
+      });
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -10,7 +10,11 @@ import type {
   TableRows,
   VnetSpec,
 } from "../examples/demo-fleet/assemble.ts";
-import { firewallPolicy, firewallPolicyRuleCollectionGroup, ipGroup } from "../examples/demo-fleet/firewall.ts";
+import {
+  firewallPolicy,
+  firewallPolicyRuleCollectionGroup,
+  ipGroup,
+} from "../examples/demo-fleet/firewall.ts";
 import type { ApiServerSpec, ChangeSpec, RoleSpec } from "../examples/demo-fleet/managed-cluster.ts";
 import { pool, tags } from "../examples/demo-fleet/managed-cluster.ts";
 import type { Random } from "./random.ts";
@@ -39,12 +43,25 @@ function address(second: number, slot: number, offset: number): string {
   return `10.${second}.${Math.floor(value / 256)}.${value % 256}`;
 }
 
-function apiServerOf(random: Random, vnet: string, cluster: string, ip: string, nodeIp: string): ApiServerSpec {
+function apiServerOf(
+  random: Random,
+  vnet: string,
+  cluster: string,
+  ip: string,
+  nodeIp: string,
+): ApiServerSpec {
   const draw = random.next();
-  if (draw < 0.22) return { kind: "integrated", subnet: `${vnet}/snet-${cluster}-apiserver`, ip, private: random.chance(0.3) };
+  if (draw < 0.22)
+    return {
+      kind: "integrated",
+      subnet: `${vnet}/snet-${cluster}-apiserver`,
+      ip,
+      private: random.chance(0.3),
+    };
   if (draw < 0.3) return { kind: "integrated", ip: "10.225.0.4" };
   if (draw < 0.55) return { kind: "private", endpointIp: nodeIp, publicFqdn: random.chance(0.2) };
-  if (draw < 0.95) return { kind: "public", authorizedIPRanges: random.chance(0.4) ? ["203.0.113.0/24"] : undefined };
+  if (draw < 0.95)
+    return { kind: "public", authorizedIPRanges: random.chance(0.4) ? ["203.0.113.0/24"] : undefined };
   return { kind: "absent" };
 }
 
@@ -61,7 +78,10 @@ function cniOf(random: Random): Cni {
 function pools(random: Random, vnet: string, cluster: string, cni: Cni): PoolSpec[] {
   const flat = cni.networkPlugin === "azure" && !cni.overlay && !cni.podSubnet;
   const count = (): number => random.integer(2, flat ? 6 : 12);
-  const subnets = { subnet: `${vnet}/snet-${cluster}-nodes`, ...(cni.podSubnet ? { podSubnet: `${vnet}/snet-${cluster}-pods` } : {}) };
+  const subnets = {
+    subnet: `${vnet}/snet-${cluster}-nodes`,
+    ...(cni.podSubnet ? { podSubnet: `${vnet}/snet-${cluster}-pods` } : {}),
+  };
   const autoscale = (nodes: number): { autoscale?: [number, number] } =>
     random.chance(0.5) ? { autoscale: [nodes, nodes + random.integer(2, 20)] } : {};
   const maxPods = flat ? 30 : 110;
@@ -71,14 +91,25 @@ function pools(random: Random, vnet: string, cluster: string, cni: Cni): PoolSpe
   ];
   for (let index = 0; index < random.integer(0, 2); index++) {
     const nodes = count();
-    result.push(pool(`user${index}`, "Standard_D8s_v5", nodes, { maxPods, maxSurge: "33%", ...subnets, ...autoscale(nodes) }));
+    result.push(
+      pool(`user${index}`, "Standard_D8s_v5", nodes, {
+        maxPods,
+        maxSurge: "33%",
+        ...subnets,
+        ...autoscale(nodes),
+      }),
+    );
   }
   return result;
 }
 
 function rolesOf(random: Random, vnet: string, cluster: string): RoleSpec[] {
   const draw = random.next();
-  if (draw < 0.5) return [{ role: "networkContributor", scope: `subnet:${vnet}/snet-${cluster}-nodes` }, { role: "networkContributor", scope: `subnet:${vnet}/snet-${cluster}-apiserver` }];
+  if (draw < 0.5)
+    return [
+      { role: "networkContributor", scope: `subnet:${vnet}/snet-${cluster}-nodes` },
+      { role: "networkContributor", scope: `subnet:${vnet}/snet-${cluster}-apiserver` },
+    ];
   if (draw < 0.8) return [{ role: "networkContributor", scope: `vnet:${vnet}` }];
   return [];
 }
@@ -86,19 +117,37 @@ function rolesOf(random: Random, vnet: string, cluster: string): RoleSpec[] {
 function changesOf(random: Random, apiServer: ApiServerSpec): ChangeSpec[] {
   const changes: ChangeSpec[] = [];
   if (random.chance(0.1)) changes.push({ at: "2026-11-12T09:00:00Z", kind: "create" });
-  if (apiServer.kind === "integrated" && random.chance(0.5)) changes.push({ at: "2026-11-15T10:30:00Z", kind: "enable" });
-  if (random.chance(0.05)) changes.push({ at: "2026-11-17T18:00:00Z", kind: "stop" }, { at: "2026-11-18T07:00:00Z", kind: "start" });
+  if (apiServer.kind === "integrated" && random.chance(0.5))
+    changes.push({ at: "2026-11-15T10:30:00Z", kind: "enable" });
+  if (random.chance(0.05))
+    changes.push({ at: "2026-11-17T18:00:00Z", kind: "stop" }, { at: "2026-11-18T07:00:00Z", kind: "start" });
   return changes;
 }
 
-function subnetsOf(cluster: string, second: number, slot: number, podSubnet: boolean, nsg: string): SubnetSpec[] {
+function subnetsOf(
+  cluster: string,
+  second: number,
+  slot: number,
+  podSubnet: boolean,
+  nsg: string,
+): SubnetSpec[] {
   const subnets: SubnetSpec[] = [
     { name: `snet-${cluster}-nodes`, prefixes: [`${address(second, slot, 0)}/22`], nsg },
-    { name: `snet-${cluster}-apiserver`, prefixes: [`${address(second, slot, 2048)}/28`], delegated: true, nsg },
+    {
+      name: `snet-${cluster}-apiserver`,
+      prefixes: [`${address(second, slot, 2048)}/28`],
+      delegated: true,
+      nsg,
+    },
   ];
-  if (podSubnet) subnets.push({ name: `snet-${cluster}-pods`, prefixes: [`${address(second, slot, 1024)}/22`] });
+  if (podSubnet)
+    subnets.push({ name: `snet-${cluster}-pods`, prefixes: [`${address(second, slot, 1024)}/22`] });
   for (let index = 1; subnets.length < subnetsPerCluster; index++) {
-    subnets.push({ name: `snet-${cluster}-app-${index}`, prefixes: [`${address(second, slot, 2048 + 32 * index)}/27`], nsg: index % 3 === 0 ? nsg : undefined });
+    subnets.push({
+      name: `snet-${cluster}-app-${index}`,
+      prefixes: [`${address(second, slot, 2048 + 32 * index)}/27`],
+      nsg: index % 3 === 0 ? nsg : undefined,
+    });
   }
   return subnets;
 }
@@ -113,13 +162,18 @@ function nsgRules(random: Random, nodes: string, apiServer: string): SecurityRul
       access: random.chance(0.15) ? "Deny" : "Allow",
       protocol: random.pick(["Tcp", "Udp", "*"] as const),
       source: toApiServer ? nodes : random.pick(["VirtualNetwork", "*", `192.168.${index}.0/24`, nodes]),
-      destination: toApiServer ? apiServer : random.pick(["*", "Internet", `172.20.${index}.0/24`, "AzureCloud"]),
+      destination: toApiServer
+        ? apiServer
+        : random.pick(["*", "Internet", `172.20.${index}.0/24`, "AzureCloud"]),
       ports: toApiServer ? ["443", "4443"] : random.pick(["*", "22", "8080-8090", ["80", "443"]]),
     };
   });
 }
 
-function clusterPlan(random: Random, names: { subscription: string; index: number; vnet: string; second: number; slot: number }): ClusterPlan {
+function clusterPlan(
+  random: Random,
+  names: { subscription: string; index: number; vnet: string; second: number; slot: number },
+): ClusterPlan {
   const name = `aks-${names.subscription}-${names.index}`;
   const nsgName = `nsg-${name}`;
   const cni = cniOf(random);
@@ -143,12 +197,21 @@ function clusterPlan(random: Random, names: { subscription: string; index: numbe
     changes: changesOf(random, apiServer),
     tags: tags(random.pick(["prod", "dev", "test"]), random.pick(["payments", "platform", "data"])),
   };
-  const nsg: NsgSpec = { name: nsgName, resourceGroup: `rg-net-${names.subscription}`, location: spec.location, rules: nsgRules(random, nodes, `${address(second, slot, 2048)}/28`) };
+  const nsg: NsgSpec = {
+    name: nsgName,
+    resourceGroup: `rg-net-${names.subscription}`,
+    location: spec.location,
+    rules: nsgRules(random, nodes, `${address(second, slot, 2048)}/28`),
+  };
   const pinned = apiServer.kind === "integrated" && apiServer.subnet ? apiServer.ip : nodes;
   return { spec, subnets, nsg, pinned };
 }
 
-function firewallRows(at: { tenantId: string; subscriptionId: string }, name: string, pinned: readonly string[]): TableRows {
+function firewallRows(
+  at: { tenantId: string; subscriptionId: string },
+  name: string,
+  pinned: readonly string[],
+): TableRows {
   const placement = { ...at, resourceGroup: `rg-hub-${name}`, location: "westeurope" };
   const policyName = `afwp-${name}`;
   const policyId = resourceId(placement, "Microsoft.Network/firewallPolicies", policyName);
@@ -164,28 +227,49 @@ function firewallRows(at: { tenantId: string; subscriptionId: string }, name: st
       ipProtocols: ["TCP"],
       sourceAddresses: [`192.168.${index}.0/24`],
       destinationPorts: ["443"],
-      ...(index === 0 ? { destinationIpGroups: [groupIds[cluster % 2] ?? ""] } : { destinationAddresses: [index === 1 ? destination : `172.21.${cluster % 256}.${index}`] }),
+      ...(index === 0
+        ? { destinationIpGroups: [groupIds[cluster % 2] ?? ""] }
+        : { destinationAddresses: [index === 1 ? destination : `172.21.${cluster % 256}.${index}`] }),
     })),
   );
   return {
-    resources: [firewallPolicy(placement, policyName), ...groups.map((group) => ipGroup(placement, group.name, group.addresses, [policyId]))],
+    resources: [
+      firewallPolicy(placement, policyName),
+      ...groups.map((group) => ipGroup(placement, group.name, group.addresses, [policyId])),
+    ],
     networkresources: [
-      firewallPolicyRuleCollectionGroup(placement, policyName, "rcg-aks", 200, [{ name: "allow-to-clusters", priority: 100, action: "Allow", rules }]),
+      firewallPolicyRuleCollectionGroup(placement, policyName, "rcg-aks", 200, [
+        { name: "allow-to-clusters", priority: 100, action: "Allow", rules },
+      ]),
     ],
   };
 }
 
 /** Groups of 1…16 clusters share a VNet, so most VNets hold tens of subnets and some hundreds. */
-export function subscriptionSpec(random: Random, input: { tenantId: string; subscriptionId: string; name: string; clusters: number; vnetBase: number }): SubscriptionSpec {
+export function subscriptionSpec(
+  random: Random,
+  input: { tenantId: string; subscriptionId: string; name: string; clusters: number; vnetBase: number },
+): SubscriptionSpec {
   const plans: ClusterPlan[] = [];
   const vnets: VnetSpec[] = [];
   let index = 0;
   while (index < input.clusters) {
-    const size = Math.min(input.clusters - index, random.chance(0.2) ? clustersPerVnetMax : random.integer(1, 6));
+    const size = Math.min(
+      input.clusters - index,
+      random.chance(0.2) ? clustersPerVnetMax : random.integer(1, 6),
+    );
     const vnet = `vnet-${input.name}-${vnets.length}`;
     const second = (input.vnetBase + vnets.length) % 224;
-    const group = Array.from({ length: size }, (_, slot) => clusterPlan(random, { subscription: input.name, index: index + slot, vnet, second, slot }));
-    vnets.push({ name: vnet, resourceGroup: `rg-net-${input.name}`, location: "westeurope", addressPrefixes: [`10.${second}.0.0/16`], subnets: group.flatMap((plan) => plan.subnets) });
+    const group = Array.from({ length: size }, (_, slot) =>
+      clusterPlan(random, { subscription: input.name, index: index + slot, vnet, second, slot }),
+    );
+    vnets.push({
+      name: vnet,
+      resourceGroup: `rg-net-${input.name}`,
+      location: "westeurope",
+      addressPrefixes: [`10.${second}.0.0/16`],
+      subnets: group.flatMap((plan) => plan.subnets),
+    });
     plans.push(...group);
     index += size;
   }
@@ -195,6 +279,11 @@ export function subscriptionSpec(random: Random, input: { tenantId: string; subs
     vnets,
     nsgs: plans.map((plan) => plan.nsg),
     clusters: plans.map((plan) => plan.spec),
-    extraRows: (at) => firewallRows(at, input.name, plans.map((plan) => plan.pinned)),
+    extraRows: (at) =>
+      firewallRows(
+        at,
+        input.name,
+        plans.map((plan) => plan.pinned),
+      ),
   };
 }

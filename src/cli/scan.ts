@@ -20,6 +20,7 @@ import { defaultKeepRuns, latestRun, saveRun } from "../history/store.ts";
 import { writeReports } from "../report/write.ts";
 import { rules } from "../rules/index.ts";
 import { printScanSummary } from "./console-summary.ts";
+import { releaseMemory } from "./release-memory.ts";
 import { deliverEmail, planEmail } from "./email-delivery.ts";
 import { demoConfigPath, demoInputs, readDemoFleet, seedDemoHistory } from "./demo.ts";
 import { combineExitCodes, exitCodes, NoScopeError, UsageError, type ExitCode } from "./errors.ts";
@@ -79,6 +80,7 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
     keepRuns,
     progress,
   });
+  releaseMemory();
   // The run is stored before the reports: a failed render or delivery never loses it.
   if (useHistory) progress(`stored run ${await saveRun(stateDir, run, observations, { keepRuns })}`);
   progress("writing reports");
@@ -116,6 +118,8 @@ async function analyzeScan(
   progress("collecting inventory");
   const { collected, inputs, snapshot } = await collect(options, config, io);
   const rowCount = snapshot?.rowCount ?? collected.rows.length;
+  // The read's garbage (every row's parse) goes before analysis builds its indexes on top of the inventory.
+  releaseMemory();
   progress(`collected ${rowCount} rows; analyzing`);
   if (rowCount === 0 && !collected.coverage.complete) {
     const reasons = [

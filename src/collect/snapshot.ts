@@ -188,17 +188,21 @@ function classify(file: string, value: unknown): FileContent {
 /** Past this size a file is parsed one row at a time (json-stream.ts); below it, one JSON.parse is faster. */
 const streamingThreshold = 64 * 1024 * 1024;
 
-async function parseFile(file: string, take: TakeElement | undefined): Promise<unknown> {
-  if ((await stat(file)).size > streamingThreshold) return parseJsonFile(file, undefined, take);
+async function parseFile(file: string, take: TakeElement | undefined, streamAbove: number): Promise<unknown> {
+  if ((await stat(file)).size > streamAbove) return parseJsonFile(file, undefined, take);
   const text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new UnreadableInput("is empty");
   return JSON.parse(text);
 }
 
-async function readFileContent(file: string, take?: TakeElement): Promise<FileContent> {
+async function readFileContent(
+  file: string,
+  take?: TakeElement,
+  streamAbove = streamingThreshold,
+): Promise<FileContent> {
   let value: unknown;
   try {
-    value = await parseFile(file, take);
+    value = await parseFile(file, take, streamAbove);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new UnreadableInput(
@@ -325,7 +329,7 @@ function isTableArray(path: readonly string[]): boolean {
  * were right only when the file turns out to be the shape they were taken for (a table-keyed file or an export)
  * with the same order; any other outcome after a row went out throws NotStreamable.
  */
-async function streamFileInto(into: Accumulator, file: string): Promise<void> {
+async function streamFileInto(into: Accumulator, file: string, streamAbove: number): Promise<void> {
   const taken: (readonly unknown[])[] = [];
   let row = 0;
   const take: TakeElement = (path, value, array) => {
@@ -336,7 +340,7 @@ async function streamFileInto(into: Accumulator, file: string): Promise<void> {
   };
   let content: FileContent;
   try {
-    content = await readFileContent(file, take);
+    content = await readFileContent(file, take, streamAbove);
   } catch (error) {
     if (row > 0) throw new NotStreamable(`${file}: unreadable after rows were streamed`);
     unreadable(into, file, error);
@@ -361,6 +365,8 @@ async function streamFileInto(into: Accumulator, file: string): Promise<void> {
 export async function streamSnapshot(
   paths: readonly string[],
   addRow: (row: RawRow) => void,
+  /** Files larger than this many bytes are streamed; smaller ones are parsed whole, then handed over. */
+  streamAbove = streamingThreshold,
 ): Promise<Omit<CollectedRows, "rows">> {
-  return readPaths(paths, accumulator(addRow), streamFileInto);
+  return readPaths(paths, accumulator(addRow), (into, file) => streamFileInto(into, file, streamAbove));
 }

@@ -20,17 +20,25 @@ export interface SnapshotInventory {
  * 500 MB snapshot take about three times the file in memory, so keeping none of them is what keeps the peak
  * of a large scan down.
  */
-export async function readSnapshotInventory(paths: readonly string[]): Promise<SnapshotInventory> {
+export async function readSnapshotInventory(
+  paths: readonly string[],
+  /** Size in bytes above which a file is streamed (see `streamSnapshot`); tests lower it. */
+  streamAbove?: number,
+): Promise<SnapshotInventory> {
   const normalizer = createNormalizer();
   const tenants = new Set<string>();
   let rowCount = 0;
   try {
-    const read = await streamSnapshot(paths, (row) => {
-      rowCount++;
-      const tenantId = rowTenantId(row);
-      if (tenantId !== undefined) tenants.add(tenantId);
-      normalizer.add(row);
-    });
+    const read = await streamSnapshot(
+      paths,
+      (row) => {
+        rowCount++;
+        const tenantId = rowTenantId(row);
+        if (tenantId !== undefined) tenants.add(tenantId);
+        normalizer.add(row);
+      },
+      streamAbove,
+    );
     const collected: CollectedRows = { ...read, rows: [] };
     return {
       collected,

@@ -23,7 +23,8 @@ function readSubnetPrefixes(properties: Node): string[] {
 }
 
 /** A subnet object; `vnetId` names the holder when the subnet lacks its own id. Undefined when it has neither id nor name. */
-export function readSubnet(subnet: Node, vnetId: string): Subnet | undefined {
+/** `vnetKey` is the VNet's own key when the caller has it, so a VNet's subnets share one string. */
+export function readSubnet(subnet: Node, vnetId: string, vnetKey = idKey(vnetId)): Subnet | undefined {
   const name = nonEmpty(subnet.string("name"));
   const id = nonEmpty(subnet.string("id")) ?? (name === undefined ? undefined : `${vnetId}/subnets/${name}`);
   if (id === undefined) {
@@ -35,7 +36,7 @@ export function readSubnet(subnet: Node, vnetId: string): Subnet | undefined {
     id,
     key: idKey(id),
     name: name ?? id.split("/").at(-1) ?? "",
-    vnetKey: idKey(vnetId),
+    vnetKey,
     addressPrefixes: readSubnetPrefixes(properties),
     delegations: readDelegations(properties),
     networkSecurityGroupId: properties.reference("networkSecurityGroup"),
@@ -48,7 +49,7 @@ export const readVirtualNetwork: RowReader = (row, base, into) => {
   const properties = row.object("properties");
   const subnets: Subnet[] = [];
   for (const node of properties.objects("subnets")) {
-    const subnet = readSubnet(node, base.id);
+    const subnet = readSubnet(node, base.id, base.key);
     if (subnet !== undefined && addOnce(into.subnets, subnet.key, subnet, node, subnet.id))
       subnets.push(subnet);
   }

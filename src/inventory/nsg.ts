@@ -67,13 +67,14 @@ const azureDefaultRules: readonly DefaultRule[] = [
   },
 ];
 
-function synthesizeDefaultRule(nsgId: string, rule: DefaultRule): SecurityRule {
+/** `nsgKey` is the NSG's own key: one string for all its rules, not a copy in each of a fleet's 100,000s. */
+function synthesizeDefaultRule(nsgId: string, nsgKey: string, rule: DefaultRule): SecurityRule {
   const id = `${nsgId}/defaultSecurityRules/${rule.name}`;
   return {
     id,
     key: idKey(id),
     name: rule.name,
-    nsgKey: idKey(nsgId),
+    nsgKey,
     isDefault: true,
     priority: rule.priority,
     direction: rule.direction,
@@ -115,7 +116,12 @@ function mergedStrings(properties: Node, singular: string, plural: string): stri
   );
 }
 
-function readSecurityRule(rule: Node, nsgId: string, collection: string): SecurityRule | undefined {
+function readSecurityRule(
+  rule: Node,
+  nsgId: string,
+  nsgKey: string,
+  collection: string,
+): SecurityRule | undefined {
   const name = nonEmpty(rule.string("name"));
   const id =
     nonEmpty(rule.string("id")) ?? (name === undefined ? undefined : `${nsgId}/${collection}/${name}`);
@@ -138,7 +144,7 @@ function readSecurityRule(rule: Node, nsgId: string, collection: string): Securi
     id,
     key: idKey(id),
     name: name ?? id.split("/").at(-1) ?? "",
-    nsgKey: idKey(nsgId),
+    nsgKey,
     isDefault: collection === "defaultSecurityRules",
     priority,
     direction,
@@ -165,12 +171,12 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
     if (rule !== undefined && addOnce(into.securityRules, rule.key, rule, node, rule.id)) rules.push(rule);
   };
   for (const node of properties.objects("securityRules"))
-    add(readSecurityRule(node, base.id, "securityRules"), node);
+    add(readSecurityRule(node, base.id, base.key, "securityRules"), node);
   const defaults = properties.objects("defaultSecurityRules");
-  for (const node of defaults) add(readSecurityRule(node, base.id, "defaultSecurityRules"), node);
+  for (const node of defaults) add(readSecurityRule(node, base.id, base.key, "defaultSecurityRules"), node);
   // ARG queries often trim defaultSecurityRules; every NSG has them, so evaluation needs them back.
   if (defaults.length === 0)
-    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(base.id, rule), row);
+    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(base.id, base.key, rule), row);
   into.networkSecurityGroups.set(base.key, {
     ...base,
     securityRules: rules,
