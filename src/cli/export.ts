@@ -3,6 +3,7 @@ import { rename, writeFile } from "node:fs/promises";
 import type { CollectedRows, Coverage, SnapshotFile } from "../collect/source.ts";
 import { collectResourceGraph } from "../collect/resource-graph.ts";
 import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
+import { replaceSubscriptionIds, subscriptionSegment } from "../report/mask.ts";
 
 export interface ExportCommandOptions extends ResourceGraphOptions {
   readonly out: string;
@@ -11,17 +12,14 @@ export interface ExportCommandOptions extends ResourceGraphOptions {
   readonly now?: () => Date;
 }
 
-const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
 /**
  * Masks subscription ids (those the rows name in `subscriptionId` or in `/subscriptions/{id}` paths) as
  * `00000000-0000-0000-0000-00000000000N`, the same id always the same mask, so ids still join across tables.
  */
 export function maskSubscriptions(text: string, subscriptionIds: ReadonlySet<string>): string {
   const masks = new Map<string, string>();
-  return text.replace(guid, (found) => {
+  return replaceSubscriptionIds(text, subscriptionIds, (found) => {
     const key = found.toLowerCase();
-    if (!subscriptionIds.has(key)) return found;
     let mask = masks.get(key);
     if (mask === undefined) {
       mask = `00000000-0000-0000-0000-${String(masks.size + 1).padStart(12, "0")}`;
@@ -33,12 +31,11 @@ export function maskSubscriptions(text: string, subscriptionIds: ReadonlySet<str
 
 function subscriptionIdsOf(collected: CollectedRows): Set<string> {
   const ids = new Set<string>();
-  const fromPath = /\/subscriptions\/([0-9a-f-]{36})/gi;
   for (const row of collected.rows) {
     const value = row.value as { subscriptionId?: unknown; id?: unknown } | null;
     if (typeof value?.subscriptionId === "string") ids.add(value.subscriptionId.toLowerCase());
     if (typeof value?.id === "string")
-      for (const match of value.id.matchAll(fromPath)) ids.add(match[1]!.toLowerCase());
+      for (const match of value.id.matchAll(subscriptionSegment)) ids.add(match[1]!.toLowerCase());
   }
   for (const scope of collected.coverage.scopes)
     for (const id of scope.subscriptions ?? []) ids.add(id.toLowerCase());

@@ -3,8 +3,20 @@ import type { RunRecord } from "../engine/run.ts";
 
 const guidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 // A subscription id is recognised either from a `subscriptionId` field or from its place in an ARM id.
-const subscriptionSegment =
+export const subscriptionSegment =
   /\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
+
+/**
+ * Replaces every GUID in `text` that is one of `subscriptionIds` (lower-cased) with `maskOf(id)`; other GUIDs
+ * (tenants, principals, role definitions) stay, since they carry meaning a reader needs.
+ */
+export function replaceSubscriptionIds(
+  text: string,
+  subscriptionIds: ReadonlySet<string>,
+  maskOf: (subscriptionId: string) => string,
+): string {
+  return text.replace(guidPattern, (guid) => (subscriptionIds.has(guid.toLowerCase()) ? maskOf(guid) : guid));
+}
 
 /** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx1a2b`: the last four digits stay, so two masked ids still tell apart. */
 export function maskSubscriptionId(subscriptionId: string): string {
@@ -51,10 +63,7 @@ function mapStrings(value: unknown, map: (text: string) => string): unknown {
 /** A copy of the run where every subscription id, wherever it appears (ids, messages, evidence), is masked. */
 export function maskRun(run: RunRecord): RunRecord {
   const subscriptionIds = collectSubscriptionIds(run);
-  const mask = (text: string): string =>
-    text.replace(guidPattern, (guid) =>
-      subscriptionIds.has(guid.toLowerCase()) ? maskSubscriptionId(guid) : guid,
-    );
+  const mask = (text: string): string => replaceSubscriptionIds(text, subscriptionIds, maskSubscriptionId);
   // mapStrings keeps the shape; only string contents change.
   return mapStrings(run, mask) as RunRecord;
 }
