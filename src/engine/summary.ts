@@ -27,6 +27,21 @@ export function summarize(
   results: readonly Result[],
   resolved: readonly Result[],
 ): RunSummary {
+  const clusters = [...inventory.clusters.values()];
+  return {
+    clusters: clusters.length,
+    integratedClusters: clusters.filter((cluster) => cluster.apiServerAccessProfile.enableVnetIntegration)
+      .length,
+    ...countResults(results),
+    resolved: resolved.length,
+    inventory: inventoryCounts(inventory),
+  };
+}
+
+/** The result counts of a summary: per status, failing ones per severity, suppressed and new apart. */
+export function countResults(
+  results: readonly Result[],
+): Pick<RunSummary, "results" | "byStatus" | "bySeverity" | "suppressed" | "new"> {
   const byStatus: Record<string, number> = {};
   const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<
     Severity,
@@ -42,19 +57,7 @@ export function summarize(
       if (result.diff === "new") added += 1;
     }
   }
-  const clusters = [...inventory.clusters.values()];
-  return {
-    clusters: clusters.length,
-    integratedClusters: clusters.filter((cluster) => cluster.apiServerAccessProfile.enableVnetIntegration)
-      .length,
-    results: results.length,
-    byStatus,
-    bySeverity,
-    suppressed,
-    new: added,
-    resolved: resolved.length,
-    inventory: inventoryCounts(inventory),
-  };
+  return { results: results.length, byStatus, bySeverity, suppressed, new: added };
 }
 
 /** One posture row per cluster; failing results count when their resource is the cluster itself. */

@@ -1,6 +1,7 @@
 // Several stored runs (one per shard: tenant or subscription set) merged into one fleet view for `report`.
 import type { Coverage } from "../collect/source.ts";
-import { compareResults, isActionable, severities, type Result, type Severity } from "../engine/result.ts";
+import { compareResults, type Result } from "../engine/result.ts";
+import { countResults } from "../engine/summary.ts";
 import type { RunRecord, RunSummary } from "../engine/run.ts";
 
 export function mergeRuns(runs: readonly RunRecord[]): RunRecord {
@@ -69,29 +70,10 @@ function mergeSummary(
   clusters: number,
   integratedClusters: number,
 ): RunSummary {
-  const byStatus: Record<string, number> = {};
-  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<
-    Severity,
-    number
-  >;
-  for (const result of results) {
-    byStatus[result.status] = (byStatus[result.status] ?? 0) + 1;
-    if (isActionable(result.status)) bySeverity[result.severity] += 1;
-  }
   const inventory: Record<string, number> = {};
   for (const run of runs) {
     for (const [key, count] of Object.entries(run.summary.inventory))
       inventory[key] = (inventory[key] ?? 0) + count;
   }
-  return {
-    clusters,
-    integratedClusters,
-    results: results.length,
-    byStatus,
-    bySeverity,
-    suppressed: byStatus.suppressed ?? 0,
-    new: results.filter((result) => isActionable(result.status) && result.diff === "new").length,
-    resolved: resolved.length,
-    inventory,
-  };
+  return { clusters, integratedClusters, ...countResults(results), resolved: resolved.length, inventory };
 }
