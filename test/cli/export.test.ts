@@ -97,7 +97,8 @@ describe("runExportCommand", () => {
       })),
     ).subscriptions;
     assert.equal(fromSnapshot.size, 1);
-    const strip = (map: typeof live) => [...map.values()].map(({ source: _source, ...rest }) => rest);
+    const strip = (map: typeof live) =>
+      [...map.values()].map((subscription) => ({ ...subscription, source: undefined }));
     assert.deepEqual(strip(fromSnapshot), strip(live));
   });
 

@@ -30,11 +30,12 @@ describe("subscriptions", () => {
     assert.equal(subscription.tenantId, "31c75423-32d6-4322-88b7-c478bdde4858");
     assert.equal(subscription.state, "Enabled");
     assert.deepEqual(subscription.managedByTenantIds, ["8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7"]);
+    const chain = subscription.managementGroupAncestorsChain ?? [];
     assert.deepEqual(
-      subscription.managementGroupAncestorsChain?.map((group) => group.name),
+      chain.map((group) => group.name),
       ["20000000-0000-0000-0000-000000000001", "31c75423-32d6-4322-88b7-c478bdde4858"],
     );
-    assert.equal(subscription.managementGroupAncestorsChain?.[1]?.displayName, "Tenant Root Group");
+    assert.equal(chain.at(1)?.displayName, "Tenant Root Group");
   });
 
   test("an ARM subscription list (az account list) reads without type; its ancestry stays unknown", () => {
@@ -45,13 +46,14 @@ describe("subscriptions", () => {
     assert.deepEqual(inventory.diagnostics, []);
     assert.equal(inventory.subscriptions.size, 2);
     const second = inventory.subscriptions.get("72ac930a-f34e-42d8-b06d-dc2a9e12ed71");
-    assert.equal(second?.displayName, "Example Subscription2");
-    assert.equal(second?.tenantId, "2a0ff0de-96b2-4859-bb7c-a430d07a3e0c");
-    assert.deepEqual(second?.managedByTenantIds, [
+    assert.ok(second);
+    assert.equal(second.displayName, "Example Subscription2");
+    assert.equal(second.tenantId, "2a0ff0de-96b2-4859-bb7c-a430d07a3e0c");
+    assert.deepEqual(second.managedByTenantIds, [
       "8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7",
       "f7fb6af2-321d-47c8-9c0f-b0239eaad39a",
     ]);
-    assert.equal(second?.managementGroupAncestorsChain, undefined);
+    assert.equal(second.managementGroupAncestorsChain, undefined);
   });
 
   test("a subscription row without a subscription id anywhere is an error and skipped", () => {
