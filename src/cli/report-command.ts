@@ -5,7 +5,7 @@ import { mergeRuns } from "../report/merge-runs.ts";
 import { writeReports } from "../report/write.ts";
 import { rules } from "../rules/index.ts";
 import { printScanSummary } from "./console-summary.ts";
-import { exitCodes, type ExitCode } from "./errors.ts";
+import { exitCodes, type ExitCode } from "../errors/errors.ts";
 import { parseFormats } from "./options.ts";
 
 export interface ReportOptions {

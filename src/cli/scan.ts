@@ -5,13 +5,13 @@ import { demoConfigPath } from "../collect/demo-fleet.ts";
 import type { Config } from "../config/config.ts";
 import { loadConfig } from "../config/load.ts";
 import { planEmail } from "../deliver/email-delivery.ts";
-import { severityRank, isActionable, type Severity } from "../engine/result.ts";
-import type { RunRecord } from "../engine/run.ts";
+import { severityRank, isActionable, type Severity } from "../findings/result.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { scan, type ScanRequest } from "../engine/scan.ts";
 import { defaultKeepRuns } from "../history/store.ts";
 import type { ReportFormat } from "../report/write.ts";
 import { printScanSummary } from "./console-summary.ts";
-import { combineExitCodes, exitCodes, UsageError, type ExitCode } from "./errors.ts";
+import { combineExitCodes, exitCodes, UsageError, type ExitCode } from "../errors/errors.ts";
 import { parseFailOn, parseFormats, wholeNumber } from "./options.ts";
 import { hasLiveScope, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 

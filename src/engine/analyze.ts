@@ -1,7 +1,7 @@
 // Runs every rule over the inventory; a rule that throws becomes an `error` result and the run goes on.
 import type { Rule, RuleContext } from "../rules/define.ts";
 import { fingerprint } from "./fingerprint.ts";
-import type { Result, RuleOutcome } from "./result.ts";
+import type { Result, RuleOutcome } from "../findings/result.ts";
 
 export function analyze(rules: readonly Rule[], context: RuleContext): Result[] {
   const results: Result[] = [];

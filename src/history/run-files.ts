@@ -1,8 +1,8 @@
 // The files of one stored run: what they are called, how they are written durably and read back checked.
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../errors/errors.ts";
 import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { RunRecord } from "../engine/run.ts";
+import type { RunRecord } from "../findings/run.ts";
 import type { Observations } from "./observations.ts";
 import { scopeKey } from "./scope.ts";
 

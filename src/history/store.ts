@@ -1,7 +1,7 @@
 // The run store: one folder per run under `<stateDir>/runs/`, written to a temp name and renamed (DESIGN §6).
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { RunRecord } from "../engine/run.ts";
+import type { RunRecord } from "../findings/run.ts";
 import type { Observations } from "./observations.ts";
 import {
   findingsFile,

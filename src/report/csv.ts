@@ -1,5 +1,5 @@
 // `findings.csv`, `clusters.csv` and `plans.csv`: RFC 4180 with CRLF and a BOM for Excel, every cell formula-escaped.
-import type { ClusterPosture } from "../engine/run.ts";
+import type { ClusterPosture } from "../findings/run.ts";
 import type { PlanView, ReportView, ResultView } from "./view-model.ts";
 
 // Excel reads a UTF-8 file as the local code page unless it starts with a byte-order mark.

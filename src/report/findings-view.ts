@@ -1,6 +1,6 @@
 // Results as the report lists them: flattened for display, sorted worst first, grouped by rule.
-import type { DiffState, Result, ResultStatus, Severity } from "../engine/result.ts";
-import { isActionable, severityRank } from "../engine/result.ts";
+import type { DiffState, Result, ResultStatus, Severity } from "../findings/result.ts";
+import { isActionable, severityRank } from "../findings/result.ts";
 import type { RuleMeta } from "../rules/define.ts";
 import { worseSeverity } from "./posture.ts";
 

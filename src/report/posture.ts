@@ -1,7 +1,7 @@
 // Posture tables: clusters, integration share and failing findings per tenant, subscription and region.
-import type { ClusterPosture } from "../engine/run.ts";
-import type { Result, Severity } from "../engine/result.ts";
-import { isActionable, severityRank } from "../engine/result.ts";
+import type { ClusterPosture } from "../findings/run.ts";
+import type { Result, Severity } from "../findings/result.ts";
+import { isActionable, severityRank } from "../findings/result.ts";
 
 export interface PostureRow {
   /** Tenant id, subscription id or region name. */

@@ -1,8 +1,8 @@
 // The one format-neutral report view: every renderer only serialises what this builds (as azqr's report data).
 import type { CoverageScope } from "../collect/source.ts";
-import type { ClusterPosture, RunRecord } from "../engine/run.ts";
-import type { Result, Severity } from "../engine/result.ts";
-import { isActionable, severities, severityRank } from "../engine/result.ts";
+import type { ClusterPosture, RunRecord } from "../findings/run.ts";
+import type { Result, Severity } from "../findings/result.ts";
+import { isActionable, severities, severityRank } from "../findings/result.ts";
 import type { Diagnostic, DiagnosticLevel } from "../inventory/model.ts";
 import { diagnosticLevels } from "../inventory/model.ts";
 import type { RuleMeta } from "../rules/define.ts";
