@@ -6,6 +6,7 @@ import { DeliveryError } from "../deliver/errors.ts";
 import { checkRecipients } from "../deliver/headers.ts";
 import { readSmtpSettings, type Environment } from "../deliver/smtp-settings.ts";
 import type { RunRecord } from "../engine/run.ts";
+import { showControlCharacters } from "../report/control-characters.ts";
 import { defaultMaxBodyBytes } from "../report/email.ts";
 import { buildReportView, type ReportViewOptions } from "../report/view-model.ts";
 import { exitCodes, type ExitCode } from "./errors.ts";
@@ -52,7 +53,9 @@ export async function deliverEmail(
     return exitCodes.clean;
   } catch (error) {
     if (!(error instanceof DeliveryError)) throw error;
-    process.stderr.write(`aks-vnet-audit: ${error.message} The reports are on disk in ${out}.\n`);
+    process.stderr.write(
+      `aks-vnet-audit: ${showControlCharacters(error.message)} The reports are on disk in ${out}.\n`,
+    );
     return exitCodes.incomplete;
   }
 }

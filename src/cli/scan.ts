@@ -17,6 +17,7 @@ import type { RunRecord } from "../engine/run.ts";
 import { scopeKey } from "../history/scope.ts";
 import type { Inventory } from "../inventory/model.ts";
 import { defaultKeepRuns, latestRun, saveRun } from "../history/store.ts";
+import { showControlCharacters } from "../report/control-characters.ts";
 import { writeReports } from "../report/write.ts";
 import { rules } from "../rules/index.ts";
 import { printScanSummary } from "./console-summary.ts";
@@ -202,7 +203,7 @@ function progressReporter(options: ScanOptions): (message: string) => void {
   const mode = options.progress ?? "auto";
   const enabled = mode === "always" || (mode === "auto" && !options.quiet && process.stderr.isTTY);
   return (message) => {
-    if (enabled) process.stderr.write(`… ${message}\n`);
+    if (enabled) process.stderr.write(`… ${showControlCharacters(message)}\n`);
   };
 }
 
