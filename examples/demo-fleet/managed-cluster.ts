@@ -186,7 +186,7 @@ export function managedCluster(
       {
         provisioningState: "Succeeded",
         azurePortalFQDN: undefined,
-      maxAgentPools: 100,
+        maxAgentPools: 100,
         powerState: { code: cluster.powerState },
         kubernetesVersion: cluster.kubernetesVersion,
         currentKubernetesVersion: cluster.kubernetesVersion,
