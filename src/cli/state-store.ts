@@ -48,5 +48,8 @@ function storageCredential(
     );
   }
   if (makeCredential) return makeCredential(tenantId);
-  return createCredentialFactory(resolveCloud(flags.cloud ?? "public", flags.armEndpoint), env)(tenantId, auth);
+  return createCredentialFactory(resolveCloud(flags.cloud ?? "public", flags.armEndpoint), env)(
+    tenantId,
+    auth,
+  );
 }
