@@ -7,12 +7,20 @@ import { describeValue, isRecord, ownValue } from "../inventory/read.ts";
 import { parseJsonBytes, parseJsonFile, type RepeatedKey, type TakeElement } from "./json-stream.ts";
 import type { CollectedRows, Coverage, CoverageGap, CoverageScope } from "./source.ts";
 
-const argTables = ["resources", "networkresources", "resourcechanges", "authorizationresources"] as const;
+const argTables = [
+  "resources",
+  "networkresources",
+  "resourcechanges",
+  "authorizationresources",
+  "resourcecontainers",
+] as const;
 
 /** Types that ARG keeps outside `resources`; a flat list of rows is split back into its tables by type. */
 const tableByType: Readonly<Record<string, string>> = {
   "microsoft.resources/changes": "resourcechanges",
   "microsoft.authorization/roleassignments": "authorizationresources",
+  "microsoft.authorization/roledefinitions": "authorizationresources",
+  "microsoft.resources/subscriptions": "resourcecontainers",
   "microsoft.network/firewallpolicies/rulecollectiongroups": "networkresources",
 };
 

@@ -19,7 +19,11 @@ export function typeFromId(id: string): string | undefined {
       break;
     }
   }
-  if (providers < 0) return undefined;
+  // `/subscriptions/{id}` (an ARM GET of a subscription, `az account show`) names no provider.
+  if (providers < 0)
+    return parts.length === 2 && parts[0]!.toLowerCase() === "subscriptions"
+      ? "microsoft.resources/subscriptions"
+      : undefined;
   const namespace = parts[providers + 1]!;
   const types: string[] = [];
   for (let index = providers + 2; index + 1 < parts.length; index += 2) types.push(parts[index]!);
