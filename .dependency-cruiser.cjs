@@ -1,5 +1,5 @@
 // Layers import downward only, and nothing imports in a circle (docs/architecture.md, "Layers").
-//   cli → engine → (rules, history, report, deliver) → (collect, inventory, enrich, config, findings) → (net, errors)
+//   (cli, the library entry src/index.ts) → engine → (rules, history, report, deliver) → (collect, inventory, enrich, config, findings) → (net, errors)
 // A module may import its own layer or any layer below it; `test/architecture/layers.test.ts` runs this in `npm test`.
 const layers = [
   ["cli"],
@@ -34,12 +34,19 @@ module.exports = {
     },
     ...upward,
     {
+      name: "no-import-of-the-library-entry",
+      comment: "src/index.ts is what other tools import; inside src/, import the module that holds the thing.",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { path: "^src/index[.]ts$" },
+    },
+    {
       name: "no-module-outside-a-layer",
       comment:
         "Every source folder belongs to a layer; add a new folder to the layers above and to docs/architecture.md.",
       severity: "error",
       from: { path: "^src/" },
-      to: { path: "^src/", pathNot: folders(layers.flat()) },
+      to: { path: "^src/", pathNot: [folders(layers.flat()), "^src/index[.]ts$"] },
     },
   ],
   options: {
