@@ -9,8 +9,9 @@ import { ConfigError } from "../cli/errors.ts";
 import { redactSecrets } from "../cli/redact.ts";
 import type { RunRecord } from "../engine/run.ts";
 import { withoutControlCharacters } from "../report/control-characters.ts";
+import type { DeliveryOutcome } from "./delivery.ts";
 import { DeliveryError } from "./errors.ts";
-import { logRows, type LogRow } from "./log-analytics-rows.ts";
+import { logRows } from "./log-analytics-rows.ts";
 
 /** The stream of the custom table `AksVnetAudit_CL` that `examples/log-analytics/main.bicep` declares. */
 export const defaultStream = "Custom-AksVnetAudit_CL";
@@ -147,4 +148,24 @@ export async function sendToLogAnalytics(
     );
   }
   return { rows: rows.length };
+}
+
+/** Where and how to send: checked flags plus the scan's credential. */
+export interface LogAnalyticsPlan extends LogAnalyticsOptions {
+  readonly target: LogAnalyticsTarget;
+}
+
+/** The pipeline's view: a failed upload is an outcome that makes the run incomplete (exit 3); the files stay. */
+export async function deliverLogAnalytics(plan: LogAnalyticsPlan, run: RunRecord): Promise<DeliveryOutcome> {
+  try {
+    const { rows } = await sendToLogAnalytics(plan.target, run, plan);
+    return {
+      channel: "log-analytics",
+      delivered: true,
+      message: `Sent ${rows} rows to Log Analytics (stream ${plan.target.stream} of ${plan.target.ruleId}).`,
+    };
+  } catch (error) {
+    if (!(error instanceof DeliveryError)) throw error;
+    return { channel: "log-analytics", delivered: false, message: error.message };
+  }
 }

@@ -2,6 +2,7 @@
 import { ConfigError } from "../cli/errors.ts";
 import { notifyFormats, type Config, type NotifyFormat } from "../config/config.ts";
 import type { RunRecord } from "../engine/run.ts";
+import type { DeliveryOutcome } from "./delivery.ts";
 import { DeliveryError } from "./errors.ts";
 import { buildNotificationSummary, type NotificationSummary } from "./notify-summary.ts";
 import { slackMessage } from "./slack-message.ts";
@@ -125,4 +126,29 @@ export async function sendNotifications(
     }
   }
   return { sent, failures };
+}
+
+/** The pipeline's view: one outcome per webhook, so a dead one is named and a live one still counts as sent. */
+export async function deliverNotifications(
+  plan: NotifyPlan,
+  run: RunRecord,
+  options: PostOptions = {},
+): Promise<DeliveryOutcome[]> {
+  const { sent, failures } = await sendNotifications(plan, run, options);
+  return [
+    ...(sent.length > 0
+      ? [
+          {
+            channel: "webhook",
+            delivered: true,
+            message: `Posted the ${plan.format} summary to ${sent.length} webhook(s): ${sent.map((target) => target.url.host).join(", ")}.`,
+          },
+        ]
+      : []),
+    ...failures.map((failure) => ({
+      channel: "webhook",
+      delivered: false,
+      message: `${failure.message} The reports are on disk.`,
+    })),
+  ];
 }

@@ -137,7 +137,9 @@ describe("sendToLogAnalytics", () => {
       assert.ok(upload.jsonBytes < 1_000_000, `a call carried ${upload.jsonBytes} bytes`);
       assert.ok(upload.gzippedBytes < upload.jsonBytes);
     }
-    const sent = uploads.flatMap((upload) => upload.rows.map((row) => String(row.ResourceId ?? "run")));
+    const sent = uploads.flatMap((upload) =>
+      upload.rows.map((row) => (typeof row.ResourceId === "string" ? row.ResourceId : "run")),
+    );
     assert.equal(sent.length, 3001);
     assert.deepEqual(new Set(sent), new Set(["run", ...run.results.map((result) => result.resourceId)]));
   });
@@ -172,7 +174,7 @@ describe("sendToLogAnalytics", () => {
     let refusedFirstRow = "";
     const uploads = ingestion((call, upload) => {
       if (call !== 1) return [204];
-      refusedFirstRow = String(upload.rows[0]!.ResourceId);
+      refusedFirstRow = upload.rows[0]!.ResourceId as string;
       return [403, JSON.stringify(forbidden)];
     });
     const error = await sendToLogAnalytics(target, run, {
