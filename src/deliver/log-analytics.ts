@@ -8,7 +8,7 @@ import {
 import { ConfigError } from "../cli/errors.ts";
 import { redactSecrets } from "../cli/redact.ts";
 import type { RunRecord } from "../engine/run.ts";
-import { withoutControlCharacters } from "../report/control-characters.ts";
+import { showControlCharacters } from "../report/control-characters.ts";
 import type { DeliveryOutcome } from "./delivery.ts";
 import { DeliveryError } from "./errors.ts";
 import { logRows } from "./log-analytics-rows.ts";
@@ -108,10 +108,7 @@ function causeText(failure: LogsUploadFailure): string {
   const cause = failure.cause as Error & { statusCode?: number; code?: string };
   const status = cause.statusCode === undefined ? "" : `HTTP ${cause.statusCode} `;
   const code = cause.code ? `${cause.code}: ` : "";
-  const text = withoutControlCharacters(redactSecrets(`${status}${code}${cause.message}`)).replace(
-    /\s+/g,
-    " ",
-  );
+  const text = showControlCharacters(redactSecrets(`${status}${code}${cause.message}`).replace(/\s+/g, " "));
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 

@@ -2,7 +2,7 @@
 import type { Severity } from "../engine/result.ts";
 import { isActionable, severities, compareResults } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
-import { withoutControlCharacters } from "../report/control-characters.ts";
+import { showControlCharacters } from "../report/control-characters.ts";
 import { percentLabel, percentOf } from "../report/posture.ts";
 import { tenantScope } from "./headers.ts";
 
@@ -56,9 +56,9 @@ export interface NotificationSummary {
   readonly reportUrl?: string;
 }
 
-/** Scanned text made safe to post: control characters and ANSI escapes gone, long text cut. */
+/** Scanned text made safe to post: white space runs one space, control characters shown as `\u001b`, long text cut. */
 export function plainText(text: string, maxLength = messageMaxLength): string {
-  const clean = withoutControlCharacters(text).replace(/\s+/g, " ").trim();
+  const clean = showControlCharacters(text.replace(/\s+/g, " ").trim());
   return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
 }
 

@@ -1,7 +1,7 @@
 // Posts JSON to a webhook: HTTPS only (loopback aside), a timeout per attempt, bounded retries, the URL never logged.
 import { ConfigError } from "../cli/errors.ts";
 import { redactSecrets } from "../cli/redact.ts";
-import { withoutControlCharacters } from "../report/control-characters.ts";
+import { showControlCharacters } from "../report/control-characters.ts";
 import { DeliveryError } from "./errors.ts";
 
 export interface WebhookTarget {
@@ -71,9 +71,9 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** What a receiver said, made safe for a log line: secrets masked, control characters gone, short. */
+/** What a receiver said, made safe for a log line: secrets masked, control characters shown escaped, short. */
 function replySnippet(text: string): string {
-  const clean = withoutControlCharacters(redactSecrets(text)).replace(/\s+/g, " ").trim();
+  const clean = showControlCharacters(redactSecrets(text).replace(/\s+/g, " ").trim());
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }
 

@@ -125,6 +125,7 @@ describe("--notify-format teams", () => {
     const hostile = runs.find((run) => run.text.includes("click me"));
     assert.ok(hostile, "the hostile message is listed");
     assert.doesNotMatch(hostile.text, /[\u0000-\u001f\u007f]/);
+    assert.ok(hostile.text.includes("\\u001b[31mred\\u001b[0m"), "the escapes are shown, not lost");
     assert.ok(!blocks.some((block) => block.type === "TextBlock" && block.text?.includes("click me")));
   });
 
@@ -169,7 +170,14 @@ describe("--notify-format slack", () => {
       assert.ok(block.text!.text.length <= 3000);
     }
     assert.ok(listed.some((block) => block.text!.text.includes("[click me](https://evil.example)")));
-    assert.ok(!JSON.stringify(body).includes("\\u001b"));
+    assert.ok(
+      body.blocks.every((block) => !/[\u0000-\u001f]/.test(block.text?.text ?? "")),
+      "no raw control character reaches the payload",
+    );
+    assert.ok(
+      listed.some((block) => block.text!.text.includes("\\u001b[31mred")),
+      "the escape is shown, not lost",
+    );
   });
 
   it("links the report with a button", () => {
