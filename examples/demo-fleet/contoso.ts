@@ -525,7 +525,7 @@ const contosoNonprodClusters: readonly ClusterSpec[] = [
   {
     // AKS Automatic, created 11-16 (Create record) with API Server VNet Integration on, as Automatic always is,
     // in its AKS-managed VNet → not-integrated pass; enablement pass with `sku Automatic` as the evidence.
-    name: "aks-contoso-dev-weu-auto-02",
+    name: "aks-contoso-dev-weu-06",
     resourceGroup: "rg-aks-dev-weu",
     location: "westeurope",
     kubernetesVersion: "1.33.2",
