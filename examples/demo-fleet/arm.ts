@@ -524,3 +524,40 @@ export function roleAssignment(shape: RoleAssignmentShape): Row {
     }),
   };
 }
+
+export interface RoleDefinitionShape {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly guid: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+}
+
+/** A custom role as `authorizationresources` lists it (`microsoft.authorization/roledefinitions`). */
+export function roleDefinition(shape: RoleDefinitionShape): Row {
+  const subscriptionScope = `/subscriptions/${shape.subscriptionId}`;
+  return {
+    id: `${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${shape.guid}`,
+    name: shape.guid,
+    type: "microsoft.authorization/roledefinitions",
+    tenantId: shape.tenantId,
+    kind: "",
+    location: "",
+    resourceGroup: "",
+    subscriptionId: shape.subscriptionId,
+    // The example's creator and timestamps are its own; the demo's role was made by its platform team.
+    properties: realProperties("roleDefinition", ["createdBy", "updatedBy"], {
+      roleName: shape.roleName,
+      type: "CustomRole",
+      description: shape.description,
+      assignableScopes: [subscriptionScope],
+      permissions: [
+        { actions: shape.actions, notActions: shape.notActions, dataActions: [], notDataActions: [] },
+      ],
+      createdOn: "2025-04-28T09:00:00.0000000Z",
+      updatedOn: "2025-04-28T09:00:00.0000000Z",
+    }),
+  };
+}
