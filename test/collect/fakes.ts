@@ -109,7 +109,7 @@ export class VirtualClock implements Clock {
     const done = work.finally(() => {
       state.settled = true;
     });
-    for (let idle = 0; !state.settled;) {
+    for (let idle = 0; ;) {
       await new Promise((resolve) => setImmediate(resolve));
       if (state.settled) break;
       this.#timers.sort((a, b) => a.at - b.at || a.order - b.order);
