@@ -12,7 +12,7 @@ import { writeSnapshotFile } from "../../bench/snapshot-file.ts";
 import { startSimulator } from "../../bench/simulator.ts";
 import type { Simulator } from "../../bench/simulator.ts";
 import type { CollectedRows } from "../../src/collect/source.ts";
-import { readSnapshotInventory } from "../../src/engine/snapshot-scan.ts";
+import { readSnapshotInventory } from "../../src/inventory/collected.ts";
 
 const fleetRequest = { seed: 11, clusters: 60, tenants: 2 };
 const startedAt = "2026-11-30T06:00:00.000Z";
