@@ -35,7 +35,7 @@ export function resultKeys(
       [
         result.ruleId,
         result.resourceId.toLowerCase(),
-        result.detail ?? "",
+        result.detail,
         result.status,
         result.severity,
         result.message,
