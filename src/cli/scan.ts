@@ -9,6 +9,7 @@ import { severityRank, isActionable, type Severity } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
 import { scan, type ScanRequest } from "../engine/scan.ts";
 import { defaultKeepRuns } from "../history/store.ts";
+import { showControlCharacters } from "../report/control-characters.ts";
 import type { ReportFormat } from "../report/write.ts";
 import { printScanSummary } from "./console-summary.ts";
 import { combineExitCodes, exitCodes, UsageError, type ExitCode } from "./errors.ts";
@@ -59,7 +60,7 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
     if (delivery.delivered) {
       if (!options.quiet) io.print(delivery.message);
     } else {
-      process.stderr.write(`aks-vnet-audit: ${delivery.message}\n`);
+      process.stderr.write(`aks-vnet-audit: ${showControlCharacters(delivery.message)}\n`);
       delivered = exitCodes.incomplete;
     }
   }
@@ -126,7 +127,7 @@ function progressReporter(options: ScanOptions): (message: string) => void {
   const mode = options.progress ?? "auto";
   const enabled = mode === "always" || (mode === "auto" && !options.quiet && process.stderr.isTTY);
   return (message) => {
-    if (enabled) process.stderr.write(`… ${message}\n`);
+    if (enabled) process.stderr.write(`… ${showControlCharacters(message)}\n`);
   };
 }
 

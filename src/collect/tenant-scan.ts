@@ -213,7 +213,7 @@ async function readOne(
   try {
     const result = await readAllPages(
       session.client,
-      query.kql,
+      query,
       batch,
       context.pageSize,
       session.retry,
