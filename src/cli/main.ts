@@ -62,7 +62,14 @@ export function buildProgram(
     .option("--mask", "mask subscription ids in the reports")
     .option("--quiet", "print nothing but errors")
     .option("--no-verify", "do not re-read flagged clusters from ARM (live scans)")
-    .option("--state-dir <dir>", "where runs and their history are kept (default: the --out folder)")
+    .option(
+      "--state-dir <dir|url>",
+      "where runs and their history are kept: a folder (default: the --out folder) or https://<account>.blob.core.windows.net/<container>[/<prefix>]",
+    )
+    .option(
+      "--state-lock-timeout <duration>",
+      "how long to wait for another scan holding the run store, e.g. 90s or 10m (default 10m); then exit 2",
+    )
     .option("--no-history", "neither read earlier runs nor store this one")
     .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
     .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence")

@@ -15,6 +15,7 @@ import { printScanSummary } from "./console-summary.ts";
 import { combineExitCodes, exitCodes, UsageError, type ExitCode } from "./errors.ts";
 import { parseFailOn, parseFormats, wholeNumber } from "./options.ts";
 import { collectView, progressMode, type ProgressStream } from "./collect-progress.ts";
+import { openStateStore, parseLockTimeout } from "./state-store.ts";
 import { hasLiveScope, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 
 export interface ScanOptions extends LiveFlags {
@@ -33,6 +34,8 @@ export interface ScanOptions extends LiveFlags {
   /** `--no-history` sets this false: no previous run read, none stored. */
   readonly history?: boolean;
   readonly keepRuns?: string;
+  /** `--state-lock-timeout`: how long to wait for a scan holding the run store (default 10m). */
+  readonly stateLockTimeout?: string;
   readonly resolveDns?: boolean;
   readonly emailTo?: readonly string[];
   /** `auto` (the default) shows stage progress on stderr when it is a terminal. */
@@ -80,7 +83,10 @@ export async function scanRequest(
   const startedAt = (io.now ?? (() => new Date()))();
   const source = scanSource(options, config, io);
   // History lives beside the reports unless told otherwise; both default to reports/.
-  const stateDir = options.history !== false ? (options.stateDir ?? options.out) : undefined;
+  const statePath = options.history !== false ? (options.stateDir ?? options.out) : undefined;
+  const stateLockTimeoutMs = parseLockTimeout(options.stateLockTimeout);
+  const tenants = source.kind === "live" ? source.options.tenants.map((tenant) => tenant.tenantId) : [];
+  const stateDir = statePath === undefined ? undefined : openStateStore(statePath, options, tenants);
   const readers = io.dependencies?.managedClusterReaders;
   return {
     source,
@@ -92,6 +98,7 @@ export async function scanRequest(
     mask: options.mask ?? false,
     ...(stateDir !== undefined ? { stateDir } : {}),
     keepRuns,
+    stateLockTimeoutMs,
     verify: options.verify !== false,
     ...(readers ? { managedClusterReaders: readers } : {}),
     resolveDns: options.resolveDns ?? false,
