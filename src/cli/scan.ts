@@ -23,6 +23,7 @@ import type { ReportFormat } from "../report/write.ts";
 import { printScanSummary } from "./console-summary.ts";
 import { combineExitCodes, ConfigError, exitCodes, UsageError, type ExitCode } from "./errors.ts";
 import { parseFailOn, parseFormats, wholeNumber } from "./options.ts";
+import { collectView, progressMode, type ProgressStream } from "./collect-progress.ts";
 import { openStateStore, parseLockTimeout } from "./state-store.ts";
 import { hasLiveScope, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 
@@ -56,6 +57,8 @@ export interface ScanIo {
   readonly dependencies?: LiveDependencies;
   /** Clock for the run's start; tests pin it. */
   readonly now?: () => Date;
+  /** Where the live collection view goes; stderr unless a test watches it. */
+  readonly progressStream?: ProgressStream;
 }
 
 export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<ExitCode> {
@@ -127,10 +130,14 @@ function scanSource(options: ScanOptions, config: Config, io: ScanIo): CollectSo
   if (options.demo) return { kind: "demo" };
   if (options.input?.length) return { kind: "snapshot", paths: options.input };
   if (hasLiveScope(options, config)) {
-    return {
-      kind: "live",
-      options: liveOptions(options, config, io.dependencies ?? {}, io.debug ?? false),
-    };
+    const live = liveOptions(options, config, io.dependencies ?? {}, io.debug ?? false);
+    const stream = io.progressStream ?? process.stderr;
+    const progress = collectView({
+      stream,
+      mode: progressMode(options.progress, options.quiet ?? false, stream),
+      tenants: live.tenants.length,
+    });
+    return { kind: "live", options: { ...live, progress } };
   }
   throw new UsageError("scan: no source given; use --demo, --input PATH, or --tenant ID for a live scan.");
 }
