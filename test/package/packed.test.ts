@@ -124,7 +124,7 @@ describe("the packed package", () => {
     const out = join(root, "demo-reports");
     const demo = await run(bin, ["scan", "--demo", "--out", out], { env, cwd: root });
     assert.equal(demo.status, 0, demo.stderr);
-    assert.match(demo.stdout, /Scanned 33 clusters/);
+    assert.match(demo.stdout, /^Scanned \d+ clusters/);
     const findings = JSON.parse(await readFile(join(out, "findings.json"), "utf8")) as { results: unknown[] };
     assert.ok(findings.results.length > 0);
     // The installed package runs compiled JavaScript, not the TypeScript sources.
