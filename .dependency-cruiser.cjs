@@ -35,7 +35,8 @@ module.exports = {
     ...upward,
     {
       name: "no-import-of-the-library-entry",
-      comment: "src/index.ts is what other tools import; inside src/, import the module that holds the thing.",
+      comment:
+        "src/index.ts is what other tools import; inside src/, import the module that holds the thing.",
       severity: "error",
       from: { path: "^src/" },
       to: { path: "^src/index[.]ts$" },

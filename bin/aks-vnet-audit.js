@@ -6,7 +6,10 @@ import { existsSync, readFileSync } from "node:fs";
 // Checked before anything else is loaded: an older Node would fail somewhere inside with a stack trace.
 const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const needed = manifest.engines.node;
-const [wantMajor, wantMinor] = needed.replace(/^>=\s*/, "").split(".").map(Number);
+const [wantMajor, wantMinor] = needed
+  .replace(/^>=\s*/, "")
+  .split(".")
+  .map(Number);
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < wantMajor || (major === wantMajor && minor < (wantMinor ?? 0))) {
   process.stderr.write(
