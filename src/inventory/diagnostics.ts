@@ -7,12 +7,15 @@ export const diagnosticExamples = 20;
 
 /** `properties.subnets[7].id` → `properties.subnets[*].id`: one pattern for every element of a list. */
 export function fieldPattern(field: string): string {
-  return field.replace(/\[\d+\]/g, "[*]");
+  return field.includes("[") ? field.replace(/\[\d+\]/g, "[*]") : field;
+}
+
+function keyOf(level: string, code: string, origin: string | undefined, field: string | undefined): string {
+  return `${level}\u0000${code}\u0000${origin ?? ""}\u0000${fieldPattern(field ?? "")}`;
 }
 
 function groupKey(diagnostic: Diagnostic): string {
-  const pattern = fieldPattern(diagnostic.field ?? "");
-  return [diagnostic.level, diagnostic.code, diagnostic.origin ?? "", pattern].join("\u0000");
+  return keyOf(diagnostic.level, diagnostic.code, diagnostic.origin, diagnostic.field);
 }
 
 function example(diagnostic: Diagnostic): DiagnosticExample {
@@ -63,6 +66,13 @@ export class DiagnosticAggregator {
   push(...diagnostics: readonly Diagnostic[]): number {
     for (const diagnostic of diagnostics) this.#add(diagnostic);
     return this.#groups.size;
+  }
+
+  countIfFull(level: string, code: string, origin: string, field: string | undefined): boolean {
+    const group = this.#groups.get(keyOf(level, code, origin, field));
+    if (group === undefined || group.firsts.length < this.#examples) return false;
+    group.count++;
+    return true;
   }
 
   #add(diagnostic: Diagnostic): void {

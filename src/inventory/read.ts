@@ -7,7 +7,11 @@ export interface RowContext {
   readonly row: number;
   readonly resourceId: string | undefined;
   /** An array, or a DiagnosticAggregator so that a million bad elements cost one entry. */
-  readonly diagnostics: { push(...diagnostics: Diagnostic[]): number };
+  readonly diagnostics: {
+    push(...diagnostics: Diagnostic[]): number;
+    /** True (and counted) when a diagnostic like this one would only add to a full aggregate. */
+    countIfFull?(level: DiagnosticLevel, code: string, origin: string, field: string | undefined): boolean;
+  };
 }
 
 const fixInput = "correct the input or export it again";
@@ -41,6 +45,8 @@ export function recordDiagnostic(
   field: string | undefined,
   message: string,
 ): void {
+  // Past the examples an aggregate keeps, the message is never read: count it without building it.
+  if (context.diagnostics.countIfFull?.(level, code, context.origin, field) === true) return;
   const where = `${context.origin} row ${context.row}${field === undefined || field === "" ? "" : ` ${field}`}`;
   context.diagnostics.push({
     level,
@@ -61,9 +67,10 @@ export class ContentGaps {
   readonly #reasons: string[] = [];
   #count = 0;
 
-  add(reason: string): void {
+  /** A function is called only while the reason is still kept. */
+  add(reason: string | (() => string)): void {
     this.#count++;
-    if (this.#reasons.length < 3) this.#reasons.push(reason);
+    if (this.#reasons.length < 3) this.#reasons.push(typeof reason === "string" ? reason : reason());
   }
 
   /** Spread into a model: `contentGaps` only when something was missing. */
@@ -165,17 +172,20 @@ export class Node {
 
   /** A list element that is null or of the wrong type: said, counted as a gap, and dropped. */
   private dropped(path: string, item: unknown, expected: string, dropped: DroppedElements): void {
+    dropped.gaps.add(() => `${path} is ${describeValue(item)}`);
+    const level = dropped.rule ? "error" : "warning";
+    const code = dropped.rule ? "dropped-rule" : "dropped-element";
+    if (this.context.diagnostics.countIfFull?.(level, code, this.context.origin, path) === true) return;
     const cost = dropped.rule
       ? "dropped, so the scan is incomplete"
       : "dropped, so verdicts that need it answer unverified";
     recordDiagnostic(
       this.context,
-      dropped.rule ? "error" : "warning",
-      dropped.rule ? "dropped-rule" : "dropped-element",
+      level,
+      code,
       path,
       `is ${describeValue(item)}, expected ${expected}; ${cost}`,
     );
-    dropped.gaps.add(`${path} is ${describeValue(item)}`);
   }
 
   string(key: string): string | undefined {
