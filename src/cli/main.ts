@@ -12,6 +12,8 @@ import { runExportCommand } from "./export.ts";
 import { addLiveOptions, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 import { queryFormats, runQueryCommand, type QueryFormat } from "./query.ts";
 import { failOnLevels } from "./options.ts";
+import { notifyFormats } from "../config/config.ts";
+import { defaultStream } from "../deliver/log-analytics.ts";
 import { scanCommand, type ScanOptions } from "./scan.ts";
 import { toolInfo } from "../engine/tool.ts";
 
@@ -62,7 +64,14 @@ export function buildProgram(
     .option("--mask", "mask subscription ids in the reports")
     .option("--quiet", "print nothing but errors")
     .option("--no-verify", "do not re-read flagged clusters from ARM (live scans)")
-    .option("--state-dir <dir>", "where runs and their history are kept (default: the --out folder)")
+    .option(
+      "--state-dir <dir|url>",
+      "where runs and their history are kept: a folder (default: the --out folder) or https://<account>.blob.core.windows.net/<container>[/<prefix>]",
+    )
+    .option(
+      "--state-lock-timeout <duration>",
+      "how long to wait for another scan holding the run store, e.g. 90s or 10m (default 10m); then exit 2",
+    )
     .option("--no-history", "neither read earlier runs nor store this one")
     .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
     .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence")
@@ -75,7 +84,22 @@ export function buildProgram(
       "--email-to <address>",
       "email the report to this address (repeatable; SMTP settings from the environment)",
       collectList,
-    );
+    )
+    .option(
+      "--notify-webhook <url>",
+      "post a summary to this webhook after the reports are written (repeatable; also NOTIFY_WEBHOOK_URL)",
+      collectList,
+    )
+    .addOption(
+      new Option(
+        "--notify-format <format>",
+        "what to post: Teams Adaptive Card, Slack Block Kit, or the JSON summary",
+      ).choices(notifyFormats),
+    )
+    .option("--report-url <url>", "link to the published report, added to the webhook summary")
+    .option("--log-analytics-endpoint <url>", "logs ingestion endpoint of a data collection endpoint or rule")
+    .option("--dcr-id <id>", "immutable id (dcr-…) of the data collection rule to send result rows to")
+    .option("--dcr-stream <name>", `stream of that rule (default ${defaultStream})`);
   addLiveOptions(scan).action(async (options: ScanOptions) => {
     setExit(await scanCommand(options, { print, debug: debugEnabled(program), dependencies }));
   });
