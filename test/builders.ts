@@ -104,14 +104,15 @@ export type ClusterOverrides = Partial<Omit<Cluster, "apiServerAccessProfile">> 
   readonly apiServerAccessProfile?: Partial<ApiServerAccessProfile>;
 };
 
-/** A running, non-integrated Standard cluster with one kubenet pool on an AKS-managed VNet unless told otherwise. */
+/** A running, non-integrated Base-mode cluster with one kubenet pool on an AKS-managed VNet unless told otherwise. */
 export function cluster(overrides: ClusterOverrides = {}): Cluster {
   const name = overrides.name ?? "aks-1";
   const id = overrides.id ?? clusterId(name);
   const { apiServerAccessProfile, ...rest } = overrides;
   return {
     ...armResource(id, name, "microsoft.containerservice/managedclusters", "westeurope"),
-    sku: "Standard",
+    sku: "Base",
+    tier: "Free",
     hasApiServerAccessProfile: apiServerAccessProfile !== undefined,
     powerState: "Running",
     kubernetesVersion: "1.33.2",

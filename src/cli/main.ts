@@ -12,6 +12,7 @@ import { addLiveOptions, liveOptions, type LiveDependencies, type LiveFlags } fr
 import { queryFormats, runQueryCommand, type QueryFormat } from "./query.ts";
 import { failOnLevels } from "./options.ts";
 import { scanCommand, type ScanOptions } from "./scan.ts";
+import { defaultHtmlMaxRows } from "../report/limits.ts";
 import { toolInfo } from "./tool.ts";
 
 const collectList = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -51,14 +52,19 @@ export function buildProgram(
     .option("--input <path>", "snapshot file or folder (repeatable)", collectList)
     .option("--config <file>", "config file (JSON)")
     .option("--out <dir>", "folder for the reports", "reports")
-    .option("--format <list>", "comma list of html,csv,json,md", "html,csv,json,md")
+    .option("--format <list>", "comma list of html,csv,json,md,xlsx", "html,csv,json,md")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity")
         .choices(failOnLevels)
         .default("none"),
     )
     .option("--all", "list passing and not-applicable results in HTML and CSV too")
-    .option("--mask", "mask subscription ids in the reports")
+    .option("--mask", "mask subscription ids and tenant and subscription names in the reports")
+    .option(
+      "--html-max-rows <n>",
+      "results per rule and clusters per wave in report.html and the email (the files keep all)",
+      String(defaultHtmlMaxRows),
+    )
     .option("--quiet", "print nothing but errors")
     .option("--no-verify", "do not re-read flagged clusters from ARM (live scans)")
     .option("--state-dir <dir>", "where runs and their history are kept (default: the --out folder)")
@@ -84,9 +90,14 @@ export function buildProgram(
     .description("re-render stored runs; several runs merge into one fleet view")
     .requiredOption("--run <dir>", "run folder or findings.json (repeatable)", collectList)
     .option("--out <dir>", "folder for the reports", "reports")
-    .option("--format <list>", "comma list of html,csv,json,md", "html,csv,json,md")
+    .option("--format <list>", "comma list of html,csv,json,md,xlsx", "html,csv,json,md")
     .option("--all", "list passing and not-applicable results in HTML and CSV too")
-    .option("--mask", "mask subscription ids in the reports")
+    .option("--mask", "mask subscription ids and tenant and subscription names in the reports")
+    .option(
+      "--html-max-rows <n>",
+      "results per rule and clusters per wave in report.html and the email (the files keep all)",
+      String(defaultHtmlMaxRows),
+    )
     .option("--quiet", "print nothing but errors")
     .action(async (options: ReportOptions) => {
       setExit(await reportCommand(options, print));

@@ -17,6 +17,8 @@ import type { RunRecord } from "../engine/run.ts";
 import { scopeKey } from "../history/scope.ts";
 import type { Inventory } from "../inventory/model.ts";
 import { defaultKeepRuns, latestRun, saveRun } from "../history/store.ts";
+import { readTrend } from "../history/trend.ts";
+import { defaultHtmlMaxRows, trendRunsShown } from "../report/limits.ts";
 import { writeReports } from "../report/write.ts";
 import { rules } from "../rules/index.ts";
 import { printScanSummary } from "./console-summary.ts";
@@ -47,6 +49,8 @@ export interface ScanOptions extends LiveFlags {
   readonly keepRuns?: string;
   readonly resolveDns?: boolean;
   readonly emailTo?: readonly string[];
+  /** `--html-max-rows`: results per rule and clusters per wave in report.html and the email. */
+  readonly htmlMaxRows?: string;
   /** `auto` (the default) shows stage progress on stderr when it is a terminal. */
   readonly progress?: string;
 }
@@ -64,6 +68,7 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
   const failOn = parseFailOn(options.failOn);
   const keepRuns =
     options.keepRuns === undefined ? defaultKeepRuns : wholeNumber("--keep-runs", options.keepRuns);
+  const htmlMaxRows = wholeNumber("--html-max-rows", options.htmlMaxRows ?? String(defaultHtmlMaxRows));
   const config = await loadConfig(options.config ?? (options.demo ? demoConfigPath : undefined));
   const email = planEmail(options.emailTo, config, process.env);
   // The email attaches findings.csv, so a run that mails always writes it.
@@ -88,6 +93,9 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
     rules: rules.map((rule) => rule.meta),
     showAll: options.all ?? false,
     mask: options.mask ?? false,
+    htmlMaxRows,
+    // The stored runs of this scope, this one included when it was stored, for the trend charts.
+    trend: useHistory ? await readTrend(stateDir, scopeKey(run.run.scope), trendRunsShown) : [],
   };
   const written = await writeReports(run, options.out, formats, viewOptions);
   if (!options.quiet) printScanSummary(run, written, io.print);

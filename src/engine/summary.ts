@@ -1,7 +1,15 @@
 // Counts and per-cluster posture derived from results: the numbers every report shows.
 import type { Cluster, Inventory } from "../inventory/model.ts";
 import { isActionable, severities, severityRank, type Result, type Severity } from "./result.ts";
-import type { ClusterPosture, InventoryCounts, RunSummary } from "./run.ts";
+import { readinessByCluster } from "./readiness.ts";
+import type {
+  ClusterPosture,
+  DisplayNames,
+  InventoryCounts,
+  RunRecord,
+  RunSummary,
+  TrendPoint,
+} from "./run.ts";
 
 export function inventoryCounts(inventory: Inventory): InventoryCounts {
   return {
@@ -61,7 +69,12 @@ export function countResults(
 }
 
 /** One posture row per cluster; failing results count when their resource is the cluster itself. */
-export function clusterPostures(inventory: Inventory, results: readonly Result[]): ClusterPosture[] {
+export function clusterPostures(
+  inventory: Inventory,
+  results: readonly Result[],
+  names: DisplayNames = { tenants: {}, subscriptions: {} },
+): ClusterPosture[] {
+  const readiness = readinessByCluster(results);
   const failing = new Map<string, Result[]>();
   for (const result of results) {
     if (!isActionable(result.status)) continue;
@@ -72,10 +85,20 @@ export function clusterPostures(inventory: Inventory, results: readonly Result[]
   }
   return [...inventory.clusters.values()]
     .sort((a, b) => a.key.localeCompare(b.key))
-    .map((cluster) => posture(cluster, failing.get(cluster.key) ?? []));
+    .map((cluster) => ({
+      ...posture(cluster, failing.get(cluster.key) ?? []),
+      tenantName: names.tenants[cluster.tenantId.toLowerCase()] ?? "",
+      subscriptionName: names.subscriptions[cluster.subscriptionId.toLowerCase()] ?? "",
+      readiness: cluster.apiServerAccessProfile.enableVnetIntegration
+        ? "integrated"
+        : (readiness.get(cluster.key) ?? "not-assessed"),
+    }));
 }
 
-function posture(cluster: Cluster, failing: readonly Result[]): ClusterPosture {
+function posture(
+  cluster: Cluster,
+  failing: readonly Result[],
+): Omit<ClusterPosture, "tenantName" | "subscriptionName" | "readiness"> {
   const profile = cluster.apiServerAccessProfile;
   const worst = failing.reduce<Severity | undefined>(
     (acc, result) =>
@@ -89,7 +112,8 @@ function posture(cluster: Cluster, failing: readonly Result[]): ClusterPosture {
     subscriptionId: cluster.subscriptionId,
     resourceGroup: cluster.resourceGroup,
     location: cluster.location,
-    sku: cluster.sku,
+    mode: cluster.sku,
+    tier: cluster.tier ?? "",
     kubernetesVersion: cluster.kubernetesVersion ?? "",
     enableVnetIntegration: profile.enableVnetIntegration,
     apiServerSubnetMode: !profile.enableVnetIntegration ? "none" : profile.subnetId ? "byo" : "managed",
@@ -99,5 +123,21 @@ function posture(cluster: Cluster, failing: readonly Result[]): ClusterPosture {
     powerState: cluster.powerState ?? "",
     worstSeverity: worst ?? "none",
     failingResults: failing.length,
+  };
+}
+
+/** The figures of a run the trend charts plot. */
+export function trendPoint(run: RunRecord): TrendPoint {
+  const { summary } = run;
+  return {
+    runId: run.run.id,
+    startedAt: run.run.startedAt,
+    clusters: summary.clusters,
+    integratedClusters: summary.integratedClusters,
+    bySeverity: summary.bySeverity,
+    new: summary.new,
+    resolved: summary.resolved,
+    hasPrevious: run.run.previousRunId !== undefined,
+    complete: run.coverage.complete,
   };
 }

@@ -2,7 +2,8 @@
 import { UserError } from "../cli/errors.ts";
 import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { RunRecord } from "../engine/run.ts";
+import type { RunRecord, TrendPoint } from "../engine/run.ts";
+import { trendPoint } from "../engine/summary.ts";
 import type { Observations } from "./observations.ts";
 import { scopeKey } from "./scope.ts";
 
@@ -16,6 +17,8 @@ export interface RunListing {
   readonly id: string;
   readonly dir: string;
   readonly scopeKey: string;
+  /** The run's trend figures; undefined for runs stored by earlier versions. */
+  readonly trend?: TrendPoint;
 }
 
 export interface StoredRun extends RunListing {
@@ -31,6 +34,8 @@ interface RunMeta {
   readonly savedAt: string;
   /** Byte size of each data file, checked when listing. */
   readonly bytes: Readonly<Record<string, number>>;
+  /** Kept here so trend charts read 90 runs without reading 90 findings files. */
+  readonly trend?: TrendPoint;
 }
 
 /** A stored run that cannot be read or a state directory that cannot be written. */
@@ -54,6 +59,7 @@ export async function writeRunFiles(
     scopeKey: scopeKey(run.run.scope),
     savedAt: savedAt.toISOString(),
     bytes: { [findingsFile]: Buffer.byteLength(findings), [observationsFile]: Buffer.byteLength(observed) },
+    trend: trendPoint(run),
   };
   await writeDurably(join(dir, metaFile), `${JSON.stringify(meta, null, 2)}\n`);
   await syncDirectory(dir);
@@ -100,7 +106,18 @@ export async function readRunListing(dir: string, id: string): Promise<RunListin
     );
     if (size !== bytes) return undefined;
   }
-  return { id, dir, scopeKey: meta.scopeKey };
+  return { id, dir, scopeKey: meta.scopeKey, ...(isTrendPoint(meta.trend) ? { trend: meta.trend } : {}) };
+}
+
+function isTrendPoint(value: unknown): value is TrendPoint {
+  return (
+    isRecord(value) &&
+    typeof value.runId === "string" &&
+    typeof value.startedAt === "string" &&
+    typeof value.clusters === "number" &&
+    typeof value.integratedClusters === "number" &&
+    isRecord(value.bySeverity)
+  );
 }
 
 /** Reads and checks every file of a run folder. */
@@ -116,6 +133,7 @@ export async function readRunFolder(dir: string): Promise<StoredRun> {
     id: record.run.id,
     dir,
     scopeKey: meta === "missing" ? scopeKey(record.run.scope) : meta.scopeKey,
+    trend: trendPoint(record),
     record,
     observations: await readJson(join(dir, observationsFile), isObservations, "an observations file"),
   };

@@ -3,9 +3,12 @@ import type { RowReader } from "./builder.ts";
 import type { AgentPool, ApiServerAccessProfile, Cluster, ClusterSku } from "./model.ts";
 import { nonEmpty, type Node } from "./read.ts";
 
-/** `Automatic` is AKS Automatic; `Base`, the legacy `Basic` and a missing sku are all Standard. */
+/**
+ * `Automatic` is AKS Automatic; `Base`, the legacy `Basic` and a missing sku are all Base. "Standard" is a pricing
+ * tier (`sku.tier`), so it never names the mode.
+ */
 function readSku(row: Node): ClusterSku {
-  return row.object("sku").string("name")?.toLowerCase() === "automatic" ? "Automatic" : "Standard";
+  return row.object("sku").string("name")?.toLowerCase() === "automatic" ? "Automatic" : "Base";
 }
 
 function readApiServerAccessProfile(profile: Node): ApiServerAccessProfile {
@@ -80,6 +83,7 @@ export const readCluster: RowReader = (row, base, into) => {
   const cluster: Cluster = {
     ...base,
     sku: readSku(row),
+    tier: nonEmpty(row.object("sku").string("tier")),
     hasApiServerAccessProfile: accessProfile.exists,
     apiServerAccessProfile: readApiServerAccessProfile(accessProfile),
     powerState: readPowerState(properties),

@@ -23,7 +23,8 @@ export interface ArmResource {
   readonly source: SourceRef;
 }
 
-export const clusterSkus = ["Automatic", "Standard"] as const;
+/** The cluster mode, `sku.name` in ARM: AKS Automatic or Base (the pricing tier is `sku.tier`, apart). */
+export const clusterSkus = ["Automatic", "Base"] as const;
 export type ClusterSku = (typeof clusterSkus)[number];
 
 export interface AgentPool {
@@ -54,6 +55,8 @@ export interface ApiServerAccessProfile {
 
 export interface Cluster extends ArmResource {
   readonly sku: ClusterSku;
+  /** Pricing tier, `sku.tier`: `Free`, `Standard` or `Premium`; undefined when the row has none. */
+  readonly tier: string | undefined;
   /** True when the row carried `properties.apiServerAccessProfile` at all (ARG may omit it). */
   readonly hasApiServerAccessProfile: boolean;
   readonly apiServerAccessProfile: ApiServerAccessProfile;

@@ -7,7 +7,10 @@ import {
   stringIn,
   stringsIn,
 } from "../engine/conversion-plan-inputs.ts";
+import type { Readiness } from "../engine/readiness.ts";
+import { planReadiness, readinessLabels } from "../engine/readiness.ts";
 import type { Evidence, Result } from "../engine/result.ts";
+import { armName } from "./evidence-view.ts";
 import { compareText } from "./findings-view.ts";
 
 export interface PlanBlockerView {
@@ -34,6 +37,7 @@ export interface PlanNsgRuleView {
 
 export interface PlanPinView {
   readonly resourceId: string;
+  readonly resourceName: string;
   readonly detail: string;
   readonly ip: string;
 }
@@ -48,6 +52,8 @@ export interface PlanNodeSubnetView {
 
 /** Every field is present (strict templates), text where the plan had none is empty. */
 export interface PlanView {
+  readonly readiness: Readiness;
+  readonly readinessLabel: string;
   readonly clusterId: string;
   readonly clusterName: string;
   readonly resourceGroup: string;
@@ -103,7 +109,10 @@ export function planView(plan: Evidence): PlanView {
   const roleAssignments = objectsIn(plan, "roleAssignments").map(roleView);
   const commands = stringsIn(plan, "commands");
   const subnetAction = text(subnet, "action");
+  const readiness = planReadiness(plan);
   return {
+    readiness,
+    readinessLabel: readinessLabels[readiness],
     ...texts(plan, [
       "clusterId",
       "clusterName",
@@ -131,7 +140,10 @@ export function planView(plan: Evidence): PlanView {
         "reason",
       ]),
     ),
-    pinnedRules: objectsIn(plan, "pinnedRules").map((pin) => texts(pin, ["resourceId", "detail", "ip"])),
+    pinnedRules: objectsIn(plan, "pinnedRules").map((pin) => {
+      const fields = texts(pin, ["resourceId", "detail", "ip"]);
+      return { ...fields, resourceName: armName(fields.resourceId) };
+    }),
     nodeSubnets: objectsIn(plan, "nodeSubnets").map((room) => ({
       subnetName: text(room, "subnetName"),
       free: countText(room, "free"),
