@@ -22,6 +22,8 @@ export interface Attestation {
 /** A tenant to scan live, with its own scopes and, optionally, its own way to sign in. */
 export interface TenantConfig {
   readonly tenantId: string;
+  /** Shown beside the tenant id when ARM `GET /tenants` cannot be read with the scan's credential. */
+  readonly displayName: string | undefined;
   readonly subscriptions: readonly string[] | undefined;
   readonly managementGroups: readonly string[] | undefined;
   readonly auth: AuthMode | undefined;

@@ -75,6 +75,7 @@ export function parseConfig(value: unknown, origin: string): Config {
     })),
     tenants: ((input.tenants ?? []) as Partial<TenantConfig>[]).map((t) => ({
       tenantId: t.tenantId ?? "",
+      displayName: t.displayName,
       subscriptions: t.subscriptions,
       managementGroups: t.managementGroups,
       auth: t.auth,

@@ -62,6 +62,7 @@ export const configSchema = {
         required: ["tenantId"],
         properties: {
           tenantId: guid,
+          displayName: nonEmpty,
           subscriptions: { type: "array", items: guid },
           managementGroups: { type: "array", items: nonEmpty },
           auth: { enum: authModes },

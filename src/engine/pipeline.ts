@@ -15,6 +15,7 @@ import { withConversionPlans } from "./conversion-plan.ts";
 import { reconcile } from "./reconcile.ts";
 import { compareResults, type Result } from "./result.ts";
 import type { RunRecord, ToolInfo } from "./run.ts";
+import { displayNames } from "./names.ts";
 import { clusterPostures, summarize } from "./summary.ts";
 
 export interface PipelineOptions {
@@ -37,6 +38,8 @@ export interface PipelineOptions {
   readonly inventory?: Inventory;
   /** Diagnostics of enrich steps (DNS, ARM verification) that belong in the run. */
   readonly extraDiagnostics?: readonly Diagnostic[];
+  /** Tenant display names (lower-cased id → name) from ARM `GET /tenants` or the config. */
+  readonly tenantNames?: Readonly<Record<string, string>>;
 }
 
 export interface PipelineOutput {
@@ -80,6 +83,7 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
       message: `${reconciled.resolved.length} finding(s) of the previous run are not listed as resolved because this scan is incomplete.`,
     });
   }
+  const names = displayNames(inventory, options.tenantNames ?? {}, config);
   const finishedAt = (options.now ?? (() => new Date()))();
   const run: RunRecord = {
     schemaVersion: 1,
@@ -98,7 +102,8 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
     results,
     resolved,
     diagnostics,
-    clusters: clusterPostures(inventory, results),
+    clusters: clusterPostures(inventory, results, names),
+    names,
   };
   const observations = mergeObservations(
     previous?.observations,

@@ -56,8 +56,8 @@ const acronyms: Readonly<Record<string, string>> = {
   api: "API",
 };
 
-/** `apiServerSubnetId` → `API server subnet ID`. */
-export function labelOf(key: string): string {
+/** `apiServerSubnetId` → `API server subnet ID`; `sentenceStart` false leaves the first word lower case. */
+export function labelOf(key: string, sentenceStart = true): string {
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
@@ -110,7 +110,7 @@ function describeObject(value: unknown): string {
   if (value !== null && typeof value === "object") {
     return Object.entries(value)
       .filter(([, item]) => !isAbsent(item))
-      .map(([key, item]) => `${labelOf(key).toLowerCase()} ${describeObject(item)}`)
+      .map(([key, item]) => `${labelOf(key, false)} ${describeObject(item)}`)
       .join("; ");
   }
   if (typeof value === "string") return armIdPattern.test(value) ? armName(value) : value;
@@ -157,7 +157,7 @@ export function evidenceView(
   const tables: EvidenceTable[] = [];
   const visit = (key: string, value: unknown, prefix: string): void => {
     if (skip.has(key) || isAbsent(value)) return;
-    const label = prefix ? `${prefix} ${labelOf(key).toLowerCase()}` : labelOf(key);
+    const label = prefix ? `${prefix} ${labelOf(key, false)}` : labelOf(key);
     if (Array.isArray(value)) {
       const present = value.filter((item) => !isAbsent(item));
       if (present.every(isPlainObject)) {

@@ -31,7 +31,6 @@ const expectations: Readonly<Record<string, (inventory: Inventory) => void>> = {
   "aks-ManagedClustersCreate_PrivateClusterFQDNSubdomain.json": (inventory) => {
     const cluster = only(inventory.clusters);
     assert.equal(cluster.sku, "Base");
-    assert.equal(cluster.tier, "Free");
     assert.equal(cluster.hasApiServerAccessProfile, true);
     assert.equal(cluster.apiServerAccessProfile.enablePrivateCluster, true);
     assert.equal(cluster.apiServerAccessProfile.enableVnetIntegration, false);
