@@ -15,6 +15,7 @@ import type {
   SecurityRule,
   SourceRef,
   Subnet,
+  Subscription,
   VirtualNetwork,
 } from "./model.ts";
 import type { Node } from "./read.ts";
@@ -35,6 +36,7 @@ export interface InventoryBuilder {
   readonly networkInterfaces: Map<string, NetworkInterface>;
   readonly resourceChanges: ResourceChange[];
   readonly roleAssignments: RoleAssignment[];
+  readonly subscriptions: Map<string, Subscription>;
   /** Every top-level id seen so far (lower-cased) → where it was first seen, for duplicate detection. */
   readonly seen: Map<string, SourceRef>;
 }
@@ -58,6 +60,7 @@ export function createBuilder(): InventoryBuilder {
     networkInterfaces: new Map(),
     resourceChanges: [],
     roleAssignments: [],
+    subscriptions: new Map(),
     seen: new Map(),
   };
 }
@@ -97,6 +100,7 @@ export function toInventory(
     privateEndpoints: into.privateEndpoints,
     networkInterfaces: into.networkInterfaces,
     resourceChanges: into.resourceChanges,
+    subscriptions: into.subscriptions,
     roleAssignments:
       roleAssignmentsCollected || into.roleAssignments.length > 0 ? into.roleAssignments : undefined,
     diagnostics,

@@ -19,6 +19,7 @@ import {
 } from "./read.ts";
 import { readArmResource } from "./resource.ts";
 import { readRoleAssignment } from "./role-assignments.ts";
+import { readSubscription } from "./subscriptions.ts";
 
 /** Keyed by lower-cased ARM type; Resource Graph lower-cases types, ARM GET bodies do not. */
 const readers: ReadonlyMap<string, RowReader> = new Map([
@@ -36,6 +37,7 @@ const readers: ReadonlyMap<string, RowReader> = new Map([
   ["microsoft.network/networkinterfaces", readNetworkInterface],
   ["microsoft.resources/changes", readResourceChange],
   ["microsoft.authorization/roleassignments", readRoleAssignment],
+  ["microsoft.resources/subscriptions", readSubscription],
 ]);
 
 /** Types this normalizer reads; anything else is counted as `unknown-type`. */

@@ -135,7 +135,7 @@ function tableOf(label: string, items: readonly Readonly<Record<string, unknown>
   const shownKeys = keys.slice(0, tableColumnsShown);
   return {
     label,
-    columns: shownKeys.map(labelOf),
+    columns: shownKeys.map((key) => labelOf(key)),
     rows: items
       .slice(0, tableRowsShown)
       .map((item) =>
