@@ -469,3 +469,22 @@ export function roleAssignment(shape: RoleAssignmentShape): Row {
     },
   };
 }
+
+/** A subscription as Resource Graph's `resourcecontainers` lists it: `name` is the display name. */
+export function subscriptionContainer(tenantId: string, subscriptionId: string, displayName: string): Row {
+  return {
+    id: `/subscriptions/${subscriptionId}`,
+    name: displayName,
+    type: "microsoft.resources/subscriptions",
+    tenantId,
+    kind: "",
+    location: "",
+    resourceGroup: "",
+    subscriptionId,
+    properties: {
+      managementGroupAncestorsChain: [{ displayName: "Tenant Root Group", name: tenantId }],
+      state: "Enabled",
+    },
+    tags: {},
+  };
+}

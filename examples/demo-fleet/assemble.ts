@@ -13,6 +13,7 @@ import {
   roleAssignment,
   roleDefinitionGuids,
   subnet,
+  subscriptionContainer,
   virtualNetwork,
 } from "./arm.ts";
 import type { Json, Placement, Row, SecurityRuleShape } from "./arm.ts";
@@ -82,6 +83,7 @@ export const tableNames = [
   "networkresources",
   "resourcechanges",
   "authorizationresources",
+  "resourcecontainers",
 ] as const;
 export type TableName = (typeof tableNames)[number];
 export type TableRows = Partial<Record<TableName, readonly Row[]>>;
@@ -404,6 +406,10 @@ export function assembleTenant(tenant: TenantSpec): Record<TableName, readonly R
     networkresources: [],
     resourcechanges: [],
     authorizationresources: [],
+    // Subscription names, shown beside subscription ids in the reports.
+    resourcecontainers: tenant.subscriptions.map((subscription) =>
+      subscriptionContainer(tenant.tenantId, subscription.subscriptionId, subscription.name),
+    ),
   };
   for (const subscription of tenant.subscriptions) addSubscription(tables, tenant.tenantId, subscription);
   for (const table of tableNames) tables[table].sort(byId);

@@ -9,6 +9,8 @@ export interface AxisTick {
   /** Position along the axis in SVG user units. */
   readonly at: number;
   readonly label: string;
+  /** `text-anchor`: the first and last date labels align inwards so they stay inside the chart. */
+  readonly anchor: "start" | "middle" | "end";
 }
 
 export interface ChartDot {
@@ -86,7 +88,7 @@ export interface TrendView {
 
 const width = 640;
 const height = 220;
-const margin = { left: 48, right: 16, top: 14, bottom: 40 } as const;
+const margin = { left: 60, right: 16, top: 14, bottom: 40 } as const;
 const plotRight = width - margin.right;
 const plotBottom = height - margin.bottom;
 const xTicksShown = 6;
@@ -132,16 +134,22 @@ function niceMax(value: number): number {
 function yTicks(max: number, suffix: string): AxisTick[] {
   return [0, 1, 2, 3, 4].map((step) => {
     const value = (max * step) / 4;
-    return { at: yOf(value, max), label: `${String(value)}${suffix}` };
+    return { at: yOf(value, max), label: `${String(value)}${suffix}`, anchor: "end" as const };
   });
 }
 
 /** At most `xTicksShown` date labels, first and last always. */
-function xTicks(points: readonly TrendPoint[], xAt: (index: number) => number): AxisTick[] {
+function xTicks(points: readonly TrendPoint[], xAt: (index: number) => number, inwards: boolean): AxisTick[] {
   const every = Math.max(1, Math.ceil((points.length - 1) / (xTicksShown - 1)));
+  const last = points.length - 1;
+  const anchorOf = (index: number): AxisTick["anchor"] => {
+    if (!inwards || points.length === 1) return "middle";
+    if (index === 0) return "start";
+    return index === last ? "end" : "middle";
+  };
   return points.flatMap((point, index) =>
-    index % every === 0 || index === points.length - 1
-      ? [{ at: xAt(index), label: point.startedAt.slice(0, 10) }]
+    (index % every === 0 && last - index >= every / 2) || index === last
+      ? [{ at: xAt(index), label: point.startedAt.slice(0, 10), anchor: anchorOf(index) }]
       : [],
   );
 }
@@ -193,7 +201,7 @@ function integratedChart(points: readonly TrendPoint[]): ChartView {
       "% integrated",
     ),
     yTicks: yTicks(100, " %"),
-    xTicks: xTicks(points, (index) => xOf(index, points.length)),
+    xTicks: xTicks(points, (index) => xOf(index, points.length), true),
     series: [lineSeries("integrated", integratedColour, points, percentIntegratedOf, 100, " %")],
     bars: [],
     legend: [],
@@ -214,7 +222,7 @@ function failingChart(points: readonly TrendPoint[]): ChartView {
       "findings",
     ),
     yTicks: yTicks(max, ""),
-    xTicks: xTicks(points, (index) => xOf(index, points.length)),
+    xTicks: xTicks(points, (index) => xOf(index, points.length), true),
     series: severities.map((severity) =>
       lineSeries(
         severity,
@@ -231,7 +239,13 @@ function failingChart(points: readonly TrendPoint[]): ChartView {
 }
 
 function churnChart(points: readonly TrendPoint[]): ChartView {
-  const max = niceMax(Math.max(...points.map((point) => Math.max(point.new, point.resolved))));
+  // A run without an earlier one has no diff: its "new" counts everything and would flatten every other bar.
+  const max = niceMax(
+    Math.max(
+      0,
+      ...points.filter((point) => point.hasPrevious).map((point) => Math.max(point.new, point.resolved)),
+    ),
+  );
   const slot = (plotRight - margin.left) / points.length;
   const barWidth = round(Math.max(1, Math.min(18, slot / 3)));
   const centre = (index: number): number => round(margin.left + slot * (index + 0.5));
@@ -260,7 +274,7 @@ function churnChart(points: readonly TrendPoint[]): ChartView {
       "findings",
     ),
     yTicks: yTicks(max, ""),
-    xTicks: xTicks(points, centre),
+    xTicks: xTicks(points, centre, false),
     series: [],
     bars: points.flatMap((point, index) =>
       point.hasPrevious ? [bar(point, index, "new"), bar(point, index, "resolved")] : [],
