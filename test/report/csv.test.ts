@@ -182,7 +182,15 @@ describe("renderClustersCsv", () => {
     ]);
     assert.equal(rows.length, 5);
     const hostile = rows.find((row) => row[1] === hostileScript);
-    assert.deepEqual(hostile?.slice(7, 14), ["eastus", "Base", "Standard", "1.31.2", "false", "ready", "none"]);
+    assert.deepEqual(hostile?.slice(7, 14), [
+      "eastus",
+      "Base",
+      "Standard",
+      "1.31.2",
+      "false",
+      "ready",
+      "none",
+    ]);
     const batch = rows.find((row) => row[1] === "aks-batch");
     assert.deepEqual(batch?.slice(2, 6), [tenantOne, "Contoso", subscriptionBatch, "Contoso Batch"]);
     assert.equal(batch?.[8], "Automatic");

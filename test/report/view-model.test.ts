@@ -256,8 +256,7 @@ describe("buildReportView listed results", () => {
 
 describe("buildReportView names beside ids", () => {
   it("names tenants and subscriptions in posture rows and results, empty where the name is unknown", () => {
-    const names = (rows: readonly PostureRow[]): [string, string][] =>
-      rows.map((row) => [row.key, row.name]);
+    const names = (rows: readonly PostureRow[]): [string, string][] => rows.map((row) => [row.key, row.name]);
     assert.deepEqual(names(defaultView.posture.byTenant.rows), [
       [tenantOne, "Contoso"],
       [tenantTwo, ""],
@@ -274,7 +273,8 @@ describe("buildReportView names beside ids", () => {
   it("masks names with the ids: no name survives, each masked name still tells subscriptions apart", () => {
     const view = buildReportView(sampleRun(), { rules: sampleRules, mask: true });
     const text = JSON.stringify(view);
-    for (const name of ["Contoso Production", "Contoso Batch", '"Contoso"']) assert.ok(!text.includes(name), name);
+    for (const name of ["Contoso Production", "Contoso Batch", '"Contoso"'])
+      assert.ok(!text.includes(name), name);
     assert.deepEqual(
       view.posture.bySubscription.rows.map((row) => row.name),
       ["masked …a1b2", "", "masked …c3d4"],
