@@ -7,7 +7,7 @@ import { rules } from "../rules/index.ts";
 import { printScanSummary } from "./console-summary.ts";
 import { exitCodes, type ExitCode } from "./errors.ts";
 import { parseFormats, wholeNumber } from "./options.ts";
-import { readTrend } from "../history/trend.ts";
+import { readTrend } from "../history/store.ts";
 import { defaultHtmlMaxRows, trendRunsShown } from "../report/limits.ts";
 import type { StoredRun } from "../history/store.ts";
 import type { TrendPoint } from "../engine/run.ts";

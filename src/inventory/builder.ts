@@ -12,6 +12,7 @@ import type {
   PrivateEndpoint,
   ResourceChange,
   RoleAssignment,
+  RoleDefinition,
   SecurityRule,
   SourceRef,
   Subnet,
@@ -37,6 +38,7 @@ export interface InventoryBuilder {
   readonly resourceChanges: ResourceChange[];
   readonly roleAssignments: RoleAssignment[];
   readonly subscriptions: Map<string, Subscription>;
+  readonly roleDefinitions: Map<string, RoleDefinition>;
   /** Every top-level id seen so far (lower-cased) → where it was first seen, for duplicate detection. */
   readonly seen: Map<string, SourceRef>;
 }
@@ -61,6 +63,7 @@ export function createBuilder(): InventoryBuilder {
     resourceChanges: [],
     roleAssignments: [],
     subscriptions: new Map(),
+    roleDefinitions: new Map(),
     seen: new Map(),
   };
 }
@@ -101,6 +104,7 @@ export function toInventory(
     networkInterfaces: into.networkInterfaces,
     resourceChanges: into.resourceChanges,
     subscriptions: into.subscriptions,
+    roleDefinitions: into.roleDefinitions,
     roleAssignments:
       roleAssignmentsCollected || into.roleAssignments.length > 0 ? into.roleAssignments : undefined,
     diagnostics,

@@ -44,7 +44,7 @@ export function csvCell(value: CsvValue): string {
 
 /** A whole file as one string, for small outputs (`query --format csv`, tests). */
 export function csvText<Row>(table: CsvTable<Row>): string {
-  return stringifySync(Array.from(table.rows, table.cells) as CsvValue[][], fileOptions(table.columns));
+  return stringifySync(Array.from(table.rows, table.cells), fileOptions(table.columns));
 }
 
 /** A whole file through csv-stringify's stream API: rows are pulled one at a time, so a large file is never one string. */

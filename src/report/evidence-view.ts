@@ -66,10 +66,8 @@ export function labelOf(key: string, sentenceStart = true): string {
     .split(/\s+/)
     .map((word) => acronyms[word.toLowerCase()] ?? word.toLowerCase());
   const [first = "", ...rest] = words;
-  return [
-    first === first.toLowerCase() ? first.charAt(0).toUpperCase() + first.slice(1) : first,
-    ...rest,
-  ].join(" ");
+  const capitalised = sentenceStart && first === first.toLowerCase();
+  return [capitalised ? first.charAt(0).toUpperCase() + first.slice(1) : first, ...rest].join(" ");
 }
 
 const armIdPattern = /^\/subscriptions\/[^/]+\/.+/i;

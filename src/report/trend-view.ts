@@ -185,8 +185,13 @@ function lineSeries(
   return { name, colour, points: dots.map((dot) => `${String(dot.x)},${String(dot.y)}`).join(" "), dots };
 }
 
+/** A meta file written by hand or by a later version may lack a severity; it counts as none. */
+function countOf(point: TrendPoint, severity: Severity): number {
+  return (point.bySeverity as Partial<Record<Severity, number>>)[severity] ?? 0;
+}
+
 const failingOf = (point: TrendPoint): number =>
-  severities.reduce((total, severity) => total + (point.bySeverity[severity] ?? 0), 0);
+  severities.reduce((total, severity) => total + countOf(point, severity), 0);
 const percentIntegratedOf = (point: TrendPoint): number =>
   percentOf(point.integratedClusters, point.clusters);
 
@@ -209,11 +214,9 @@ function integratedChart(points: readonly TrendPoint[]): ChartView {
 }
 
 function failingChart(points: readonly TrendPoint[]): ChartView {
-  const max = niceMax(
-    Math.max(...points.flatMap((point) => severities.map((s) => point.bySeverity[s] ?? 0))),
-  );
+  const max = niceMax(Math.max(...points.flatMap((point) => severities.map((s) => countOf(point, s)))));
   const last = points.at(-1)!;
-  const lastCounts = severities.map((severity) => `${String(last.bySeverity[severity] ?? 0)} ${severity}`);
+  const lastCounts = severities.map((severity) => `${String(countOf(last, severity))} ${severity}`);
   return {
     ...frame(
       "trend-failing",
@@ -224,14 +227,7 @@ function failingChart(points: readonly TrendPoint[]): ChartView {
     yTicks: yTicks(max, ""),
     xTicks: xTicks(points, (index) => xOf(index, points.length), true),
     series: severities.map((severity) =>
-      lineSeries(
-        severity,
-        severityColours[severity],
-        points,
-        (point) => point.bySeverity[severity] ?? 0,
-        max,
-        "",
-      ),
+      lineSeries(severity, severityColours[severity], points, (point) => countOf(point, severity), max, ""),
     ),
     bars: [],
     legend: severities.map((severity) => ({ name: severity, colour: severityColours[severity] })),
@@ -300,7 +296,7 @@ export function buildTrend(history: readonly TrendPoint[]): TrendView {
       percentIntegrated: percentIntegratedOf(point),
       failing: failingOf(point),
       failingBar: percentOf(failingOf(point), maxFailing),
-      bySeverity: severities.map((severity) => ({ severity, count: point.bySeverity[severity] ?? 0 })),
+      bySeverity: severities.map((severity) => ({ severity, count: countOf(point, severity) })),
       newLabel: point.hasPrevious ? String(point.new) : "—",
       resolvedLabel: point.hasPrevious ? String(point.resolved) : "—",
       complete: point.complete,

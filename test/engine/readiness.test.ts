@@ -45,7 +45,9 @@ describe("planReadiness", () => {
     ],
   ];
   for (const [name, plan, expected] of cases) {
-    it(`${name} → ${expected}`, () => assert.equal(planReadiness(plan), expected));
+    it(`${name} → ${expected}`, () => {
+      assert.equal(planReadiness(plan), expected);
+    });
   }
 });
 

@@ -7,7 +7,7 @@ import { after, describe, it } from "node:test";
 import { emptyObservations } from "../../src/history/observations.ts";
 import { scopeKey } from "../../src/history/scope.ts";
 import { saveRun } from "../../src/history/store.ts";
-import { readTrend } from "../../src/history/trend.ts";
+import { readTrend } from "../../src/history/store.ts";
 import { makeRun } from "./fixtures/records.ts";
 
 const roots: string[] = [];

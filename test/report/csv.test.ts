@@ -136,7 +136,7 @@ describe("renderFindingsCsv", () => {
     assert.deepEqual([rows[2]?.[3], rows[2]?.[6]], ["'@x", "'+1"]);
     assert.ok(rows.every((row) => row.length === 14));
     // Names beside ids: the sample names tenant one and the production subscription.
-    assert.deepEqual(rows[1]?.slice(8, 12), [tenantOne, "Contoso", subscriptionProd, "Contoso Production"]);
+    assert.deepEqual(rows[1].slice(8, 12), [tenantOne, "Contoso", subscriptionProd, "Contoso Production"]);
   });
 
   const countCases: [showAll: boolean, rows: number][] = [
@@ -193,7 +193,7 @@ describe("renderClustersCsv", () => {
     ]);
     const batch = rows.find((row) => row[1] === "aks-batch");
     assert.deepEqual(batch?.slice(2, 6), [tenantOne, "Contoso", subscriptionBatch, "Contoso Batch"]);
-    assert.equal(batch?.[8], "Automatic");
+    assert.equal(batch[8], "Automatic");
   });
 });
 

@@ -16,7 +16,10 @@ describe("labelOf", () => {
     ["free", "Free"],
     ["reserved_for_clusters", "Reserved for clusters"],
   ];
-  for (const [key, label] of cases) it(`${key} → ${label}`, () => assert.equal(labelOf(key), label));
+  for (const [key, label] of cases)
+    it(`${key} → ${label}`, () => {
+      assert.equal(labelOf(key), label);
+    });
 });
 
 describe("evidenceView", () => {
@@ -56,8 +59,8 @@ describe("evidenceView", () => {
     }));
     const [table] = evidenceView({ pools }).tables;
     assert.deepEqual(table?.columns, ["Name", "Count"]);
-    assert.equal(table?.rows.length, 10);
-    assert.equal(table?.moreLabel, "2 more in findings.json");
+    assert.equal(table.rows.length, 10);
+    assert.equal(table.moreLabel, "2 more in findings.json");
   });
 
   it("skips the keys shown elsewhere", () => {

@@ -250,7 +250,7 @@ describe("buildReportView listed results", () => {
         ["Long", [`${"x".repeat(evidenceValueMaxLength)}…`]],
       ],
     );
-    assert.equal(evidence?.lines[0]?.values[0]?.full, legacyClusterId);
+    assert.equal(evidence.lines[0]?.values[0]?.full, legacyClusterId);
   });
 });
 

@@ -67,7 +67,7 @@ describe("findings.xlsx of the demo", () => {
       assert.ok(sheet, name);
       const header = headerOf(sheet);
       assert.deepEqual(header.slice(0, firstColumns.length), firstColumns);
-      assert.ok(sheet.getRow(1).font?.bold, "bold header");
+      assert.ok(sheet.getRow(1).font.bold, "bold header");
       assert.deepEqual(
         sheet.views.map((view) => [view.state, (view as { ySplit?: number }).ySplit]),
         [["frozen", 1]],
