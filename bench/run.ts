@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { ReportSizes } from "./report-sizes.ts";
 import { childJson, cliScan } from "./children.ts";
 import type { CollectReport, CollectRequest } from "./collect.ts";
 import { fleetSizes, generateFleet, isFleetSize } from "./fleet.ts";
@@ -36,6 +37,26 @@ interface SizeFigures {
   readonly lines: Line[];
 }
 
+/** report.html stays a summary (≤ 5 MB at M); findings.xlsx is streamed, so the scan stays within 1.5 GB. */
+function reportSizeLines(size: FleetSize, sizes: ReportSizes): Line[] {
+  const checked = size === "M";
+  const rss = sizes.maxRssKb * 1024;
+  return [
+    [
+      `${size}: report.html`,
+      `${(sizes.htmlBytes / 1e6).toFixed(2)} MB in ${seconds(sizes.htmlMs)}`,
+      checked ? "≤ 5 MB" : "",
+      checked ? verdict(sizes.htmlBytes <= 5e6) : "",
+    ],
+    [
+      `${size}: findings.xlsx (analysis + workbook)`,
+      `${(sizes.xlsxBytes / 1e6).toFixed(1)} MB in ${seconds(sizes.xlsxMs)}, peak RSS ${megabytes(rss)}`,
+      checked ? "≤ 1500 MB" : "",
+      checked ? verdict(rss <= 1.5e9) : "",
+    ],
+  ];
+}
+
 async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
   const snapshot = join(work, `fleet-${size}.json`);
   const { bytes } = await childJson<{ bytes: number }>("./snapshot-file.ts", [
@@ -46,6 +67,7 @@ async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
   const out = join(work, `reports-${size}`);
   const phases = await childJson<PhaseTimes>("./scan-phases.ts", [snapshot, out]);
   const cli = await cliScan(snapshot, join(work, `cli-${size}`), join(work, `rss-${size}`));
+  const sizes = await childJson<ReportSizes>("./report-sizes.ts", [snapshot, join(work, `sizes-${size}`)]);
   rmSync(snapshot, { force: true });
   const totalMs = phases.readMs + phases.analyzeMs + phases.renderMs;
   const rss = phases.maxRssKb * 1024;
@@ -69,6 +91,7 @@ async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
       bytes > 500e6 ? "≤ 1500 MB (> 500 MB input)" : "",
       bytes > 500e6 ? verdict(cli.maxRssKb * 1024 <= 1.5e9) : "",
     ],
+    ...reportSizeLines(size, sizes),
   ];
   return { size, totalMs, lines };
 }

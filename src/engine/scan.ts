@@ -19,6 +19,7 @@
 // outcome and maps it to an exit code. `runPipeline` is the pure middle (normalize → reconcile) for one state.
 import type { CollectedRows } from "../collect/source.ts";
 import { collect, type Collection, type CollectSource } from "../collect/collect.ts";
+import { readTenantNames } from "../collect/tenant-names.ts";
 import type { ManagedClusterReaders } from "../collect/verify.ts";
 import { defaultConfig, type Config } from "../config/config.ts";
 import type { DeliveryOutcome } from "../deliver/delivery.ts";
@@ -160,6 +161,8 @@ async function collectAndAnalyze(
     collected,
     startedAt,
     previous,
+    // Names beside tenant ids; a live scan asks ARM, other sources have only the config's names.
+    ...(request.source.kind === "live" ? { tenantNames: await readTenantNames(request.source.options) } : {}),
     ...(await enrich(collection, request.resolveDns ?? false)),
   };
   let output = runPipeline(pipeline);
