@@ -88,6 +88,11 @@ export interface SubnetShape {
   /** One prefix is written as `addressPrefix`, several as `addressPrefixes` (dual-stack). */
   readonly prefixes: readonly string[];
   readonly delegatedToAks: boolean;
+  /**
+   * AKS's `serviceAssociationLinks` entry, which a subnet in use by an integrated API server carries: the
+   * cluster's location, or undefined when no cluster links the subnet this way.
+   */
+  readonly aksServiceAssociationLocation?: string;
   readonly networkSecurityGroupId: string | undefined;
   readonly ipConfigurationIds: readonly string[];
   readonly privateEndpointIds: readonly string[];
@@ -123,6 +128,21 @@ export function subnet(shape: SubnetShape): Json {
       networkSecurityGroup: shape.networkSecurityGroupId ? idRef(shape.networkSecurityGroupId) : undefined,
       ipConfigurations: shape.ipConfigurationIds.length > 0 ? shape.ipConfigurationIds.map(idRef) : undefined,
       privateEndpoints: shape.privateEndpointIds.length > 0 ? shape.privateEndpointIds.map(idRef) : undefined,
+      serviceAssociationLinks: shape.aksServiceAssociationLocation
+        ? [
+            {
+              name: "AzureKubernetesService",
+              id: `${id}/serviceAssociationLinks/AzureKubernetesService`,
+              type: "Microsoft.Network/virtualNetworks/subnets/serviceAssociationLinks",
+              properties: {
+                allowDelete: false,
+                linkedResourceType: "Microsoft.ContainerService/managedClusters",
+                locations: [shape.aksServiceAssociationLocation],
+                provisioningState: "Succeeded",
+              },
+            },
+          ]
+        : undefined,
       privateEndpointNetworkPolicies: "Disabled",
       privateLinkServiceNetworkPolicies: "Enabled",
     },
@@ -162,6 +182,8 @@ export interface SecurityRuleShape {
   readonly destination: string | readonly string[];
   readonly ports: string | readonly string[];
   readonly description?: string;
+  /** ASG ids in place of `source`; ARM then writes empty address prefixes beside them. */
+  readonly sourceApplicationSecurityGroupIds?: readonly string[];
 }
 
 /** ARM writes one value in the singular field and several in the plural one; both are present, one empty. */
@@ -192,6 +214,7 @@ function securityRule(nsgId: string, collection: string, shape: SecurityRuleShap
       sourcePortRange: "*",
       ...portsField,
       ...singularOrPlural("sourceAddressPrefix", shape.source),
+      sourceApplicationSecurityGroups: shape.sourceApplicationSecurityGroupIds?.map(idRef),
       ...singularOrPlural("destinationAddressPrefix", shape.destination),
       access: shape.access,
       priority: shape.priority,
@@ -522,4 +545,47 @@ export function subscriptionContainer(tenantId: string, subscriptionId: string, 
     },
     tags: {},
   };
+}
+export interface RoleDefinitionShape {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly guid: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+}
+
+/** A custom role as `authorizationresources` lists it (`microsoft.authorization/roledefinitions`). */
+export function roleDefinition(shape: RoleDefinitionShape): Row {
+  const subscriptionScope = `/subscriptions/${shape.subscriptionId}`;
+  return {
+    id: `${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${shape.guid}`,
+    name: shape.guid,
+    type: "microsoft.authorization/roledefinitions",
+    tenantId: shape.tenantId,
+    kind: "",
+    location: "",
+    resourceGroup: "",
+    subscriptionId: shape.subscriptionId,
+    // The example's creator and timestamps are its own; the demo's role was made by its platform team.
+    properties: realProperties("roleDefinition", ["createdBy", "updatedBy"], {
+      roleName: shape.roleName,
+      type: "CustomRole",
+      description: shape.description,
+      assignableScopes: [subscriptionScope],
+      permissions: [
+        { actions: shape.actions, notActions: shape.notActions, dataActions: [], notDataActions: [] },
+      ],
+      createdOn: "2025-04-28T09:00:00.0000000Z",
+      updatedOn: "2025-04-28T09:00:00.0000000Z",
+    }),
+  };
+}
+
+/** An application security group: NICs join it, NSG rules name it as a source or destination. */
+export function applicationSecurityGroup(at: Placement, name: string): Row {
+  return resourceRow(at, "Microsoft.Network/applicationSecurityGroups", name, {
+    properties: { provisioningState: "Succeeded", resourceGuid: guid(`asg:${name}`) },
+  });
 }

@@ -14,6 +14,8 @@
 //   render     src/report/write.ts            findings.json, HTML, CSV, Markdown
 //      │
 //   deliver    src/deliver/email-delivery.ts  --email-to
+//              src/deliver/log-analytics.ts   --log-analytics-endpoint (Azure Monitor Logs Ingestion)
+//              src/deliver/notify.ts          --notify-webhook (Teams, Slack, JSON)
 //
 // `scan(request)` is the whole of it; the CLI (src/cli/scan.ts) only turns flags into a ScanRequest, prints the
 // outcome and maps it to an exit code. `runPipeline` is the pure middle (normalize → reconcile) for one state.
@@ -24,12 +26,23 @@ import type { ManagedClusterReaders } from "../collect/verify.ts";
 import { defaultConfig, type Config } from "../config/config.ts";
 import type { DeliveryOutcome } from "../deliver/delivery.ts";
 import { deliverEmail, type EmailPlan } from "../deliver/email-delivery.ts";
+import { deliverLogAnalytics, type LogAnalyticsPlan } from "../deliver/log-analytics.ts";
+import { deliverNotifications, type NotifyPlan } from "../deliver/notify.ts";
 import { resolveClusterFqdns, systemResolver } from "../enrich/resolve-dns.ts";
 import { createHistory } from "../history/history.ts";
 import { mergeObservations, type Observations } from "../history/observations.ts";
 import type { StoredRun } from "../history/run-files.ts";
 import { scopeKey } from "../history/scope.ts";
-import { defaultKeepRuns, latestRun, readTrend, saveRun } from "../history/store.ts";
+import {
+  defaultKeepRuns,
+  defaultLockTimeoutMs,
+  latestRun,
+  lockRunStore,
+  readTrend,
+  saveRun,
+  type RunStoreLock,
+  type StateLocation,
+} from "../history/store.ts";
 import { findApiServerEndpoints } from "../inventory/apiserver-endpoints.ts";
 import { normalizeCollected } from "../inventory/collected.ts";
 import type { Diagnostic, Inventory } from "../inventory/model.ts";
@@ -69,9 +82,14 @@ export interface ScanRequest {
   readonly mask?: boolean;
   /** `--html-max-rows`: results per rule and clusters per wave in report.html and the email. */
   readonly htmlMaxRows?: number;
-  /** Where runs and their history are kept; without it no previous run is read and this one is not stored. */
-  readonly stateDir?: string;
+  /**
+   * Where runs and their history are kept (a folder, a blob container URL, or a store opened from one); without
+   * it no previous run is read and this one is not stored.
+   */
+  readonly stateDir?: StateLocation;
   readonly keepRuns?: number;
+  /** How long to wait for another scan holding the run store's lock (default 10 min); then exit 2. */
+  readonly stateLockTimeoutMs?: number;
   /** Live scans: re-read flagged clusters from ARM (default true). */
   readonly verify?: boolean;
   /** Tests inject fake ARM readers for the verification. */
@@ -79,6 +97,10 @@ export interface ScanRequest {
   readonly resolveDns?: boolean;
   /** Send the report by mail once it is on disk (needs `out`). */
   readonly email?: EmailPlan;
+  /** Send every result and a run row to Log Analytics once the reports are on disk (needs `out`). */
+  readonly logAnalytics?: LogAnalyticsPlan;
+  /** Post a summary to webhooks last, so it can say the reports and rows are where it links to (needs `out`). */
+  readonly notify?: NotifyPlan;
   /** Stage messages (`collecting inventory`, `writing reports`…), for a progress display. */
   readonly onProgress?: (message: string) => void;
 }
@@ -97,12 +119,20 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   let formats: readonly ReportFormat[] = request.formats ?? ["html", "csv", "json", "md"];
   // The email attaches findings.csv, so a run that mails always writes it.
   if (email && !formats.includes("csv")) formats = [...formats, "csv"];
-  const { run, observations } = await collectAndAnalyze(request);
-  releaseMemory();
-  // The run is stored before the reports: a failed render or delivery never loses it.
-  if (request.stateDir !== undefined) {
-    const keepRuns = request.keepRuns ?? defaultKeepRuns;
-    progress(`stored run ${await saveRun(request.stateDir, run, observations, { keepRuns })}`);
+  const { run, observations, lock } = await collectAndAnalyze(request);
+  try {
+    releaseMemory();
+    // The run is stored before the reports: a failed render or delivery never loses it.
+    if (request.stateDir !== undefined) {
+      const keepRuns = request.keepRuns ?? defaultKeepRuns;
+      const stored = await saveRun(request.stateDir, run, observations, {
+        keepRuns,
+        ...(lock ? { lock } : {}),
+      });
+      progress(`stored run ${stored}`);
+    }
+  } finally {
+    await lock?.release();
   }
   if (out === undefined) return { run, written: [], deliveries: [] };
   progress("writing reports");
@@ -118,7 +148,11 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
         : [],
   };
   const written = await writeReports(run, out, [...formats], viewOptions);
-  const deliveries = email ? [await deliverEmail(email, run, out, viewOptions)] : [];
+  const deliveries = [
+    ...(email ? [await deliverEmail(email, run, out, viewOptions)] : []),
+    ...(request.logAnalytics ? [await deliverLogAnalytics(request.logAnalytics, run)] : []),
+    ...(request.notify ? await deliverNotifications(request.notify, run) : []),
+  ];
   return { run, written, deliveries };
 }
 
@@ -128,19 +162,34 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
  */
 async function collectAndAnalyze(
   request: ScanRequest,
-): Promise<Pick<PipelineOutput, "run" | "observations">> {
+): Promise<Pick<PipelineOutput, "run" | "observations"> & { readonly lock?: RunStoreLock }> {
   const progress = request.onProgress ?? ((): void => {});
-  const config = request.config ?? defaultConfig;
-  const rules = request.rules ?? ruleCatalog;
-  const startedAt = request.startedAt ?? new Date();
   progress("collecting inventory");
   const collection = await collect(request.source);
-  const { collected, inputs } = collection;
   // The read's garbage (every row's parse) goes before analysis builds its indexes on top of the inventory.
   releaseMemory();
   progress(`collected ${collection.rowCount} rows; analyzing`);
   throwWhenNothingRead(collection);
+  const { stateDir } = request;
+  if (stateDir === undefined) return analyzeCollection(request, collection);
+  // Held from reading the previous run until this one is stored, so two scans of one store never interleave.
+  const lock = await lockRunStore(stateDir, request.stateLockTimeoutMs ?? defaultLockTimeoutMs);
+  try {
+    return { ...(await analyzeCollection(request, collection)), lock };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
 
+async function analyzeCollection(
+  request: ScanRequest,
+  collection: Collection,
+): Promise<Pick<PipelineOutput, "run" | "observations">> {
+  const config = request.config ?? defaultConfig;
+  const rules = request.rules ?? ruleCatalog;
+  const startedAt = request.startedAt ?? new Date();
+  const { collected, inputs } = collection;
   const scope = runScope(collected, inputs, collection.tenants);
   const base = { config, rules, tool: toolInfo(), inputs, scope };
   const { stateDir } = request;

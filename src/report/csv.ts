@@ -5,7 +5,7 @@ import { Readable as ReadableStream } from "node:stream";
 import { stringify, type Options } from "csv-stringify";
 import { stringify as stringifySync } from "csv-stringify/sync";
 import type { ClusterPosture } from "../engine/run.ts";
-import { withoutControlCharacters } from "./control-characters.ts";
+import { showControlCharacters } from "./control-characters.ts";
 import type { PlanView, ReportView, ResultView } from "./view-model.ts";
 
 export type CsvValue = string | number | boolean;
@@ -28,7 +28,7 @@ const cellOptions = {
   cast: {
     // csv-stringify writes booleans as `1` and an empty cell by default; the files have always said true/false.
     boolean: (value: boolean) => String(value),
-    string: (value: string) => withoutControlCharacters(value),
+    string: (value: string) => showControlCharacters(value, { keepTabAndNewline: true }),
   },
 } as const satisfies Options;
 

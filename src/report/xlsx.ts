@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import type { RunRecord } from "../engine/run.ts";
 import type { Diagnostic } from "../inventory/model.ts";
 import { chipColours } from "./chips.ts";
-import { withoutControlCharacters } from "./control-characters.ts";
+import { showControlCharacters } from "./control-characters.ts";
 import type { CsvTable, CsvValue } from "./csv.ts";
 import { clustersTable, plansTable } from "./csv.ts";
 import type { EvidenceView } from "./evidence-view.ts";
@@ -23,7 +23,7 @@ const widthMax = 70;
  * re-saved cell never turns into a formula.
  */
 function safeText(value: string): string {
-  const text = withoutControlCharacters(value);
+  const text = showControlCharacters(value, { keepTabAndNewline: true });
   const clipped = text.length > cellMaxLength ? `${text.slice(0, cellMaxLength)}…` : text;
   return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(clipped) ? `'${clipped}` : clipped;
 }
