@@ -13,7 +13,9 @@ const home = "83abe5cd-bcc3-441a-bd86-e6a75360cecc";
 
 describe("readTenantNames", () => {
   beforeEach(blockNetwork);
-  afterEach(() => nock.cleanAll());
+  afterEach(() => {
+    nock.cleanAll();
+  });
 
   it("names every tenant the principal can list, by lower-cased id", async () => {
     const scope = nock(publicArm)
