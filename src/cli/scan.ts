@@ -14,6 +14,7 @@ import type { ReportFormat } from "../report/write.ts";
 import { printScanSummary } from "./console-summary.ts";
 import { combineExitCodes, exitCodes, UsageError, type ExitCode } from "./errors.ts";
 import { parseFailOn, parseFormats, wholeNumber } from "./options.ts";
+import { managementGroupKey, subscriptionKey } from "../engine/scope-exclusions.ts";
 import { openStateStore, parseLockTimeout } from "./state-store.ts";
 import { hasLiveScope, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 
@@ -33,6 +34,8 @@ export interface ScanOptions extends LiveFlags {
   /** `--no-history` sets this false: no previous run read, none stored. */
   readonly history?: boolean;
   readonly keepRuns?: string;
+  readonly excludeSubscription?: readonly string[];
+  readonly excludeManagementGroup?: readonly string[];
   /** `--state-lock-timeout`: how long to wait for a scan holding the run store (default 10m). */
   readonly stateLockTimeout?: string;
   readonly resolveDns?: boolean;
@@ -75,7 +78,10 @@ export async function scanRequest(
 ): Promise<ScanRequest> {
   const keepRuns =
     options.keepRuns === undefined ? defaultKeepRuns : wholeNumber("--keep-runs", options.keepRuns);
-  const config = await loadConfig(options.config ?? (options.demo ? demoConfigPath : undefined));
+  const config = withExclusions(
+    await loadConfig(options.config ?? (options.demo ? demoConfigPath : undefined)),
+    options,
+  );
   const email = planEmail(options.emailTo, config, process.env);
   const startedAt = (io.now ?? (() => new Date()))();
   const source = scanSource(options, config, io);
@@ -101,6 +107,30 @@ export async function scanRequest(
     resolveDns: options.resolveDns ?? false,
     ...(email ? { email } : {}),
     onProgress: progressReporter(options),
+  };
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The exclusion flags add to the config's `exclude` lists. */
+function withExclusions(config: Config, options: ScanOptions): Config {
+  const subscriptions = options.excludeSubscription ?? [];
+  for (const id of subscriptions) {
+    if (!guidPattern.test(subscriptionKey(id)))
+      throw new UsageError(`--exclude-subscription ${id}: expected a subscription id (a GUID).`);
+  }
+  const managementGroups = options.excludeManagementGroup ?? [];
+  for (const id of managementGroups) {
+    if (managementGroupKey(id) === "")
+      throw new UsageError(`--exclude-management-group ${id}: expected a management group id.`);
+  }
+  if (subscriptions.length === 0 && managementGroups.length === 0) return config;
+  return {
+    ...config,
+    exclude: {
+      subscriptions: [...config.exclude.subscriptions, ...subscriptions],
+      managementGroups: [...config.exclude.managementGroups, ...managementGroups],
+    },
   };
 }
 

@@ -46,6 +46,13 @@ export interface Config {
   readonly attestations: readonly Attestation[];
   readonly tenants: readonly TenantConfig[];
   readonly email: EmailConfig | undefined;
+  /** Scopes the reports leave out: subscriptions, and every subscription beneath a management group. */
+  readonly exclude: ScopeExclusionConfig;
+}
+
+export interface ScopeExclusionConfig {
+  readonly subscriptions: readonly string[];
+  readonly managementGroups: readonly string[];
 }
 
 export const defaultConfig: Config = {
@@ -57,4 +64,5 @@ export const defaultConfig: Config = {
   attestations: [],
   tenants: [],
   email: undefined,
+  exclude: { subscriptions: [], managementGroups: [] },
 };

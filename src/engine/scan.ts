@@ -56,6 +56,7 @@ import { runId, runScope, withDroppedRows } from "./run-record.ts";
 import { clusterPostures, summarize } from "./summary.ts";
 import { toolInfo } from "./tool.ts";
 import { verifyFlaggedClusters } from "./verify-flagged.ts";
+import { applyScopeExclusions, planScopeExclusions } from "./scope-exclusions.ts";
 
 /** Everything a scan needs, in one object so a new option is one new field. Only `source` is required. */
 export interface ScanRequest {
@@ -278,9 +279,16 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
     previous: previous?.record,
   });
   diagnostics.push(...reconciled.warnings);
-  const results = sortResults(reconciled.results);
+  const exclusions = planScopeExclusions(
+    config.exclude,
+    inventory.subscriptions,
+    reconciled.results.map((result) => result.subscriptionId),
+  );
+  const scoped = applyScopeExclusions(exclusions, reconciled.results, reconciled.resolved, inventory);
+  diagnostics.push(...scoped.diagnostics);
+  const results = sortResults(scoped.results);
   // A finding missing from an incomplete scan may only be out of reach; calling it resolved would be a lie.
-  const resolved = coverage.complete ? sortResults(reconciled.resolved) : [];
+  const resolved = coverage.complete ? sortResults(scoped.resolved) : [];
   if (!coverage.complete && reconciled.resolved.length > 0) {
     diagnostics.push({
       level: "info",
@@ -300,13 +308,14 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
       inputs: options.inputs,
       scope: options.scope,
       ...(previous ? { previousRunId: previous.record.run.id } : {}),
+      ...(exclusions.excludedScopes.length ? { excludedScopes: exclusions.excludedScopes } : {}),
     },
     coverage,
-    summary: summarize(inventory, results, resolved),
+    summary: summarize(scoped.reported, results, resolved),
     results,
     resolved,
     diagnostics,
-    clusters: clusterPostures(inventory, results),
+    clusters: clusterPostures(scoped.reported, results),
   };
   const observations = mergeObservations(
     previous?.observations,

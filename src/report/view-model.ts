@@ -2,6 +2,7 @@
 import type { CoverageScope } from "../collect/source.ts";
 import type { ClusterPosture, RunRecord } from "../engine/run.ts";
 import type { Result, Severity } from "../engine/result.ts";
+import type { ExcludedScope } from "../engine/scope-exclusions.ts";
 import { isActionable, severities, severityRank } from "../engine/result.ts";
 import type { Diagnostic, DiagnosticLevel } from "../inventory/model.ts";
 import { diagnosticLevels } from "../inventory/model.ts";
@@ -165,7 +166,10 @@ function buildHeader(run: RunRecord, masked: boolean, showAll: boolean): ReportH
     previousRunId: run.run.previousRunId ?? "",
     source: run.run.source,
     inputs: run.run.inputs,
-    scopes: run.coverage.scopes.map(describeScope),
+    scopes: [
+      ...run.coverage.scopes.map(describeScope),
+      ...(run.run.excludedScopes ?? []).map(describeExcluded),
+    ],
     toolName: run.tool.name,
     toolVersion: run.tool.version,
     complete: run.coverage.complete,
@@ -179,6 +183,13 @@ function buildHeader(run: RunRecord, masked: boolean, showAll: boolean): ReportH
     masked,
     showAll,
   };
+}
+
+/** Excluded scopes sit in the scope list itself, so every report that shows the scope shows them. */
+export function describeExcluded(scope: ExcludedScope): string {
+  if (scope.kind === "subscription") return `excluded: subscription ${scope.id}`;
+  const beneath = scope.subscriptions.length;
+  return `excluded: management group ${scope.id} (${beneath} subscription${beneath === 1 ? "" : "s"} beneath${beneath ? `: ${scope.subscriptions.join(", ")}` : ""})`;
 }
 
 function describeScope(scope: CoverageScope): string {
