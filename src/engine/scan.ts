@@ -19,6 +19,7 @@
 //
 // `scan(request)` is the whole of it; the CLI (src/cli/scan.ts) only turns flags into a ScanRequest, prints the
 // outcome and maps it to an exit code. `runPipeline` is the pure middle (normalize → reconcile) for one state.
+import { aggregateDiagnostics } from "../inventory/diagnostics.ts";
 import type { CollectedRows } from "../collect/source.ts";
 import { collect, type Collection, type CollectSource } from "../collect/collect.ts";
 import type { ManagedClusterReaders } from "../collect/verify.ts";
@@ -326,7 +327,8 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
     summary: summarize(scoped.reported, results, resolved),
     results,
     resolved,
-    diagnostics,
+    // One entry per (level, code, file, field pattern) with its count: two million bad elements stay one line.
+    diagnostics: aggregateDiagnostics(diagnostics),
     clusters: clusterPostures(scoped.reported, results),
   };
   const observations = mergeObservations(
