@@ -79,6 +79,16 @@ export function buildProgram(
       "how long to wait for another scan holding the run store, e.g. 90s or 10m (default 10m); then exit 2",
     )
     .option("--no-history", "neither read earlier runs nor store this one")
+    .option(
+      "--exclude-subscription <id>",
+      "leave this subscription out of the reports (repeatable; config exclude.subscriptions)",
+      collectList,
+    )
+    .option(
+      "--exclude-management-group <id>",
+      "leave every subscription beneath this management group out (repeatable; config exclude.managementGroups)",
+      collectList,
+    )
     .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
     .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence")
     .addOption(

@@ -60,6 +60,13 @@ export interface Config {
   readonly tenants: readonly TenantConfig[];
   readonly email: EmailConfig | undefined;
   readonly notify: NotifyConfig | undefined;
+  /** Scopes the reports leave out: subscriptions, and every subscription beneath a management group. */
+  readonly exclude: ScopeExclusionConfig;
+}
+
+export interface ScopeExclusionConfig {
+  readonly subscriptions: readonly string[];
+  readonly managementGroups: readonly string[];
 }
 
 export const defaultConfig: Config = {
@@ -71,5 +78,6 @@ export const defaultConfig: Config = {
   attestations: [],
   tenants: [],
   email: undefined,
+  exclude: { subscriptions: [], managementGroups: [] },
   notify: undefined,
 };

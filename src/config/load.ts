@@ -80,6 +80,10 @@ export function parseConfig(value: unknown, origin: string): Config {
       managementGroups: t.managementGroups,
       auth: t.auth,
     })),
+    exclude: {
+      subscriptions: (input.exclude as Partial<Config["exclude"]> | undefined)?.subscriptions ?? [],
+      managementGroups: (input.exclude as Partial<Config["exclude"]> | undefined)?.managementGroups ?? [],
+    },
     email:
       input.email === undefined
         ? undefined

@@ -70,6 +70,14 @@ export const configSchema = {
         },
       },
     },
+    exclude: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        subscriptions: { type: "array", items: guid },
+        managementGroups: { type: "array", items: nonEmpty },
+      },
+    },
     email: {
       type: "object",
       additionalProperties: false,

@@ -19,6 +19,7 @@
 //
 // `scan(request)` is the whole of it; the CLI (src/cli/scan.ts) only turns flags into a ScanRequest, prints the
 // outcome and maps it to an exit code. `runPipeline` is the pure middle (normalize → reconcile) for one state.
+import { aggregateDiagnostics } from "../inventory/diagnostics.ts";
 import type { CollectedRows } from "../collect/source.ts";
 import { collect, type Collection, type CollectSource } from "../collect/collect.ts";
 import { readTenantNames } from "../collect/tenant-names.ts";
@@ -64,6 +65,7 @@ import { displayNames } from "./names.ts";
 import { clusterPostures, summarize } from "./summary.ts";
 import { toolInfo } from "./tool.ts";
 import { verifyFlaggedClusters } from "./verify-flagged.ts";
+import { applyScopeExclusions, planScopeExclusions } from "./scope-exclusions.ts";
 
 /** Everything a scan needs, in one object so a new option is one new field. Only `source` is required. */
 export interface ScanRequest {
@@ -306,9 +308,16 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
     previous: previous?.record,
   });
   diagnostics.push(...reconciled.warnings);
-  const results = sortResults(reconciled.results);
+  const exclusions = planScopeExclusions(
+    config.exclude,
+    inventory.subscriptions,
+    reconciled.results.map((result) => result.subscriptionId),
+  );
+  const scoped = applyScopeExclusions(exclusions, reconciled.results, reconciled.resolved, inventory);
+  diagnostics.push(...scoped.diagnostics);
+  const results = sortResults(scoped.results);
   // A finding missing from an incomplete scan may only be out of reach; calling it resolved would be a lie.
-  const resolved = coverage.complete ? sortResults(reconciled.resolved) : [];
+  const resolved = coverage.complete ? sortResults(scoped.resolved) : [];
   if (!coverage.complete && reconciled.resolved.length > 0) {
     diagnostics.push({
       level: "info",
@@ -329,13 +338,15 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
       inputs: options.inputs,
       scope: options.scope,
       ...(previous ? { previousRunId: previous.record.run.id } : {}),
+      ...(exclusions.excludedScopes.length ? { excludedScopes: exclusions.excludedScopes } : {}),
     },
     coverage,
-    summary: summarize(inventory, results, resolved),
+    summary: summarize(scoped.reported, results, resolved),
     results,
     resolved,
-    diagnostics,
-    clusters: clusterPostures(inventory, results, names),
+    // One entry per (level, code, file, field pattern) with its count: two million bad elements stay one line.
+    diagnostics: aggregateDiagnostics(diagnostics),
+    clusters: clusterPostures(scoped.reported, results, names),
     names,
   };
   const observations = mergeObservations(
