@@ -88,6 +88,11 @@ export interface SubnetShape {
   /** One prefix is written as `addressPrefix`, several as `addressPrefixes` (dual-stack). */
   readonly prefixes: readonly string[];
   readonly delegatedToAks: boolean;
+  /**
+   * AKS's `serviceAssociationLinks` entry, which a subnet in use by an integrated API server carries: the
+   * cluster's location, or undefined when no cluster links the subnet this way.
+   */
+  readonly aksServiceAssociationLocation?: string;
   readonly networkSecurityGroupId: string | undefined;
   readonly ipConfigurationIds: readonly string[];
   readonly privateEndpointIds: readonly string[];
@@ -123,6 +128,21 @@ export function subnet(shape: SubnetShape): Json {
       networkSecurityGroup: shape.networkSecurityGroupId ? idRef(shape.networkSecurityGroupId) : undefined,
       ipConfigurations: shape.ipConfigurationIds.length > 0 ? shape.ipConfigurationIds.map(idRef) : undefined,
       privateEndpoints: shape.privateEndpointIds.length > 0 ? shape.privateEndpointIds.map(idRef) : undefined,
+      serviceAssociationLinks: shape.aksServiceAssociationLocation
+        ? [
+            {
+              name: "AzureKubernetesService",
+              id: `${id}/serviceAssociationLinks/AzureKubernetesService`,
+              type: "Microsoft.Network/virtualNetworks/subnets/serviceAssociationLinks",
+              properties: {
+                allowDelete: false,
+                linkedResourceType: "Microsoft.ContainerService/managedClusters",
+                locations: [shape.aksServiceAssociationLocation],
+                provisioningState: "Succeeded",
+              },
+            },
+          ]
+        : undefined,
       privateEndpointNetworkPolicies: "Disabled",
       privateLinkServiceNetworkPolicies: "Enabled",
     },
@@ -501,6 +521,43 @@ export function roleAssignment(shape: RoleAssignmentShape): Row {
       scope: shape.scope,
       createdOn: "2025-05-02T10:15:00.0000000Z",
       updatedOn: "2025-05-02T10:15:00.0000000Z",
+    }),
+  };
+}
+
+export interface RoleDefinitionShape {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly guid: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+}
+
+/** A custom role as `authorizationresources` lists it (`microsoft.authorization/roledefinitions`). */
+export function roleDefinition(shape: RoleDefinitionShape): Row {
+  const subscriptionScope = `/subscriptions/${shape.subscriptionId}`;
+  return {
+    id: `${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${shape.guid}`,
+    name: shape.guid,
+    type: "microsoft.authorization/roledefinitions",
+    tenantId: shape.tenantId,
+    kind: "",
+    location: "",
+    resourceGroup: "",
+    subscriptionId: shape.subscriptionId,
+    // The example's creator and timestamps are its own; the demo's role was made by its platform team.
+    properties: realProperties("roleDefinition", ["createdBy", "updatedBy"], {
+      roleName: shape.roleName,
+      type: "CustomRole",
+      description: shape.description,
+      assignableScopes: [subscriptionScope],
+      permissions: [
+        { actions: shape.actions, notActions: shape.notActions, dataActions: [], notDataActions: [] },
+      ],
+      createdOn: "2025-04-28T09:00:00.0000000Z",
+      updatedOn: "2025-04-28T09:00:00.0000000Z",
     }),
   };
 }

@@ -11,6 +11,7 @@ import {
   resourceGroupId,
   resourceId,
   roleAssignment,
+  roleDefinition,
   roleDefinitionGuids,
   subnet,
   virtualNetwork,
@@ -38,6 +39,17 @@ export interface SubnetSpec {
   };
   /** Extra ipConfiguration ids (e.g. a firewall's). */
   readonly ipConfigurationIds?: readonly string[];
+  /**
+   * An API server subnet that a cluster outside the scan uses: the subnet carries AKS's service association link
+   * and that cluster's `kube-apiserver` frontend, as `az network vnet subnet show` prints it
+   * (test/fixtures/az/subnet-show-apiserver-aks-managed.json), while no cluster in the demo references it.
+   */
+  readonly usedByClusterOutsideScan?: {
+    readonly subscriptionId: string;
+    readonly resourceGroup: string;
+    readonly name: string;
+    readonly location: string;
+  };
 }
 
 export interface VnetSpec {
@@ -259,9 +271,33 @@ function roleScope(context: Context, cluster: ClusterSpec, scope: string): strin
   throw new Error(`demo fleet: bad role scope ${scope} for ${cluster.name}`);
 }
 
+/**
+ * The platform team's custom role, granted on single subnets instead of Network Contributor: it reads subnets
+ * and joins them (wildcards expanded), and may not delete or write them (notActions).
+ */
+function customSubnetJoiner(context: Context): Row {
+  return roleDefinition({
+    tenantId: context.tenantId,
+    subscriptionId: context.subscriptionId,
+    guid: guid("custom-role:aks-subnet-joiner"),
+    roleName: "AKS Subnet Joiner",
+    description: "Lets an AKS cluster identity read and join the subnets it is granted on",
+    actions: ["Microsoft.Network/virtualNetworks/subnets/*", "Microsoft.Network/virtualNetworks/read"],
+    notActions: [
+      "Microsoft.Network/virtualNetworks/subnets/delete",
+      "Microsoft.Network/virtualNetworks/subnets/write",
+    ],
+  });
+}
+
 function addRoleAssignments(context: Context, cluster: ClusterSpec, row: Row): void {
   const principalId = principalOf(row);
   for (const role of cluster.roles ?? []) {
+    if (role.role === "custom") {
+      const definition = customSubnetJoiner(context);
+      const rows = context.tables.authorizationresources;
+      if (!rows.some((existing) => existing.id === definition.id)) rows.push(definition);
+    }
     const roleDefinitionGuid =
       role.role === "custom" ? guid("custom-role:aks-subnet-joiner") : roleDefinitionGuids[role.role];
     context.tables.authorizationresources.push(
@@ -320,6 +356,13 @@ function addSubnetExtras(context: Context, vnet: VnetSpec): void {
       );
     }
     fill.ipConfigurationIds.push(...(spec.ipConfigurationIds ?? []));
+    const outside = spec.usedByClusterOutsideScan;
+    if (outside) {
+      const nodeResourceGroup = `MC_${outside.resourceGroup}_${outside.name}_${outside.location}`;
+      fill.ipConfigurationIds.push(
+        `/subscriptions/${outside.subscriptionId}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.Network/loadBalancers/kube-apiserver/frontendIPConfigurations/kube-apiserver-frontend`,
+      );
+    }
     const endpoint = spec.privateEndpoint;
     if (endpoint) {
       const targetId = resourceId(at, endpoint.service, endpoint.name.replace(/^pe-/, ""));
@@ -345,6 +388,7 @@ function vnetRow(context: Context, vnet: VnetSpec): Row {
       name: spec.name,
       prefixes: spec.prefixes,
       delegatedToAks: spec.delegated ?? false,
+      aksServiceAssociationLocation: spec.usedByClusterOutsideScan?.location,
       networkSecurityGroupId: nsgIdOf(spec.nsg),
       ipConfigurationIds: fill.ipConfigurationIds,
       privateEndpointIds: fill.privateEndpointIds,
