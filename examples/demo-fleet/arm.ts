@@ -182,6 +182,8 @@ export interface SecurityRuleShape {
   readonly destination: string | readonly string[];
   readonly ports: string | readonly string[];
   readonly description?: string;
+  /** ASG ids in place of `source`; ARM then writes empty address prefixes beside them. */
+  readonly sourceApplicationSecurityGroupIds?: readonly string[];
 }
 
 /** ARM writes one value in the singular field and several in the plural one; both are present, one empty. */
@@ -212,6 +214,7 @@ function securityRule(nsgId: string, collection: string, shape: SecurityRuleShap
       sourcePortRange: "*",
       ...portsField,
       ...singularOrPlural("sourceAddressPrefix", shape.source),
+      sourceApplicationSecurityGroups: shape.sourceApplicationSecurityGroupIds?.map(idRef),
       ...singularOrPlural("destinationAddressPrefix", shape.destination),
       access: shape.access,
       priority: shape.priority,
@@ -560,4 +563,11 @@ export function roleDefinition(shape: RoleDefinitionShape): Row {
       updatedOn: "2025-04-28T09:00:00.0000000Z",
     }),
   };
+}
+
+/** An application security group: NICs join it, NSG rules name it as a source or destination. */
+export function applicationSecurityGroup(at: Placement, name: string): Row {
+  return resourceRow(at, "Microsoft.Network/applicationSecurityGroups", name, {
+    properties: { provisioningState: "Succeeded", resourceGuid: guid(`asg:${name}`) },
+  });
 }

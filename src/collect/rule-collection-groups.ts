@@ -5,7 +5,8 @@ import type { TokenCredential } from "@azure/identity";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
 import type { AzureCloud } from "./clouds.ts";
 import { armCredential, toGraphRequestError, toTimeoutError } from "./graph-client.ts";
-import { TenantPacer, systemClock, withRetries } from "./pacing.ts";
+import { ArmReadPacer } from "./arm-pacing.ts";
+import { systemClock, withRetries } from "./pacing.ts";
 import type { Clock, RetryOptions } from "./pacing.ts";
 import type { CollectedRows, CoverageGap } from "./source.ts";
 import { errorGap } from "./tenant-scan.ts";
@@ -163,7 +164,7 @@ export function createRuleCollectionGroupReader(options: GroupReaderOptions): Ru
       });
       const retry: RetryOptions = {
         clock,
-        pacer: new TenantPacer(clock),
+        pacer: new ArmReadPacer(clock),
         random: options.random ?? Math.random,
         maxRetries: options.maxRetries ?? 3,
         debug: (): void => undefined,

@@ -83,6 +83,10 @@ export function parseConfig(value: unknown, origin: string): Config {
       input.email === undefined
         ? undefined
         : ({ maxBodyBytes: 1_000_000, ...(input.email as object) } as Config["email"]),
+    notify:
+      input.notify === undefined
+        ? undefined
+        : { webhooks: undefined, format: undefined, reportUrl: undefined, ...(input.notify as object) },
   };
 }
 

@@ -14,15 +14,20 @@
 //   render     src/report/write.ts            findings.json, HTML, CSV, Markdown
 //      │
 //   deliver    src/deliver/email-delivery.ts  --email-to
+//              src/deliver/log-analytics.ts   --log-analytics-endpoint (Azure Monitor Logs Ingestion)
+//              src/deliver/notify.ts          --notify-webhook (Teams, Slack, JSON)
 //
 // `scan(request)` is the whole of it; the CLI (src/cli/scan.ts) only turns flags into a ScanRequest, prints the
 // outcome and maps it to an exit code. `runPipeline` is the pure middle (normalize → reconcile) for one state.
+import { aggregateDiagnostics } from "../inventory/diagnostics.ts";
 import type { CollectedRows } from "../collect/source.ts";
 import { collect, type Collection, type CollectSource } from "../collect/collect.ts";
 import type { ManagedClusterReaders } from "../collect/verify.ts";
 import { defaultConfig, type Config } from "../config/config.ts";
 import type { DeliveryOutcome } from "../deliver/delivery.ts";
 import { deliverEmail, type EmailPlan } from "../deliver/email-delivery.ts";
+import { deliverLogAnalytics, type LogAnalyticsPlan } from "../deliver/log-analytics.ts";
+import { deliverNotifications, type NotifyPlan } from "../deliver/notify.ts";
 import { resolveClusterFqdns, systemResolver } from "../enrich/resolve-dns.ts";
 import { createHistory } from "../history/history.ts";
 import { mergeObservations, type Observations } from "../history/observations.ts";
@@ -87,6 +92,10 @@ export interface ScanRequest {
   readonly resolveDns?: boolean;
   /** Send the report by mail once it is on disk (needs `out`). */
   readonly email?: EmailPlan;
+  /** Send every result and a run row to Log Analytics once the reports are on disk (needs `out`). */
+  readonly logAnalytics?: LogAnalyticsPlan;
+  /** Post a summary to webhooks last, so it can say the reports and rows are where it links to (needs `out`). */
+  readonly notify?: NotifyPlan;
   /** Stage messages (`collecting inventory`, `writing reports`…), for a progress display. */
   readonly onProgress?: (message: string) => void;
 }
@@ -128,7 +137,11 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     mask: request.mask ?? false,
   };
   const written = await writeReports(run, out, [...formats], viewOptions);
-  const deliveries = email ? [await deliverEmail(email, run, out, viewOptions)] : [];
+  const deliveries = [
+    ...(email ? [await deliverEmail(email, run, out, viewOptions)] : []),
+    ...(request.logAnalytics ? [await deliverLogAnalytics(request.logAnalytics, run)] : []),
+    ...(request.notify ? await deliverNotifications(request.notify, run) : []),
+  ];
   return { run, written, deliveries };
 }
 
@@ -305,7 +318,8 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
     summary: summarize(inventory, results, resolved),
     results,
     resolved,
-    diagnostics,
+    // One entry per (level, code, file, field pattern) with its count: two million bad elements stay one line.
+    diagnostics: aggregateDiagnostics(diagnostics),
     clusters: clusterPostures(inventory, results),
   };
   const observations = mergeObservations(

@@ -1,7 +1,7 @@
 // Reads an AKS managed cluster row (`microsoft.containerservice/managedclusters`) into a Cluster.
 import type { RowReader } from "./builder.ts";
 import type { AgentPool, ApiServerAccessProfile, Cluster, ClusterSku } from "./model.ts";
-import { nonEmpty, type Node } from "./read.ts";
+import { ContentGaps, isRecord, nonEmpty, type Node } from "./read.ts";
 
 /** `Automatic` is AKS Automatic; `Base`, the legacy `Basic` and a missing sku are all Standard. */
 function readSku(row: Node): ClusterSku {
@@ -66,6 +66,8 @@ function readPrincipalIds(identity: Node): string[] {
 
 export const readCluster: RowReader = (row, base, into) => {
   // Without properties every verdict would rest on defaults ("not integrated"), so say so where it happened.
+  const gaps = new ContentGaps();
+  if (!isRecord(row.raw("properties"))) gaps.add("properties is missing or not an object");
   if (!row.has("properties"))
     row.report(
       "warning",
@@ -86,7 +88,7 @@ export const readCluster: RowReader = (row, base, into) => {
     kubernetesVersion: nonEmpty(
       properties.string("currentKubernetesVersion") ?? properties.string("kubernetesVersion"),
     ),
-    agentPools: properties.objects("agentPoolProfiles").map(readAgentPool),
+    agentPools: properties.objects("agentPoolProfiles", { gaps }).map(readAgentPool),
     networkPlugin: networkProfile.string("networkPlugin"),
     networkPluginMode: networkProfile.string("networkPluginMode"),
     ipFamilies: networkProfile.strings("ipFamilies"),
@@ -96,6 +98,7 @@ export const readCluster: RowReader = (row, base, into) => {
     identityPrincipalIds: readPrincipalIds(identity),
     identityType: identity.string("type"),
     createdAt: row.object("systemData").string("createdAt"),
+    ...gaps.field,
   };
   into.clusters.set(base.key, cluster);
 };

@@ -4,6 +4,7 @@ import type { ClusterPosture, RunRecord } from "../engine/run.ts";
 import type { Result, Severity } from "../engine/result.ts";
 import { isActionable, severities, severityRank } from "../engine/result.ts";
 import type { Diagnostic, DiagnosticLevel } from "../inventory/model.ts";
+import { diagnosticCount } from "../inventory/diagnostics.ts";
 import { diagnosticLevels } from "../inventory/model.ts";
 import type { RuleMeta } from "../rules/define.ts";
 import { withVisibleControlCharacters } from "./control-characters.ts";
@@ -217,13 +218,17 @@ function buildDiagnostics(diagnostics: readonly Diagnostic[]): DiagnosticsView {
   return {
     counts: diagnosticLevels.map((level) => ({
       level,
-      count: diagnostics.filter((diagnostic) => diagnostic.level === level).length,
+      count: diagnosticCount(diagnostics.filter((diagnostic) => diagnostic.level === level)),
     })),
-    total: diagnostics.length,
+    total: diagnosticCount(diagnostics),
     items: ordered.slice(0, diagnosticsShown).map((diagnostic) => ({
       level: diagnostic.level,
       code: diagnostic.code,
-      message: diagnostic.message,
+      // An aggregate shows its first example and how many share its code, file and field pattern.
+      message:
+        diagnostic.count === undefined
+          ? diagnostic.message
+          : `${diagnostic.message} (${diagnostic.count} like this at ${diagnostic.fieldPattern ?? "this row"}; the first ${diagnostic.examples?.length ?? 1} in findings.json)`,
       location: diagnosticLocation(diagnostic),
     })),
     more,
