@@ -8,6 +8,7 @@ import type {
   ApiServerAccessProfile,
   AzureFirewall,
   Cluster,
+  FirewallPolicy,
   FirewallPolicyRuleCollectionGroup,
   FirewallRule,
   Inventory,
@@ -317,6 +318,18 @@ export function ruleCollectionGroup(
   };
 }
 
+/** A Firewall Policy in the network resource group. */
+export function firewallPolicy(name = "policy-1", overrides: Partial<FirewallPolicy> = {}): FirewallPolicy {
+  const id = `${resourceGroupId(networkResourceGroup)}/providers/Microsoft.Network/firewallPolicies/${name}`;
+  return {
+    ...armResource(id, name, "microsoft.network/firewallpolicies", "westeurope"),
+    ruleCollectionGroupIds: [],
+    basePolicyId: undefined,
+    firewallIds: [],
+    ...overrides,
+  };
+}
+
 export function ipGroupId(name: string): string {
   return `${resourceGroupId(networkResourceGroup)}/providers/Microsoft.Network/ipGroups/${name}`;
 }
@@ -458,6 +471,7 @@ export interface InventoryParts {
   readonly azureFirewalls?: readonly AzureFirewall[];
   readonly ruleCollectionGroups?: readonly FirewallPolicyRuleCollectionGroup[];
   readonly ipGroups?: readonly IpGroup[];
+  readonly firewallPolicies?: readonly FirewallPolicy[];
   readonly subscriptions?: readonly Subscription[];
   readonly roleDefinitions?: readonly RoleDefinition[];
   readonly overrides?: Partial<Inventory>;
@@ -478,6 +492,8 @@ export function inventory(parts: InventoryParts = {}): Inventory {
     securityRules: byKey(nsgs.flatMap((group) => group.securityRules)),
     azureFirewalls: byKey(parts.azureFirewalls ?? []),
     firewallPolicyRuleCollectionGroups: byKey(parts.ruleCollectionGroups ?? []),
+    firewallPolicies: byKey(parts.firewallPolicies ?? []),
+    unreadRuleCollectionGroups: [],
     ipGroups: byKey(parts.ipGroups ?? []),
     loadBalancers: byKey(parts.loadBalancers ?? []),
     privateEndpoints: byKey(parts.privateEndpoints ?? []),

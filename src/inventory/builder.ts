@@ -3,6 +3,7 @@ import type {
   ArmResource,
   AzureFirewall,
   Cluster,
+  FirewallPolicy,
   FirewallPolicyRuleCollectionGroup,
   Inventory,
   IpGroup,
@@ -19,6 +20,7 @@ import type {
   Subscription,
   VirtualNetwork,
 } from "./model.ts";
+import { idKey } from "./model.ts";
 import type { Node } from "./read.ts";
 
 export interface InventoryBuilder {
@@ -31,6 +33,7 @@ export interface InventoryBuilder {
   readonly securityRules: Map<string, SecurityRule>;
   readonly azureFirewalls: Map<string, AzureFirewall>;
   readonly firewallPolicyRuleCollectionGroups: Map<string, FirewallPolicyRuleCollectionGroup>;
+  readonly firewallPolicies: Map<string, FirewallPolicy>;
   readonly ipGroups: Map<string, IpGroup>;
   readonly loadBalancers: Map<string, LoadBalancer>;
   readonly privateEndpoints: Map<string, PrivateEndpoint>;
@@ -56,6 +59,7 @@ export function createBuilder(): InventoryBuilder {
     securityRules: new Map(),
     azureFirewalls: new Map(),
     firewallPolicyRuleCollectionGroups: new Map(),
+    firewallPolicies: new Map(),
     ipGroups: new Map(),
     loadBalancers: new Map(),
     privateEndpoints: new Map(),
@@ -98,6 +102,12 @@ export function toInventory(
     securityRules: into.securityRules,
     azureFirewalls: into.azureFirewalls,
     firewallPolicyRuleCollectionGroups: into.firewallPolicyRuleCollectionGroups,
+    firewallPolicies: into.firewallPolicies,
+    unreadRuleCollectionGroups: [...into.firewallPolicies.values()].flatMap((policy) =>
+      policy.ruleCollectionGroupIds
+        .filter((id) => !into.firewallPolicyRuleCollectionGroups.has(idKey(id)))
+        .map((id) => ({ id, key: idKey(id), firewallPolicyId: policy.id, tenantId: policy.tenantId })),
+    ),
     ipGroups: into.ipGroups,
     loadBalancers: into.loadBalancers,
     privateEndpoints: into.privateEndpoints,

@@ -170,6 +170,24 @@ export interface FirewallPolicyRuleCollectionGroup extends ArmResource {
   readonly rules: readonly FirewallRule[];
 }
 
+/** A Firewall Policy (`microsoft.network/firewallpolicies`): which groups it holds, what it inherits, who enforces it. */
+export interface FirewallPolicy extends ArmResource {
+  /** `properties.ruleCollectionGroups[].id`: the groups the policy itself says it has. */
+  readonly ruleCollectionGroupIds: readonly string[];
+  /** `properties.basePolicy.id`: a child policy's firewalls enforce the base policy's rules too. */
+  readonly basePolicyId: string | undefined;
+  /** `properties.firewalls[].id`. */
+  readonly firewallIds: readonly string[];
+}
+
+/** A group a policy lists but no input row describes: the pinned-IP checks on it answer `unverified`. */
+export interface UnreadRuleCollectionGroup {
+  readonly id: string;
+  readonly key: string;
+  readonly firewallPolicyId: string;
+  readonly tenantId: string;
+}
+
 export interface IpGroup extends ArmResource {
   readonly ipAddresses: readonly string[];
 }
@@ -323,6 +341,9 @@ export interface Inventory {
   readonly securityRules: ReadonlyMap<string, SecurityRule>;
   readonly azureFirewalls: ReadonlyMap<string, AzureFirewall>;
   readonly firewallPolicyRuleCollectionGroups: ReadonlyMap<string, FirewallPolicyRuleCollectionGroup>;
+  readonly firewallPolicies: ReadonlyMap<string, FirewallPolicy>;
+  /** Groups the policies list that no row describes (no table returned them and ARM could not read them). */
+  readonly unreadRuleCollectionGroups: readonly UnreadRuleCollectionGroup[];
   readonly ipGroups: ReadonlyMap<string, IpGroup>;
   readonly loadBalancers: ReadonlyMap<string, LoadBalancer>;
   readonly privateEndpoints: ReadonlyMap<string, PrivateEndpoint>;

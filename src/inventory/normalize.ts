@@ -5,7 +5,7 @@ import { createBuilder, toInventory, type InventoryBuilder, type RowReader } fro
 import { isLegacyChange, readLegacyChange, readResourceChange } from "./changes.ts";
 import { readCluster } from "./cluster.ts";
 import { readLoadBalancer, readNetworkInterface, readPrivateEndpoint } from "./endpoints.ts";
-import { readAzureFirewall, readIpGroup, readRuleCollectionGroup } from "./firewall.ts";
+import { readAzureFirewall, readFirewallPolicy, readIpGroup, readRuleCollectionGroup } from "./firewall.ts";
 import { idKey, type Inventory, type RawRow, type SourceRef } from "./model.ts";
 import { mergeStandaloneSubnets, readStandaloneSubnet, readVirtualNetwork } from "./network.ts";
 import { readNetworkSecurityGroup } from "./nsg.ts";
@@ -29,6 +29,7 @@ const readers: ReadonlyMap<string, RowReader> = new Map([
   ["microsoft.network/virtualnetworks/subnets", readStandaloneSubnet],
   ["microsoft.network/networksecuritygroups", readNetworkSecurityGroup],
   ["microsoft.network/azurefirewalls", readAzureFirewall],
+  ["microsoft.network/firewallpolicies", readFirewallPolicy],
   ["microsoft.network/firewallpolicies/rulecollectiongroups", readRuleCollectionGroup],
   // The name before API version 2020-05-01; the spec's own example ids still use it.
   ["microsoft.network/firewallpolicies/rulegroups", readRuleCollectionGroup],
