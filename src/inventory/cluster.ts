@@ -1,7 +1,15 @@
 // Reads an AKS managed cluster row (`microsoft.containerservice/managedclusters`) into a Cluster.
-import type { RowReader } from "./builder.ts";
-import type { AgentPool, ApiServerAccessProfile, Cluster, ClusterSku } from "./model.ts";
-import { nonEmpty, type Node } from "./read.ts";
+import { parentIdBefore } from "./arm-id.ts";
+import type { InventoryBuilder, RowReader } from "./builder.ts";
+import {
+  idKey,
+  type AgentPool,
+  type ApiServerAccessProfile,
+  type Cluster,
+  type ClusterSku,
+  type Diagnostic,
+} from "./model.ts";
+import { nonEmpty, recordDiagnostic, type Node, type RowContext } from "./read.ts";
 
 /** `Automatic` is AKS Automatic; `Base`, the legacy `Basic` and a missing sku are all Standard. */
 function readSku(row: Node): ClusterSku {
@@ -27,7 +35,8 @@ function readMaxSurge(settings: Node): string | undefined {
   return nonEmpty(settings.string("maxSurge"));
 }
 
-function readAgentPool(pool: Node): AgentPool {
+/** One pool: an entry of `agentPoolProfiles`, or an agent pool resource's `properties` with its `name`. */
+export function readAgentPool(pool: Node, name?: string): AgentPool {
   const count = pool.number("count");
   if (count === undefined)
     pool.report("warning", "missing-field", "has no count; read as 0 nodes, export the pool again", "count");
@@ -35,7 +44,7 @@ function readAgentPool(pool: Node): AgentPool {
   const vnetSubnetId = pool.has("vnetSubnetID") ? pool.string("vnetSubnetID") : pool.string("vnetSubnetId");
   const podSubnetId = pool.has("podSubnetID") ? pool.string("podSubnetID") : pool.string("podSubnetId");
   return {
-    name: pool.string("name") ?? "",
+    name: name ?? pool.string("name") ?? "",
     vmSize: pool.string("vmSize") ?? "",
     count: count ?? 0,
     enableAutoScaling: pool.boolean("enableAutoScaling") ?? false,
@@ -86,7 +95,7 @@ export const readCluster: RowReader = (row, base, into) => {
     kubernetesVersion: nonEmpty(
       properties.string("currentKubernetesVersion") ?? properties.string("kubernetesVersion"),
     ),
-    agentPools: properties.objects("agentPoolProfiles").map(readAgentPool),
+    agentPools: properties.objects("agentPoolProfiles").map((pool) => readAgentPool(pool)),
     networkPlugin: networkProfile.string("networkPlugin"),
     networkPluginMode: networkProfile.string("networkPluginMode"),
     ipFamilies: networkProfile.strings("ipFamilies"),
@@ -99,3 +108,40 @@ export const readCluster: RowReader = (row, base, into) => {
   };
   into.clusters.set(base.key, cluster);
 };
+
+/** An agent pool resource (`managedClusters/agentPools`: `az aks nodepool list`, ARM list); merged at the end. */
+export const readAgentPoolRow: RowReader = (row, base, into) => {
+  const clusterId = parentIdBefore(base.id, "agentPools");
+  if (clusterId === undefined) return;
+  into.agentPoolRows.set(base.key, {
+    clusterKey: idKey(clusterId),
+    pool: readAgentPool(row.object("properties"), base.name),
+    source: base.source,
+  });
+};
+
+/**
+ * Agent pool resources join their cluster by id: a pool resource is the pool's own ARM state, so it replaces a
+ * profile of the same name and adds one the cluster row does not list. A pool whose cluster no row describes is
+ * reported and judged nowhere: without the cluster nothing about it can be decided.
+ */
+export function mergeAgentPoolRows(into: InventoryBuilder, diagnostics: Diagnostic[]): void {
+  const byCluster = new Map<string, AgentPool[]>();
+  for (const { clusterKey, pool, source } of into.agentPoolRows.values()) {
+    if (!into.clusters.has(clusterKey)) {
+      const context: RowContext = { ...source, resourceId: undefined, diagnostics };
+      const message = `is an agent pool of cluster ${clusterKey}, which no input row describes; not judged, add the cluster (az aks show) to the input`;
+      recordDiagnostic(context, "warning", "cluster-not-found", "id", message);
+      continue;
+    }
+    const pools = byCluster.get(clusterKey);
+    if (pools === undefined) byCluster.set(clusterKey, [pool]);
+    else pools.push(pool);
+  }
+  for (const [clusterKey, pools] of byCluster) {
+    const cluster = into.clusters.get(clusterKey)!;
+    const names = new Set(pools.map((pool) => pool.name.toLowerCase()));
+    const kept = cluster.agentPools.filter((profile) => !names.has(profile.name.toLowerCase()));
+    into.clusters.set(clusterKey, { ...cluster, agentPools: [...kept, ...pools] });
+  }
+}

@@ -384,13 +384,14 @@ describe("NSG rules", () => {
 });
 
 describe("ids and types", () => {
-  test("duplicate ids in different case keep the first and warn", () => {
+  test("duplicate ids in different case are one resource: the later row is kept and named", () => {
     const upper = { ...goodCluster, id: clusterId.toUpperCase(), properties: { agentPoolProfiles: [] } };
     const inventory = normalize(rawRows(goodCluster, upper));
     assert.equal(inventory.clusters.size, 1);
-    assert.equal(inventory.clusters.get(clusterId.toLowerCase())?.id, clusterId);
+    assert.equal(inventory.clusters.get(clusterId.toLowerCase())?.id, clusterId.toUpperCase());
     const duplicate = inventory.diagnostics.find((diagnostic) => diagnostic.code === "duplicate-id");
     assert.deepEqual([duplicate?.level, duplicate?.row], ["warning", 1]);
+    assert.match(duplicate?.message ?? "", /kept the copy in test.json row 1 \(.*later row\), dropped the one in test.json row 0/);
   });
 
   test("type is derived from the id and matched in any case", () => {
