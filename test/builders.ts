@@ -20,6 +20,7 @@ import type {
   RoleAssignment,
   SecurityRule,
   Subnet,
+  Subscription,
   VirtualNetwork,
 } from "../src/inventory/model.ts";
 import { createHistory } from "../src/history/history.ts";
@@ -373,6 +374,26 @@ export function roleAssignment(overrides: Partial<RoleAssignment> = {}): RoleAss
   };
 }
 
+/** The test subscription under management groups `chain` (direct parent first; the root group is the tenant id). */
+export function subscription(
+  chain: readonly string[] = [],
+  overrides: Partial<Subscription> = {},
+): Subscription {
+  const subscriptionId = overrides.subscriptionId ?? testSubscriptionId;
+  return {
+    id: `/subscriptions/${subscriptionId}`,
+    key: subscriptionId.toLowerCase(),
+    subscriptionId,
+    displayName: "Contoso Production",
+    tenantId: testTenantId,
+    state: "Enabled",
+    managementGroupAncestorsChain: chain.map((name) => ({ name, displayName: undefined })),
+    managedByTenantIds: [],
+    source: { origin: "test", row: 0 },
+    ...overrides,
+  };
+}
+
 /** A `resourcechanges` record on `targetId`; `changes` maps a property path to `[before, after]`. */
 export function resourceChange(
   targetId: string,
@@ -419,6 +440,7 @@ export interface InventoryParts {
   readonly azureFirewalls?: readonly AzureFirewall[];
   readonly ruleCollectionGroups?: readonly FirewallPolicyRuleCollectionGroup[];
   readonly ipGroups?: readonly IpGroup[];
+  readonly subscriptions?: readonly Subscription[];
   readonly overrides?: Partial<Inventory>;
 }
 
@@ -442,6 +464,7 @@ export function inventory(parts: InventoryParts = {}): Inventory {
     privateEndpoints: byKey(parts.privateEndpoints ?? []),
     networkInterfaces: byKey(parts.networkInterfaces ?? []),
     resourceChanges: [],
+    subscriptions: byKey(parts.subscriptions ?? []),
     roleAssignments: undefined,
     diagnostics: [],
     ...parts.overrides,

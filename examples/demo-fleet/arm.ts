@@ -35,9 +35,18 @@ export function resourceGroupId(at: Placement): string {
   return `/subscriptions/${at.subscriptionId}/resourceGroups/${at.resourceGroup}`;
 }
 
-/** `provider` is ARM's type with its casing, e.g. `Microsoft.Network/virtualNetworks`. */
+/**
+ * `provider` is ARM's type with its casing, e.g. `Microsoft.Network/virtualNetworks`. A child type takes one name
+ * per type segment, `policy/group` for `Microsoft.Network/firewallPolicies/ruleCollectionGroups`, and the id
+ * interleaves them as ARM does: `…/firewallPolicies/policy/ruleCollectionGroups/group`.
+ */
 export function resourceId(at: Placement, provider: string, name: string): string {
-  return `${resourceGroupId(at)}/providers/${provider}/${name}`;
+  const [namespace, ...types] = provider.split("/");
+  const names = name.split("/");
+  if (names.length !== types.length)
+    throw new Error(`resourceId: ${provider} takes ${String(types.length)} name(s), got '${name}'`);
+  const pairs = types.map((type, index) => `${type}/${names[index]!}`);
+  return `${resourceGroupId(at)}/providers/${namespace!}/${pairs.join("/")}`;
 }
 
 interface RowBody {

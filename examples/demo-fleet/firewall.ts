@@ -92,7 +92,7 @@ export function firewallPolicyRuleCollectionGroup(
   const row = resourceRow(
     at,
     "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
-    `${policyName}/ruleCollectionGroups/${groupName}`,
+    `${policyName}/${groupName}`,
     {
       properties: {
         provisioningState: "Succeeded",

@@ -69,16 +69,26 @@ interface Slice {
  */
 export type TakeElement = (path: readonly string[], element: unknown, array: readonly unknown[]) => boolean;
 
+/**
+ * Called when a walked object repeats a key (`{"resources":[…],"resources":[…]}`). JSON.parse keeps the last
+ * value silently, which can empty a table. When both values are arrays the second one's elements go into the
+ * first (`merged`), so every row is read; any other repeat keeps the last value and the caller reports it.
+ * `path` leads to the object holding the key.
+ */
+export type RepeatedKey = (path: readonly string[], key: string, merged: boolean) => void;
+
 class StreamingJsonParser {
   readonly #stack: Frame[] = [];
   readonly #take: TakeElement | undefined;
+  readonly #repeatedKey: RepeatedKey | undefined;
   #slice: Slice | undefined;
   #root: { value: unknown } | undefined;
   #offset = 0;
   #started = false;
 
-  constructor(take?: TakeElement) {
+  constructor(take?: TakeElement, repeatedKey?: RepeatedKey) {
     this.#take = take;
+    this.#repeatedKey = repeatedKey;
   }
 
   get result(): { value: unknown } | undefined {
@@ -189,6 +199,10 @@ class StreamingJsonParser {
       frame.expect = "colon";
       return;
     } else {
+      const holder = frame.value as Record<string, unknown>;
+      // A merged array is the value already there (see #open); anything else overwrites the earlier value.
+      if (Object.hasOwn(holder, frame.key) && holder[frame.key] !== value)
+        this.#repeatedKey?.(this.#path().slice(0, -1), frame.key, false);
       // JSON.parse makes "__proto__" an own property; plain assignment would set the prototype.
       Object.defineProperty(frame.value, frame.key, {
         value,
@@ -206,11 +220,21 @@ class StreamingJsonParser {
 
   #open(isArray: boolean): void {
     this.#stack.push({
-      value: isArray ? [] : {},
+      value: isArray ? (this.#repeatedArray() ?? []) : {},
       isArray,
       expect: isArray ? "firstValue" : "firstKey",
       key: "",
     });
+  }
+
+  /** The array a repeated key already holds, so a table given twice is read whole. */
+  #repeatedArray(): unknown[] | undefined {
+    const parent = this.#stack.at(-1);
+    if (parent === undefined || parent.isArray || !Object.hasOwn(parent.value, parent.key)) return undefined;
+    const earlier = (parent.value as Record<string, unknown>)[parent.key];
+    if (!Array.isArray(earlier)) return undefined;
+    this.#repeatedKey?.(this.#path().slice(0, -1), parent.key, true);
+    return earlier as unknown[];
   }
 
   #close(): void {
@@ -268,11 +292,27 @@ class StreamingJsonParser {
   }
 }
 
-/** The file's JSON value, equal to `JSON.parse` of its text; throws SyntaxError on malformed input. */
-export async function parseJsonFile(path: string, chunkSize = 1 << 20, take?: TakeElement): Promise<unknown> {
-  const parser = new StreamingJsonParser(take);
+/**
+ * The file's JSON value, equal to `JSON.parse` of its text except for repeated keys of walked objects (see
+ * RepeatedKey); throws SyntaxError on malformed input.
+ */
+export async function parseJsonFile(
+  path: string,
+  chunkSize = 1 << 20,
+  take?: TakeElement,
+  repeatedKey?: RepeatedKey,
+): Promise<unknown> {
+  const parser = new StreamingJsonParser(take, repeatedKey);
   for await (const chunk of createReadStream(path, { highWaterMark: chunkSize }))
     parser.push(chunk as Buffer);
+  parser.end();
+  return parser.result?.value;
+}
+
+/** `parseJsonFile` of bytes already in memory. */
+export function parseJsonBytes(bytes: Buffer, repeatedKey?: RepeatedKey): unknown {
+  const parser = new StreamingJsonParser(undefined, repeatedKey);
+  parser.push(bytes);
   parser.end();
   return parser.result?.value;
 }

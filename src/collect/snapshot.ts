@@ -4,15 +4,23 @@ import { join } from "node:path";
 import { typeFromId } from "../inventory/arm-id.ts";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
 import { describeValue, isRecord, ownValue } from "../inventory/read.ts";
-import { parseJsonFile, type TakeElement } from "./json-stream.ts";
+import { parseJsonBytes, parseJsonFile, type RepeatedKey, type TakeElement } from "./json-stream.ts";
 import type { CollectedRows, Coverage, CoverageGap, CoverageScope } from "./source.ts";
 
-const argTables = ["resources", "networkresources", "resourcechanges", "authorizationresources"] as const;
+const argTables = [
+  "resources",
+  "networkresources",
+  "resourcechanges",
+  "authorizationresources",
+  "resourcecontainers",
+] as const;
 
 /** Types that ARG keeps outside `resources`; a flat list of rows is split back into its tables by type. */
 const tableByType: Readonly<Record<string, string>> = {
   "microsoft.resources/changes": "resourcechanges",
   "microsoft.authorization/roleassignments": "authorizationresources",
+  "microsoft.authorization/roledefinitions": "authorizationresources",
+  "microsoft.resources/subscriptions": "resourcecontainers",
   "microsoft.network/firewallpolicies/rulecollectiongroups": "networkresources",
 };
 
@@ -228,11 +236,73 @@ function classify(file: string, value: unknown, depth = 0): FileContent {
 /** Past this size a file is parsed one row at a time (json-stream.ts); below it, one JSON.parse is faster. */
 const streamingThreshold = 64 * 1024 * 1024;
 
-async function parseFile(file: string, take: TakeElement | undefined, streamAbove: number): Promise<unknown> {
-  if ((await stat(file)).size > streamAbove) return parseJsonFile(file, undefined, take);
-  const text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
+/** The keys of the objects json-stream.ts walks: the root's, and those of the root's object children. */
+function walkedKeys(value: Record<string, unknown>): string[] {
+  const keys = Object.keys(value);
+  for (const key of [...keys]) {
+    const child = value[key];
+    if (isRecord(child)) keys.push(...Object.keys(child));
+  }
+  return keys;
+}
+
+/**
+ * JSON.parse keeps the last of two equal keys without a word, so `{"resources":[…],"resources":[]}` would read
+ * no rows. When a walked key's text occurs twice (or an escape could spell one differently), the file is parsed
+ * again by json-stream.ts, which reads both tables and names the key.
+ */
+function mayRepeatKeys(text: string, value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  if (text.includes("\\u")) return true;
+  return walkedKeys(value).some((key) => {
+    const quoted = JSON.stringify(key);
+    const first = text.indexOf(quoted);
+    return first !== -1 && text.indexOf(quoted, first + quoted.length) !== -1;
+  });
+}
+
+interface RepeatedKeys {
+  readonly merged: string[];
+  readonly overwritten: string[];
+}
+
+function repeatedKeyCollector(): RepeatedKeys & { readonly record: RepeatedKey } {
+  const merged: string[] = [];
+  const overwritten: string[] = [];
+  const record: RepeatedKey = (path, key, isMerged) => {
+    (isMerged ? merged : overwritten).push([...path, key].join("."));
+  };
+  return { merged, overwritten, record };
+}
+
+async function parseFile(
+  file: string,
+  take: TakeElement | undefined,
+  streamAbove: number,
+  repeated: RepeatedKey,
+): Promise<unknown> {
+  if ((await stat(file)).size > streamAbove) return parseJsonFile(file, undefined, take, repeated);
+  const bytes = await readFile(file);
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new UnreadableInput("is empty");
-  return JSON.parse(text);
+  const value: unknown = JSON.parse(text);
+  return mayRepeatKeys(text, value) ? parseJsonBytes(bytes, repeated) : value;
+}
+
+/** Every repeated key is said: a merged table as a warning, a value that overwrote another as an error and a gap. */
+function reportRepeatedKeys(file: string, repeated: RepeatedKeys, content: FileContent): FileContent {
+  const diagnostics = [...content.diagnostics];
+  const gaps = [...content.gaps];
+  for (const key of new Set(repeated.merged)) {
+    const message = `${file}: the key \`${key}\` appears more than once; the rows of every copy were read`;
+    diagnostics.push({ level: "warning", code: "duplicate-key", message, origin: file, field: key });
+  }
+  for (const key of new Set(repeated.overwritten)) {
+    const message = `${file}: the key \`${key}\` appears more than once and only its last value was read; remove the duplicate or export again`;
+    diagnostics.push({ level: "error", code: "duplicate-key", message, origin: file, field: key });
+    gaps.push({ code: "duplicate-key", message });
+  }
+  return { ...content, diagnostics, gaps };
 }
 
 async function readFileContent(
@@ -240,16 +310,17 @@ async function readFileContent(
   take?: TakeElement,
   streamAbove = streamingThreshold,
 ): Promise<FileContent> {
+  const repeated = repeatedKeyCollector();
   let value: unknown;
   try {
-    value = await parseFile(file, take, streamAbove);
+    value = await parseFile(file, take, streamAbove, repeated.record);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new UnreadableInput(
       `is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
-  return classify(file, value);
+  return reportRepeatedKeys(file, repeated, classify(file, value));
 }
 
 /** A folder stands for every `*.json` below it, in path order so that runs are repeatable. */

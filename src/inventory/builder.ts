@@ -17,6 +17,7 @@ import type {
   SecurityRule,
   SourceRef,
   Subnet,
+  Subscription,
   VirtualNetwork,
 } from "./model.ts";
 import type { Node } from "./read.ts";
@@ -44,6 +45,7 @@ export interface InventoryBuilder {
   >;
   /** NSG security rules that came as rows of their own (`az network nsg rule list`); their NSG's listing wins. */
   readonly standaloneSecurityRules: Map<string, SecurityRule>;
+  readonly subscriptions: Map<string, Subscription>;
   /** Every top-level id read so far (lower-cased) → the copy kept and how recent it is, for duplicates. */
   readonly seen: Map<string, SeenRow>;
 }
@@ -76,6 +78,7 @@ export function createBuilder(): InventoryBuilder {
     roleAssignments: [],
     agentPoolRows: new Map(),
     standaloneSecurityRules: new Map(),
+    subscriptions: new Map(),
     seen: new Map(),
   };
 }
@@ -115,6 +118,7 @@ export function toInventory(
     privateEndpoints: into.privateEndpoints,
     networkInterfaces: into.networkInterfaces,
     resourceChanges: into.resourceChanges,
+    subscriptions: into.subscriptions,
     roleAssignments:
       roleAssignmentsCollected || into.roleAssignments.length > 0 ? into.roleAssignments : undefined,
     diagnostics,

@@ -100,6 +100,7 @@ export function forget(into: InventoryBuilder, key: string, seen: SeenRow): void
     into.networkInterfaces,
     into.agentPoolRows,
     into.standaloneSecurityRules,
+    into.subscriptions,
   ] as Map<string, unknown>[]) {
     map.delete(key);
   }

@@ -225,6 +225,34 @@ export interface RoleAssignment {
   readonly source: SourceRef;
 }
 
+/** One management group above a subscription, as `managementGroupAncestorsChain` names it. */
+export interface ManagementGroupAncestor {
+  /** The management group's id (`name`); the tenant root group's is the tenant id. */
+  readonly name: string;
+  readonly displayName: string | undefined;
+}
+
+/** A subscription (`resourcecontainers`), keyed by its lower-cased subscription id. */
+export interface Subscription {
+  /** `/subscriptions/{subscriptionId}`. */
+  readonly id: string;
+  /** Lower-cased subscription id (the GUID), the key every resource's `subscriptionId` joins on. */
+  readonly key: string;
+  readonly subscriptionId: string;
+  readonly displayName: string;
+  /** The tenant that owns the subscription (for a Lighthouse delegation, the customer's tenant). */
+  readonly tenantId: string;
+  readonly state: string | undefined;
+  /**
+   * Management groups above the subscription, the direct parent first and the tenant root group last; undefined
+   * when the row did not carry the chain (an ARM GET body), which is not the same as "directly under root".
+   */
+  readonly managementGroupAncestorsChain: readonly ManagementGroupAncestor[] | undefined;
+  /** Tenants that manage this subscription through Azure Lighthouse (`properties.managedByTenants`). */
+  readonly managedByTenantIds: readonly string[];
+  readonly source: SourceRef;
+}
+
 export const diagnosticLevels = ["error", "warning", "info"] as const;
 export type DiagnosticLevel = (typeof diagnosticLevels)[number];
 
@@ -256,6 +284,8 @@ export interface Inventory {
   readonly privateEndpoints: ReadonlyMap<string, PrivateEndpoint>;
   readonly networkInterfaces: ReadonlyMap<string, NetworkInterface>;
   readonly resourceChanges: readonly ResourceChange[];
+  /** Subscriptions by lower-cased subscription id, from `resourcecontainers`; empty when that table was not read. */
+  readonly subscriptions: ReadonlyMap<string, Subscription>;
   /** Undefined when role assignments were not collected (the identity rule is then not applicable). */
   readonly roleAssignments: readonly RoleAssignment[] | undefined;
   readonly diagnostics: readonly Diagnostic[];

@@ -21,6 +21,7 @@ import { duplicateMessage, forget, newerCopy, readRecency } from "./duplicates.t
 import { renestFlattened } from "./flattened.ts";
 import { readArmResource } from "./resource.ts";
 import { readRoleAssignment } from "./role-assignments.ts";
+import { readSubscription } from "./subscriptions.ts";
 
 /** Keyed by lower-cased ARM type; Resource Graph lower-cases types, ARM GET bodies do not. */
 const readers: ReadonlyMap<string, RowReader> = new Map([
@@ -41,6 +42,7 @@ const readers: ReadonlyMap<string, RowReader> = new Map([
   ["microsoft.network/networkinterfaces", readNetworkInterface],
   ["microsoft.resources/changes", readResourceChange],
   ["microsoft.authorization/roleassignments", readRoleAssignment],
+  ["microsoft.resources/subscriptions", readSubscription],
 ]);
 
 /** Types this normalizer reads; anything else is counted as `unknown-type`. */
@@ -87,9 +89,12 @@ function reportUnknownTypes(pass: Pass): void {
   }
 }
 
-/** An ARM resource path: under a subscription, or a tenant-level resource (management groups, root role assignments). */
+/**
+ * An ARM resource path: a subscription, something under one, or a tenant-level resource (management groups, root
+ * role assignments): `/subscriptions/{id}…` or `/providers/{namespace}/{type}/{name}…`.
+ */
 function isArmPath(id: string): boolean {
-  return /^\/(subscriptions|providers)\//i.test(id) && typeFromId(id) !== undefined;
+  return /^\/subscriptions\/[^/]+(\/|$)/i.test(id) || /^\/providers\/[^/]+\/[^/]+\/[^/]+/i.test(id);
 }
 
 function readRow(pass: Pass, row: Node, id: string, source: SourceRef): void {

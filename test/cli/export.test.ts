@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
 import { maskSubscriptions, runExportCommand } from "../../src/cli/export.ts";
-import { graphQuery } from "../../src/collect/queries.ts";
+import { graphQuery, loadInventoryQueries } from "../../src/collect/queries.ts";
+import { readSnapshot } from "../../src/collect/snapshot.ts";
+import { normalize } from "../../src/inventory/normalize.ts";
 import type { SnapshotFile } from "../../src/collect/source.ts";
 import {
   blockNetwork,
@@ -62,6 +64,43 @@ describe("runExportCommand", () => {
       if (mask) assert.match(text, /\/subscriptions\/00000000-0000-0000-0000-000000000001\/resourceGroups/);
     });
   }
+
+  it("writes resourcecontainers subscription rows that scan --input reads back as the same subscriptions", async () => {
+    const example = JSON.parse(
+      await readFile(
+        new URL("../fixtures/arg-resourcecontainers-subscriptions.json", import.meta.url),
+        "utf8",
+      ),
+    ) as { data: unknown[] };
+    nock(publicArm).post(resourcesPath).query(true).reply(200, page(example.data));
+    const subscriptionsQuery = (await loadInventoryQueries()).find((query) => query.name === "subscriptions");
+    assert.ok(subscriptionsQuery);
+    const out = join(folder, "snapshot.json");
+    const code = await runExportCommand({
+      out,
+      tenants: [{ tenantId: "t1", subscriptions: ["291bba3f-e0a5-47bc-a099-3bdcb2a50a05"] }],
+      queries: [subscriptionsQuery],
+      credentialFactory: fakeCredentials().factory,
+      clock: fakeClock(),
+    });
+    assert.equal(code, 0);
+    const snapshot = JSON.parse(await readFile(out, "utf8")) as SnapshotFile;
+    assert.deepEqual(Object.keys(snapshot.tables), ["resourcecontainers"]);
+    const replayed = await readSnapshot([out]);
+    assert.deepEqual(replayed.coverage.tables, ["resourcecontainers"]);
+    const fromSnapshot = normalize(replayed.rows).subscriptions;
+    const live = normalize(
+      example.data.map((value, row) => ({
+        table: "resourcecontainers",
+        value,
+        source: { origin: "live", row },
+      })),
+    ).subscriptions;
+    assert.equal(fromSnapshot.size, 1);
+    const strip = (map: typeof live) =>
+      [...map.values()].map((subscription) => ({ ...subscription, source: undefined }));
+    assert.deepEqual(strip(fromSnapshot), strip(live));
+  });
 
   it("masks the same subscription the same way and leaves other GUIDs alone", () => {
     const other = "99999999-9999-4999-8999-999999999999";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import fc from "fast-check";
-import { parseJsonFile } from "../../src/collect/json-stream.ts";
+import { parseJsonBytes, parseJsonFile } from "../../src/collect/json-stream.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "json-stream-"));
 const file = join(folder, "value.json");
@@ -58,4 +58,64 @@ describe("parseJsonFile", () => {
       await assert.rejects(parseJsonFile(file, 2), SyntaxError);
     });
   }
+
+  describe("repeated keys", () => {
+    const cases: { name: string; text: string; value: unknown; repeats: [string, boolean][] }[] = [
+      {
+        name: "a table given twice is read whole",
+        text: '{"resources":[{"id":"a"}],"resources":[{"id":"b"}]}',
+        value: { resources: [{ id: "a" }, { id: "b" }] },
+        repeats: [["resources", true]],
+      },
+      {
+        name: "an empty second copy keeps the first one's rows",
+        text: '{"resources":[{"id":"a"}],"resources":[]}',
+        value: { resources: [{ id: "a" }] },
+        repeats: [["resources", true]],
+      },
+      {
+        name: "an export's table given twice",
+        text: '{"tables":{"resources":[1],"resources":[2]}}',
+        value: { tables: { resources: [1, 2] } },
+        repeats: [["tables.resources", true]],
+      },
+      {
+        name: "a scalar overwritten is named",
+        text: '{"kind":"a","kind":"b","data":[]}',
+        value: { kind: "b", data: [] },
+        repeats: [["kind", false]],
+      },
+      {
+        name: "a list replaced by a non-list is named",
+        text: '{"data":[1],"data":{}}',
+        value: { data: {} },
+        repeats: [["data", false]],
+      },
+    ];
+    for (const { name, text, value, repeats } of cases) {
+      it(name, async () => {
+        for (const chunkSize of [1, 4, 1 << 20]) {
+          const seen: [string, boolean][] = [];
+          writeFileSync(file, text);
+          const parsed = await parseJsonFile(file, chunkSize, undefined, (path, key, merged) => {
+            seen.push([[...path, key].join("."), merged]);
+          });
+          assert.deepEqual(parsed, value);
+          assert.deepEqual(seen, repeats);
+        }
+        const seen: [string, boolean][] = [];
+        const parsed = parseJsonBytes(Buffer.from(text), (path, key, merged) => {
+          seen.push([[...path, key].join("."), merged]);
+        });
+        assert.deepEqual([parsed, seen], [value, repeats]);
+      });
+    }
+
+    it("hands the rows of both copies to take, in file order", async () => {
+      writeFileSync(file, '{"resources":[{"id":"a"}],"networkresources":[],"resources":[{"id":"b"}]}');
+      const taken: unknown[] = [];
+      await parseJsonFile(file, 3, (_path, element) => taken.push(element) > 0);
+      assert.deepEqual(taken, [{ id: "a" }, { id: "b" }]);
+    });
+  });
 });

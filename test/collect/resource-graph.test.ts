@@ -399,10 +399,12 @@ describe("collectResourceGraph", () => {
       "authorizationresources",
       "networkresources",
       "resourcechanges",
+      "resourcecontainers",
       "resources",
     ]);
     const perTable = Object.groupBy(collected.rows, (row) => row.table);
     assert.equal(perTable.networkresources?.length, 2);
     assert.equal(perTable.authorizationresources?.length, 2);
+    assert.equal(perTable.resourcecontainers?.length, 2);
   });
 });

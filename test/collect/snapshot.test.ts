@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { readSnapshot } from "../../src/collect/snapshot.ts";
+import { readSnapshot, streamSnapshot } from "../../src/collect/snapshot.ts";
 
 const vnet = {
   id: "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v",
@@ -199,6 +199,44 @@ describe("bad files never throw", () => {
       assert.equal(collected.rows.length, 1, "the good file is still read");
     });
   }
+
+  test("a table given twice: the rows of both are read, and the repeat is said", async () => {
+    const path = await file("twice.json", `{"resources":[${JSON.stringify(vnet)}],"resources":[]}`);
+    const collected = await readSnapshot([path]);
+    assert.equal(collected.rows.length, 1);
+    assert.deepEqual(
+      collected.diagnostics.map((d) => [d.level, d.code, d.field]),
+      [["warning", "duplicate-key", "resources"]],
+    );
+    assert.equal(collected.coverage.complete, true);
+  });
+
+  test("a table given twice in a streamed file: every row goes out, in file order", async () => {
+    const other = { ...vnet, id: `${vnet.id}2` };
+    const text = `{"resources":[${JSON.stringify(vnet)}],"resources":[${JSON.stringify(other)}]}`;
+    const path = await file("twice-streamed.json", text);
+    const ids: unknown[] = [];
+    const read = await streamSnapshot([path], (row) => ids.push((row.value as { id: string }).id), 0);
+    assert.deepEqual(ids, [vnet.id, other.id]);
+    assert.equal(read.diagnostics[0]?.code, "duplicate-key");
+  });
+
+  test("a key spelled with an escape still counts as a repeat", async () => {
+    const path = await file("escaped.json", `{"resources":[${JSON.stringify(vnet)}],"resourc\\u0065s":[]}`);
+    const collected = await readSnapshot([path]);
+    assert.equal(collected.rows.length, 1);
+    assert.equal(collected.diagnostics[0]?.code, "duplicate-key");
+  });
+
+  test("a repeated value that is not a table is an error and a gap", async () => {
+    const path = await file("kind.json", `{"kind":"x","kind":"y","resources":[${JSON.stringify(vnet)}]}`);
+    const collected = await readSnapshot([path]);
+    assert.deepEqual(
+      collected.diagnostics.map((d) => [d.level, d.code, d.field]),
+      [["error", "duplicate-key", "kind"]],
+    );
+    assert.equal(collected.coverage.complete, false);
+  });
 
   test("an empty folder", async () => {
     const empty = join(folder, "empty");

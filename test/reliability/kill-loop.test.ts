@@ -98,7 +98,8 @@ async function assertRunsWhole(stateDir: string, resultCount: number): Promise<s
 
 it(
   `keeps whole runs and whole reports across ${kills} SIGKILLs of a scan`,
-  { timeout: 60_000 },
+  // A guard against a hang, not a timing: on a loaded 2-core machine 12 scans take well over a minute.
+  { timeout: 240_000 },
   async (t) => {
     root = await tempFolder("kill-loop");
     const layout: Layout = {
