@@ -158,6 +158,7 @@ export function subnet(overrides: SubnetOverrides = {}): Subnet {
     networkSecurityGroupId: undefined,
     ipConfigurationIds: [],
     privateEndpointIds: [],
+    serviceAssociationLinkTypes: [],
     ...rest,
   };
 }

@@ -120,7 +120,7 @@ function nest(record: Record<string, unknown>): Record<string, unknown> {
     else if (subResourceArrays.has(key) && Array.isArray(child))
       properties.push([
         key,
-        child.map((item) => (isRecord(item) && !hasProperties(item) ? nest(item) : item)),
+        (child as unknown[]).map((item) => (isRecord(item) && !hasProperties(item) ? nest(item) : item)),
       ]);
     else properties.push([key, child]);
   }

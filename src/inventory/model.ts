@@ -89,6 +89,8 @@ export interface Subnet {
   /** Ids of every ipConfiguration in the subnet (NICs, LB frontends, private endpoint NICs…). */
   readonly ipConfigurationIds: readonly string[];
   readonly privateEndpointIds: readonly string[];
+  /** `serviceAssociationLinks[].linkedResourceType`: the services injected into the subnet (AKS writes one). */
+  readonly serviceAssociationLinkTypes: readonly string[];
 }
 
 export interface VirtualNetwork extends ArmResource {

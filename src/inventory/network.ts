@@ -42,6 +42,10 @@ export function readSubnet(subnet: Node, vnetId: string, vnetKey = idKey(vnetId)
     networkSecurityGroupId: properties.reference("networkSecurityGroup"),
     ipConfigurationIds: properties.references("ipConfigurations"),
     privateEndpointIds: properties.references("privateEndpoints"),
+    serviceAssociationLinkTypes: properties
+      .objects("serviceAssociationLinks")
+      .map((link) => nonEmpty(link.object("properties").string("linkedResourceType")))
+      .filter((type) => type !== undefined),
   };
 }
 

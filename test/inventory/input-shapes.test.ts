@@ -26,8 +26,10 @@ function codes(inventory: Inventory): string[] {
 
 /** The verdict-relevant part of a cluster, without where it was read from. */
 function facts(cluster: Cluster): Omit<Cluster, "source"> {
-  const { source: _source, ...rest } = cluster;
-  return rest;
+  return Object.fromEntries(Object.entries(cluster).filter(([key]) => key !== "source")) as Omit<
+    Cluster,
+    "source"
+  >;
 }
 
 describe("a single ARM object", () => {
@@ -66,6 +68,7 @@ describe("the Azure CLI's flattened shape", () => {
     );
     assert.match(subnet.networkSecurityGroupId ?? "", /aks-agentpool-68386414-nsg$/);
     assert.match(subnet.vnetKey, /virtualnetworks\/aks-vnet-68386414$/);
+    assert.deepEqual(subnet.serviceAssociationLinkTypes, ["Microsoft.ContainerService/managedClusters"]);
     assert.deepEqual(codes(inventory), []);
   });
 

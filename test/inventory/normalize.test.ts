@@ -391,7 +391,10 @@ describe("ids and types", () => {
     assert.equal(inventory.clusters.get(clusterId.toLowerCase())?.id, clusterId.toUpperCase());
     const duplicate = inventory.diagnostics.find((diagnostic) => diagnostic.code === "duplicate-id");
     assert.deepEqual([duplicate?.level, duplicate?.row], ["warning", 1]);
-    assert.match(duplicate?.message ?? "", /kept the copy in test.json row 1 \(.*later row\), dropped the one in test.json row 0/);
+    assert.match(
+      duplicate?.message ?? "",
+      /kept the copy in test.json row 1 \(.*later row\), dropped the one in test.json row 0/,
+    );
   });
 
   test("type is derived from the id and matched in any case", () => {
