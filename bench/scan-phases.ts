@@ -1,11 +1,12 @@
 // Scans one snapshot through the pipeline's entry points and times each phase; run as its own process so maxRSS is this scan's.
 import { defaultConfig } from "../src/config/config.ts";
-import { runPipeline, runScope } from "../src/engine/pipeline.ts";
-import { readSnapshotInventory } from "../src/engine/snapshot-scan.ts";
+import { runPipeline } from "../src/engine/scan.ts";
+import { runScope } from "../src/engine/run-record.ts";
+import { readSnapshotInventory } from "../src/inventory/collected.ts";
 import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
-import { toolInfo } from "../src/cli/tool.ts";
-import { releaseMemory } from "../src/cli/release-memory.ts";
+import { toolInfo } from "../src/engine/tool.ts";
+import { releaseMemory } from "../src/engine/release-memory.ts";
 import type { RunRecord } from "../src/engine/run.ts";
 
 export interface PhaseTimes {

@@ -1,5 +1,6 @@
 // Row builders for the demo fleet: one function per resource kind, in the shape Azure Resource Graph returns.
 import { createHash } from "node:crypto";
+import { realElement, realProperties } from "./real-shapes.ts";
 
 export type Json =
   string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
@@ -109,11 +110,12 @@ export function subnet(shape: SubnetShape): Json {
       ]
     : [];
   const [single] = shape.prefixes;
-  return {
-    name: shape.name,
-    id,
-    type: "Microsoft.Network/virtualNetworks/subnets",
-    properties: {
+  return realElement(
+    "virtualNetwork",
+    ["subnets"],
+    [],
+    { name: shape.name, id, type: "Microsoft.Network/virtualNetworks/subnets" },
+    {
       provisioningState: "Succeeded",
       addressPrefix: shape.prefixes.length === 1 ? single : undefined,
       addressPrefixes: shape.prefixes.length > 1 ? shape.prefixes : undefined,
@@ -124,7 +126,7 @@ export function subnet(shape: SubnetShape): Json {
       privateEndpointNetworkPolicies: "Disabled",
       privateLinkServiceNetworkPolicies: "Enabled",
     },
-  };
+  );
 }
 
 export interface VirtualNetworkShape {
@@ -138,7 +140,7 @@ export interface VirtualNetworkShape {
 export function virtualNetwork(at: Placement, shape: VirtualNetworkShape): Row {
   return resourceRow(at, "Microsoft.Network/virtualNetworks", shape.name, {
     tags: shape.tags,
-    properties: {
+    properties: realProperties("virtualNetwork", [], {
       provisioningState: "Succeeded",
       resourceGuid: guid(`vnet-guid:${shape.name}`),
       addressSpace: { addressPrefixes: shape.addressPrefixes },
@@ -146,7 +148,7 @@ export function virtualNetwork(at: Placement, shape: VirtualNetworkShape): Row {
       subnets: shape.subnets,
       virtualNetworkPeerings: [],
       enableDdosProtection: false,
-    },
+    }),
   });
 }
 
@@ -174,11 +176,16 @@ function securityRule(nsgId: string, collection: string, shape: SecurityRuleShap
     typeof shape.ports === "string"
       ? { destinationPortRange: shape.ports, destinationPortRanges: [] }
       : { destinationPortRanges: shape.ports };
-  return {
-    name: shape.name,
-    id: `${nsgId}/${collection}/${shape.name}`,
-    type: `Microsoft.Network/networkSecurityGroups/${collection}`,
-    properties: {
+  return realElement(
+    "networkSecurityGroup",
+    [collection],
+    [],
+    {
+      name: shape.name,
+      id: `${nsgId}/${collection}/${shape.name}`,
+      type: `Microsoft.Network/networkSecurityGroups/${collection}`,
+    },
+    {
       provisioningState: "Succeeded",
       description: shape.description,
       protocol: shape.protocol,
@@ -190,7 +197,7 @@ function securityRule(nsgId: string, collection: string, shape: SecurityRuleShap
       priority: shape.priority,
       direction: shape.direction,
     },
-  };
+  );
 }
 
 /** The six rules Azure adds to every NSG. */
@@ -274,7 +281,7 @@ export interface NetworkSecurityGroupShape {
 export function networkSecurityGroup(at: Placement, shape: NetworkSecurityGroupShape): Row {
   const nsgId = resourceId(at, "Microsoft.Network/networkSecurityGroups", shape.name);
   return resourceRow(at, "Microsoft.Network/networkSecurityGroups", shape.name, {
-    properties: {
+    properties: realProperties("networkSecurityGroup", [], {
       provisioningState: "Succeeded",
       resourceGuid: guid(`nsg-guid:${nsgId}`),
       securityRules: shape.securityRules.map((rule) => securityRule(nsgId, "securityRules", rule)),
@@ -282,7 +289,7 @@ export function networkSecurityGroup(at: Placement, shape: NetworkSecurityGroupS
         ? defaultSecurityRules.map((rule) => securityRule(nsgId, "defaultSecurityRules", rule))
         : undefined,
       subnets: shape.subnetIds.map(idRef),
-    },
+    }),
   });
 }
 
@@ -297,20 +304,28 @@ export function kubeApiServerLoadBalancer(at: Placement, frontend: FrontendShape
   const lbId = resourceId(at, "Microsoft.Network/loadBalancers", "kube-apiserver");
   return resourceRow(at, "Microsoft.Network/loadBalancers", "kube-apiserver", {
     sku: { name: "Standard", tier: "Regional" },
-    properties: {
+    // The example is a Basic public LB with NAT pools and probes; the kube-apiserver LB keeps one frontend, its
+    // backend pool and rule, and none of the example's NAT rules, probes or `scope`.
+    properties: realProperties("loadBalancer", ["inboundNatPools", "inboundNatRules", "probes", "scope"], {
       provisioningState: "Succeeded",
+      resourceGuid: guid(`lb-guid:${lbId}`),
       frontendIPConfigurations: [
-        {
-          name: frontend.id.slice(frontend.id.lastIndexOf("/") + 1),
-          id: frontend.id,
-          type: "Microsoft.Network/loadBalancers/frontendIPConfigurations",
-          properties: {
+        realElement(
+          "loadBalancer",
+          ["frontendIPConfigurations"],
+          ["inboundNatRules", "loadBalancingRules"],
+          {
+            name: frontend.id.slice(frontend.id.lastIndexOf("/") + 1),
+            id: frontend.id,
+            type: "Microsoft.Network/loadBalancers/frontendIPConfigurations",
+          },
+          {
             privateIPAddress: frontend.privateIpAddress,
             privateIPAddressVersion: "IPv4",
             privateIPAllocationMethod: "Static",
             subnet: frontend.subnetId ? idRef(frontend.subnetId) : undefined,
           },
-        },
+        ),
       ],
       backendAddressPools: [
         { name: "kube-apiserver-backendpool", id: `${lbId}/backendAddressPools/kube-apiserver-backendpool` },
@@ -318,7 +333,7 @@ export function kubeApiServerLoadBalancer(at: Placement, frontend: FrontendShape
       loadBalancingRules: [
         { name: "kube-apiserver-rule", id: `${lbId}/loadBalancingRules/kube-apiserver-rule` },
       ],
-    },
+    }),
   });
 }
 
@@ -333,8 +348,11 @@ export interface PrivateEndpointShape {
 export function privateEndpoint(at: Placement, shape: PrivateEndpointShape): Row {
   const peId = resourceId(at, "Microsoft.Network/privateEndpoints", shape.name);
   return resourceRow(at, "Microsoft.Network/privateEndpoints", shape.name, {
-    properties: {
+    // The example's static `ipConfigurations` and custom NIC name are that scenario's; the demo's endpoints take
+    // their address from the NIC, as a dynamic endpoint does.
+    properties: realProperties("privateEndpoint", ["ipConfigurations", "customNetworkInterfaceName"], {
       provisioningState: "Succeeded",
+      applicationSecurityGroups: [],
       subnet: idRef(shape.subnetId),
       networkInterfaces: [idRef(shape.networkInterfaceId)],
       privateLinkServiceConnections: [
@@ -354,7 +372,7 @@ export function privateEndpoint(at: Placement, shape: PrivateEndpointShape): Row
       ],
       manualPrivateLinkServiceConnections: [],
       customDnsConfigs: [],
-    },
+    }),
   });
 }
 
@@ -374,28 +392,45 @@ export function nicIpConfigurationId(
   return `${resourceId(at, "Microsoft.Network/networkInterfaces", shape.name)}/ipConfigurations/${shape.ipConfigurationName}`;
 }
 
+/** A fictional MAC address in ARM's `00-0D-3A-…` form, derived from the NIC name. */
+function macAddress(seed: string): string {
+  const hex = hexTag(`mac:${seed}`, 6).toUpperCase();
+  return `00-0D-3A-${hex.slice(0, 2)}-${hex.slice(2, 4)}-${hex.slice(4, 6)}`;
+}
+
 export function networkInterface(at: Placement, shape: NetworkInterfaceShape): Row {
   return resourceRow(at, "Microsoft.Network/networkInterfaces", shape.name, {
-    properties: {
-      provisioningState: "Succeeded",
-      ipConfigurations: [
-        {
-          name: shape.ipConfigurationName,
-          id: nicIpConfigurationId(at, shape),
-          type: "Microsoft.Network/networkInterfaces/ipConfigurations",
-          properties: {
-            primary: true,
-            privateIPAddress: shape.privateIpAddress,
-            privateIPAddressVersion: "IPv4",
-            privateIPAllocationMethod: "Dynamic",
-            subnet: idRef(shape.subnetId),
-          },
-        },
-      ],
-      privateEndpoint: shape.privateEndpointId ? idRef(shape.privateEndpointId) : undefined,
-      enableAcceleratedNetworking: false,
-      enableIPForwarding: false,
-    },
+    // The example NIC belongs to a VM with a public IP, an NSG and a DSCP configuration the demo does not have.
+    properties: realProperties(
+      "networkInterface",
+      ["virtualMachine", "networkSecurityGroup", "dscpConfiguration", "dnsSettings"],
+      {
+        provisioningState: "Succeeded",
+        ipConfigurations: [
+          realElement(
+            "networkInterface",
+            ["ipConfigurations"],
+            ["publicIPAddress"],
+            {
+              name: shape.ipConfigurationName,
+              id: nicIpConfigurationId(at, shape),
+              type: "Microsoft.Network/networkInterfaces/ipConfigurations",
+            },
+            {
+              primary: true,
+              privateIPAddress: shape.privateIpAddress,
+              privateIPAddressVersion: "IPv4",
+              privateIPAllocationMethod: "Dynamic",
+              subnet: idRef(shape.subnetId),
+            },
+          ),
+        ],
+        macAddress: macAddress(shape.name),
+        privateEndpoint: shape.privateEndpointId ? idRef(shape.privateEndpointId) : undefined,
+        enableAcceleratedNetworking: false,
+        enableIPForwarding: false,
+      },
+    ),
   });
 }
 
@@ -459,13 +494,13 @@ export function roleAssignment(shape: RoleAssignmentShape): Row {
     location: "",
     resourceGroup: resourceGroup.toLowerCase(),
     subscriptionId: shape.subscriptionId,
-    properties: {
+    properties: realProperties("roleAssignment", [], {
       roleDefinitionId: `/subscriptions/${shape.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${shape.roleDefinitionGuid}`,
       principalId: shape.principalId,
       principalType: "ServicePrincipal",
       scope: shape.scope,
       createdOn: "2025-05-02T10:15:00.0000000Z",
       updatedOn: "2025-05-02T10:15:00.0000000Z",
-    },
+    }),
   };
 }

@@ -1,6 +1,7 @@
 // Row builders for the demo fleet's firewalls: classic Azure Firewall, Firewall Policy rule collection groups, IP groups.
 import { guid, idRef, resourceId, resourceRow } from "./arm.ts";
 import type { Json, Placement, Row } from "./arm.ts";
+import { realElement, realProperties } from "./real-shapes.ts";
 
 export interface ClassicRuleCollection {
   readonly name: string;
@@ -30,34 +31,37 @@ function classicCollections(
   kind: string,
   collections: readonly ClassicRuleCollection[],
 ): Json {
-  return collections.map((collection) => ({
-    name: collection.name,
-    id: `${firewallId}/${kind}/${collection.name}`,
-    properties: {
-      action: { type: collection.action },
-      priority: collection.priority,
-      rules: collection.rules,
-    },
-  }));
+  return collections.map((collection) =>
+    realElement(
+      "azureFirewall",
+      [kind],
+      [],
+      { name: collection.name, id: `${firewallId}/${kind}/${collection.name}` },
+      { action: { type: collection.action }, priority: collection.priority, rules: collection.rules },
+    ),
+  );
 }
 
 export function azureFirewall(at: Placement, shape: AzureFirewallShape): Row {
   const firewallId = resourceId(at, "Microsoft.Network/azureFirewalls", shape.name);
   return resourceRow(at, "Microsoft.Network/azureFirewalls", shape.name, {
-    properties: {
+    // The example's `ipGroups` back-references and autoscale settings are that firewall's, not the demo's.
+    properties: realProperties("azureFirewall", ["ipGroups", "autoscaleConfiguration"], {
       provisioningState: "Succeeded",
       sku: { name: "AZFW_VNet", tier: "Standard" },
       threatIntelMode: "Alert",
       ipConfigurations: [
-        {
-          name: "ipconfig1",
-          id: azureFirewallIpConfigurationId(at, shape.name),
-          properties: {
+        realElement(
+          "azureFirewall",
+          ["ipConfigurations"],
+          [],
+          { name: "ipconfig1", id: azureFirewallIpConfigurationId(at, shape.name) },
+          {
             privateIPAddress: shape.privateIpAddress,
             subnet: idRef(shape.subnetId),
             publicIPAddress: idRef(resourceId(at, "Microsoft.Network/publicIPAddresses", shape.publicIpName)),
           },
-        },
+        ),
       ],
       networkRuleCollections: classicCollections(
         firewallId,
@@ -70,7 +74,7 @@ export function azureFirewall(at: Placement, shape: AzureFirewallShape): Row {
         "applicationRuleCollections",
         shape.applicationRuleCollections,
       ),
-    },
+    }),
   });
 }
 
@@ -94,17 +98,20 @@ export function firewallPolicyRuleCollectionGroup(
     "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
     `${policyName}/${groupName}`,
     {
-      properties: {
+      // `size` is the group's own figure in the example; the demo does not compute one.
+      properties: realProperties("ruleCollectionGroup", ["size"], {
         provisioningState: "Succeeded",
         priority,
-        ruleCollections: collections.map((collection) => ({
-          ruleCollectionType: "FirewallPolicyFilterRuleCollection",
-          name: collection.name,
-          priority: collection.priority,
-          action: { type: collection.action },
-          rules: collection.rules,
-        })),
-      },
+        ruleCollections: collections.map((collection) =>
+          realElement("ruleCollectionGroup", ["ruleCollections"], [], {
+            ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+            name: collection.name,
+            priority: collection.priority,
+            action: { type: collection.action },
+            rules: collection.rules,
+          }),
+        ),
+      }),
     },
   );
   // ARG names a child resource by its last segment, while its id carries the parent's path.
@@ -118,12 +125,12 @@ export function ipGroup(
   firewallPolicyIds: readonly string[],
 ): Row {
   return resourceRow(at, "Microsoft.Network/ipGroups", name, {
-    properties: {
+    properties: realProperties("ipGroup", [], {
       provisioningState: "Succeeded",
       ipAddresses,
       firewalls: [],
       firewallPolicies: firewallPolicyIds.map(idRef),
-    },
+    }),
   });
 }
 

@@ -1,6 +1,7 @@
 // The demo fleet's AKS cluster spec and the `microsoft.containerservice/managedclusters` row built from it.
 import { guid, hexTag, resourceId, resourceRow } from "./arm.ts";
 import type { Json, Placement, Row } from "./arm.ts";
+import { realElement, realProperties } from "./real-shapes.ts";
 
 export interface PoolSpec {
   readonly name: string;
@@ -68,7 +69,7 @@ export interface ClusterSpec {
 }
 
 function agentPoolProfile(cluster: ClusterSpec, pool: PoolSpec, subnetIdOf: (ref: string) => string): Json {
-  return {
+  return realElement("managedCluster", ["agentPoolProfiles"], ["nodeImageVersion"], {
     name: pool.name,
     count: pool.count,
     vmSize: pool.vmSize,
@@ -89,7 +90,7 @@ function agentPoolProfile(cluster: ClusterSpec, pool: PoolSpec, subnetIdOf: (ref
     powerState: { code: cluster.powerState },
     availabilityZones: ["1", "2", "3"],
     provisioningState: "Succeeded",
-  };
+  });
 }
 
 function apiServerAccessProfile(spec: ApiServerSpec, subnetIdOf: (ref: string) => string): Json | undefined {
@@ -177,21 +178,29 @@ export function managedCluster(
           lastModifiedByType: "User",
         }
       : undefined,
-    properties: {
-      provisioningState: "Succeeded",
-      powerState: { code: cluster.powerState },
-      kubernetesVersion: cluster.kubernetesVersion,
-      currentKubernetesVersion: cluster.kubernetesVersion,
-      dnsPrefix: `${cluster.name.replace(/^aks-/, "")}-dns`,
-      ...endpoints(cluster),
-      agentPoolProfiles: cluster.pools.map((pool) => agentPoolProfile(cluster, pool, subnetIdOf)),
-      apiServerAccessProfile: apiServerAccessProfile(cluster.apiServer, subnetIdOf),
-      networkProfile: networkProfile(cluster),
-      nodeResourceGroup,
-      enableRBAC: true,
-      supportPlan: "KubernetesOfficial",
-      oidcIssuerProfile: { enabled: true },
-    },
+    // The example cluster signs in with a service principal, encrypts disks with a disk encryption set and
+    // forces an upgrade until 2022; the demo's clusters use managed identities and none of those.
+    properties: realProperties(
+      "managedCluster",
+      ["servicePrincipalProfile", "diskEncryptionSetID", "linuxProfile", "upgradeSettings"],
+      {
+        provisioningState: "Succeeded",
+        azurePortalFQDN: undefined,
+        maxAgentPools: 100,
+        powerState: { code: cluster.powerState },
+        kubernetesVersion: cluster.kubernetesVersion,
+        currentKubernetesVersion: cluster.kubernetesVersion,
+        dnsPrefix: `${cluster.name.replace(/^aks-/, "")}-dns`,
+        ...endpoints(cluster),
+        agentPoolProfiles: cluster.pools.map((pool) => agentPoolProfile(cluster, pool, subnetIdOf)),
+        apiServerAccessProfile: apiServerAccessProfile(cluster.apiServer, subnetIdOf),
+        networkProfile: networkProfile(cluster),
+        nodeResourceGroup,
+        enableRBAC: true,
+        supportPlan: "KubernetesOfficial",
+        oidcIssuerProfile: { enabled: true },
+      },
+    ),
   });
 }
 

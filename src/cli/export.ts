@@ -1,7 +1,7 @@
 // `export --out FILE [--mask]`: writes the collected rows as a snapshot that `scan --input` replays.
 import { rename, writeFile } from "node:fs/promises";
 import type { CollectedRows, Coverage, SnapshotFile } from "../collect/source.ts";
-import { collectResourceGraph } from "../collect/resource-graph.ts";
+import { collect } from "../collect/collect.ts";
 import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
 import { replaceSubscriptionIds, subscriptionSegment } from "../report/mask.ts";
 
@@ -62,7 +62,7 @@ export function snapshotText(collected: CollectedRows, exportedAt: Date, mask: b
 
 /** Collects and writes the snapshot (temp file, then rename); exit code 0, or 3 when coverage is incomplete. */
 export async function runExportCommand(options: ExportCommandOptions): Promise<number> {
-  const collected = await collectResourceGraph(options);
+  const { collected } = await collect({ kind: "live", options });
   const text = snapshotText(collected, (options.now ?? (() => new Date()))(), options.mask ?? false);
   const temporary = `${options.out}.${process.pid}.tmp`;
   await writeFile(temporary, text, "utf8");

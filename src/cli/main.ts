@@ -12,7 +12,7 @@ import { addLiveOptions, liveOptions, type LiveDependencies, type LiveFlags } fr
 import { queryFormats, runQueryCommand, type QueryFormat } from "./query.ts";
 import { failOnLevels } from "./options.ts";
 import { scanCommand, type ScanOptions } from "./scan.ts";
-import { toolInfo } from "./tool.ts";
+import { toolInfo } from "../engine/tool.ts";
 
 const collectList = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 

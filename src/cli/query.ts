@@ -1,6 +1,6 @@
 // `query NAME|--kql TEXT`: an ad-hoc KQL query over the same scopes as `scan`, printed as a table, CSV or JSON.
 import type { CoverageGap } from "../collect/source.ts";
-import { collectResourceGraph } from "../collect/resource-graph.ts";
+import { collect } from "../collect/collect.ts";
 import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
 import { graphQuery, loadAdhocQuery } from "../collect/queries.ts";
 import { CollectOptionError } from "../collect/errors.ts";
@@ -99,7 +99,7 @@ export async function runQueryCommand(options: QueryCommandOptions): Promise<num
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const writeError = options.writeError ?? ((text: string) => process.stderr.write(text));
   const query = await chooseQuery(options);
-  const collected = await collectResourceGraph({ ...options, queries: [query] });
+  const { collected } = await collect({ kind: "live", options: { ...options, queries: [query] } });
   write(
     formatRows(
       collected.rows.map((row) => row.value),

@@ -1,19 +1,18 @@
-// The files of one stored run: what they are called, how they are written durably and read back checked.
+// The files of one stored run, whatever holds them (a folder or a blob prefix): names, encoding, checked decoding.
 import { UserError } from "../cli/errors.ts";
-import { open, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
 import type { RunRecord } from "../engine/run.ts";
 import type { Observations } from "./observations.ts";
 import { scopeKey } from "./scope.ts";
 
 export const findingsFile = "findings.json";
 export const observationsFile = "observations.json";
-/** Written last, so its presence with matching sizes says the other files are whole. */
+/** Written last, so its presence with matching sizes says the other files are whole (the run's commit marker). */
 export const metaFile = "run.json";
 
 /** A stored run, small enough to list many without reading their findings. */
 export interface RunListing {
   readonly id: string;
+  /** The run's folder, or the URL of its blob prefix. */
   readonly dir: string;
   readonly scopeKey: string;
 }
@@ -24,7 +23,7 @@ export interface StoredRun extends RunListing {
   readonly observations: Observations | undefined;
 }
 
-interface RunMeta {
+export interface RunMeta {
   readonly schemaVersion: 1;
   readonly runId: string;
   readonly scopeKey: string;
@@ -38,76 +37,40 @@ export class RunStoreError extends UserError {
   override readonly name: string = "RunStoreError";
 }
 
-export async function writeRunFiles(
-  dir: string,
-  run: RunRecord,
-  observations: Observations,
-  savedAt: Date,
-): Promise<void> {
-  const findings = `${JSON.stringify(run, null, 2)}\n`;
-  const observed = `${JSON.stringify(observations)}\n`;
-  await writeDurably(join(dir, findingsFile), findings);
-  await writeDurably(join(dir, observationsFile), observed);
+/** A run as the store writes it: data files first, then the meta file that commits them. */
+export interface EncodedRun {
+  readonly data: readonly { readonly name: string; readonly text: string }[];
+  readonly meta: RunMeta;
+  readonly metaText: string;
+}
+
+export function encodeRun(run: RunRecord, observations: Observations, savedAt: Date): EncodedRun {
+  const data = [
+    { name: findingsFile, text: `${JSON.stringify(run, null, 2)}\n` },
+    { name: observationsFile, text: `${JSON.stringify(observations)}\n` },
+  ];
   const meta: RunMeta = {
     schemaVersion: 1,
     runId: run.run.id,
     scopeKey: scopeKey(run.run.scope),
     savedAt: savedAt.toISOString(),
-    bytes: { [findingsFile]: Buffer.byteLength(findings), [observationsFile]: Buffer.byteLength(observed) },
+    bytes: Object.fromEntries(data.map((file) => [file.name, Buffer.byteLength(file.text)])),
   };
-  await writeDurably(join(dir, metaFile), `${JSON.stringify(meta, null, 2)}\n`);
-  await syncDirectory(dir);
+  return { data, meta, metaText: `${JSON.stringify(meta, null, 2)}\n` };
 }
 
-async function writeDurably(path: string, text: string): Promise<void> {
-  const handle = await open(path, "wx");
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+/** Reads one file of a run; undefined when it does not exist. */
+export type ReadRunFile = (name: string) => Promise<string | undefined>;
 
-/** Makes a rename or new entries survive power loss; Windows cannot open directories for this, so it is skipped there. */
-export async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, "r");
-    await handle.sync();
-  } catch (error) {
-    if (!isErrorCode(error, "EISDIR", "EPERM", "EINVAL", "EBADF")) throw error;
-  } finally {
-    await handle?.close();
-  }
-}
-
-/**
- * Cheap check that a run folder is whole: its meta file parses and names this folder, and the data files
- * have the sizes it recorded. A folder without meta (placed by hand) is read in full instead.
- */
-export async function readRunListing(dir: string, id: string): Promise<RunListing | undefined> {
-  const meta = await readMeta(dir);
-  if (meta === "missing") {
-    const stored = await readRunFolder(dir).catch(() => undefined);
-    return stored?.id === id ? { id, dir, scopeKey: stored.scopeKey } : undefined;
-  }
-  if (meta?.runId !== id) return undefined;
-  for (const [file, bytes] of Object.entries(meta.bytes)) {
-    const size = await stat(join(dir, file)).then(
-      (s) => s.size,
-      () => -1,
-    );
-    if (size !== bytes) return undefined;
-  }
-  return { id, dir, scopeKey: meta.scopeKey };
-}
-
-/** Reads and checks every file of a run folder. */
-export async function readRunFolder(dir: string): Promise<StoredRun> {
-  const meta = await readMeta(dir);
-  if (meta === undefined) throw new RunStoreError(`${join(dir, metaFile)} is not a valid run meta file.`);
-  const record = await readJson(join(dir, findingsFile), isRunRecord, "a findings.json of schemaVersion 1");
+/** Reads and checks every file of a run. `where` names a file of it in messages. */
+export async function decodeRun(
+  dir: string,
+  read: ReadRunFile,
+  where: (name: string) => string,
+): Promise<StoredRun> {
+  const meta = await readMeta(read, where);
+  if (meta === undefined) throw new RunStoreError(`${where(metaFile)} is not a valid run meta file.`);
+  const record = await readJson(read, findingsFile, where, isRunRecord, "a findings.json of schemaVersion 1");
   if (record === undefined) throw new RunStoreError(`${dir} holds no ${findingsFile}; pass a run folder.`);
   if (meta !== "missing" && meta.runId !== record.run.id) {
     throw new RunStoreError(`${dir} holds run ${record.run.id} but its ${metaFile} names ${meta.runId}.`);
@@ -117,14 +80,17 @@ export async function readRunFolder(dir: string): Promise<StoredRun> {
     dir,
     scopeKey: meta === "missing" ? scopeKey(record.run.scope) : meta.scopeKey,
     record,
-    observations: await readJson(join(dir, observationsFile), isObservations, "an observations file"),
+    observations: await readJson(read, observationsFile, where, isObservations, "an observations file"),
   };
 }
 
 /** `"missing"` when there is no meta file; undefined when there is one that does not parse. */
-async function readMeta(dir: string): Promise<RunMeta | "missing" | undefined> {
+export async function readMeta(
+  read: ReadRunFile,
+  where: (name: string) => string,
+): Promise<RunMeta | "missing" | undefined> {
   try {
-    return (await readJson(join(dir, metaFile), isRunMeta, "a run meta file")) ?? "missing";
+    return (await readJson(read, metaFile, where, isRunMeta, "a run meta file")) ?? "missing";
   } catch {
     return undefined;
   }
@@ -132,18 +98,21 @@ async function readMeta(dir: string): Promise<RunMeta | "missing" | undefined> {
 
 /** Undefined when the file does not exist; a `RunStoreError` when it cannot be read or is not `what`. */
 async function readJson<T>(
-  path: string,
+  read: ReadRunFile,
+  name: string,
+  where: (name: string) => string,
   check: (value: unknown) => value is T,
   what: string,
 ): Promise<T | undefined> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, "utf8"));
+    const text = await read(name);
+    if (text === undefined) return undefined;
+    value = JSON.parse(text);
   } catch (error) {
-    if (isErrorCode(error, "ENOENT")) return undefined;
-    throw new RunStoreError(`${path} cannot be read (${(error as Error).message}); expected ${what}.`);
+    throw new RunStoreError(`${where(name)} cannot be read (${(error as Error).message}); expected ${what}.`);
   }
-  if (!check(value)) throw new RunStoreError(`${path} is not ${what}.`);
+  if (!check(value)) throw new RunStoreError(`${where(name)} is not ${what}.`);
   return value;
 }
 
@@ -165,7 +134,7 @@ function isObservations(value: unknown): value is Observations {
   return isRecord(value) && value.schemaVersion === 1 && isRecord(value.clusters);
 }
 
-function isRunMeta(value: unknown): value is RunMeta {
+export function isRunMeta(value: unknown): value is RunMeta {
   return (
     isRecord(value) &&
     value.schemaVersion === 1 &&
@@ -174,6 +143,11 @@ function isRunMeta(value: unknown): value is RunMeta {
     isRecord(value.bytes) &&
     Object.values(value.bytes).every((bytes) => typeof bytes === "number")
   );
+}
+
+/** True when every file the meta names has the size it recorded (`sizeOf` answers -1 for a missing file). */
+export function sizesMatch(meta: RunMeta, sizeOf: (name: string) => number): boolean {
+  return Object.entries(meta.bytes).every(([name, bytes]) => sizeOf(name) === bytes);
 }
 
 export function isErrorCode(error: unknown, ...codes: readonly string[]): boolean {

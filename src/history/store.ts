@@ -1,44 +1,56 @@
-// The run store: one folder per run under `<stateDir>/runs/`, written to a temp name and renamed (DESIGN §6).
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+// The run store (DESIGN §6): whole runs only, retention, the newest run of a scope; in a folder or a blob container.
+import { basename, dirname } from "node:path";
 import type { RunRecord } from "../engine/run.ts";
+import type { RunStoreBackend, RunStoreLock } from "./backend.ts";
+import { blobRunStore, parseBlobStateUrl, type BlobAccess } from "./blob-store.ts";
+import { fileRunStore, readRunFolder } from "./file-store.ts";
 import type { Observations } from "./observations.ts";
 import {
+  decodeRun,
+  encodeRun,
   findingsFile,
-  isErrorCode,
-  readRunFolder,
-  readRunListing,
   RunStoreError,
-  syncDirectory,
-  writeRunFiles,
   type RunListing,
   type StoredRun,
 } from "./run-files.ts";
 
 export { RunStoreError, type RunListing, type StoredRun } from "./run-files.ts";
+export type { RunStoreBackend, RunStoreLock } from "./backend.ts";
+export { runsDirectory } from "./file-store.ts";
+export { defaultLockTimeoutMs, StateLockError } from "./lock.ts";
+export type { BlobAccess } from "./blob-store.ts";
 
 export const defaultKeepRuns = 90;
 
-const tempPrefix = ".tmp-";
-/** Runs being pruned are renamed to this first, so a crash mid-delete leaves only temp debris. */
-const prunedPrefix = `${tempPrefix}pruned-`;
-/** A temp folder this old belongs to a save that died; live saves take seconds. */
-const staleTempMs = 60 * 60 * 1000;
-/** Run ids name folders, so they must stay one plain path segment. */
+/** Run ids name folders and blob prefixes, so they must stay one plain path segment. */
 const runIdPattern = /^[0-9A-Za-z][0-9A-Za-z_.-]*$/;
+
+/** A state directory path or `https://<account>.blob.core.windows.net/<container>[/<prefix>]`, or a store opened from one. */
+export type StateLocation = string | RunStoreBackend;
 
 export interface SaveRunOptions {
   /** How many runs to keep in all; the newest run of every scope is kept regardless. */
   readonly keepRuns: number;
+  /** The lock taken before the previous run was read; checked still held before the run is committed. */
+  readonly lock?: RunStoreLock;
 }
 
-export function runsDirectory(stateDir: string): string {
-  return join(stateDir, "runs");
+/**
+ * Opens the store a `--state-dir` names. A blob URL signs in with `access` (the scan's Entra credential), or with
+ * `AZURE_STORAGE_CONNECTION_STRING` when the environment has one.
+ */
+export function openRunStore(stateDir: string, access: BlobAccess = {}): RunStoreBackend {
+  const blob = parseBlobStateUrl(stateDir);
+  return blob ? blobRunStore(blob, access) : fileRunStore(stateDir);
 }
 
-/** Stores a run whole or not at all, then prunes old runs. Returns the run's folder. */
+function storeOf(location: StateLocation): RunStoreBackend {
+  return typeof location === "string" ? openRunStore(location) : location;
+}
+
+/** Stores a run whole or not at all, then prunes old runs. Returns where the run is. */
 export async function saveRun(
-  stateDir: string,
+  location: StateLocation,
   run: RunRecord,
   observations: Observations,
   options: SaveRunOptions = { keepRuns: defaultKeepRuns },
@@ -51,62 +63,47 @@ export async function saveRun(
   if (!Number.isInteger(options.keepRuns) || options.keepRuns < 1) {
     throw new RunStoreError(`--keep-runs must be a whole number of at least 1, got ${options.keepRuns}.`);
   }
-  const runsDir = runsDirectory(stateDir);
-  await mkdir(runsDir, { recursive: true });
-  const target = join(runsDir, id);
-  if (await exists(target)) throw new RunStoreError(`Run ${id} is already stored in ${target}.`);
-  const temp = join(runsDir, `${tempPrefix}${id}-${process.pid}`);
-  await rm(temp, { recursive: true, force: true });
-  await mkdir(temp);
-  try {
-    await writeRunFiles(temp, run, observations, new Date());
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    if (isErrorCode(error, "ENOTEMPTY", "EEXIST"))
-      throw new RunStoreError(`Run ${id} is already stored in ${target}.`);
-    throw error;
-  }
-  await syncDirectory(runsDir);
-  await pruneRuns(stateDir, options.keepRuns);
+  const store = storeOf(location);
+  await options.lock?.confirm();
+  const target = await store.commit(encodeRun(run, observations, new Date()));
+  await pruneRuns(store, options.keepRuns);
   return target;
 }
 
-/** Whole runs only, oldest first (ids start with a UTC timestamp). Clears temp folders left by crashes. */
-export async function listRuns(stateDir: string): Promise<RunListing[]> {
-  const runsDir = runsDirectory(stateDir);
-  let entries;
-  try {
-    entries = await readdir(runsDir, { withFileTypes: true });
-  } catch (error) {
-    if (isErrorCode(error, "ENOENT")) return [];
-    throw error;
-  }
-  const runs: RunListing[] = [];
-  for (const entry of entries) {
-    if (!entry.isDirectory()) continue;
-    const dir = join(runsDir, entry.name);
-    if (entry.name.startsWith(tempPrefix)) await removeIfStale(dir, entry.name);
-    else if (!entry.name.startsWith(".")) {
-      const listing = await readRunListing(dir, entry.name);
-      if (listing) runs.push(listing);
-    }
-  }
-  return runs.sort((a, b) => compareIds(a.id, b.id));
+/** Whole runs only, oldest first (ids start with a UTC timestamp). */
+export async function listRuns(location: StateLocation): Promise<RunListing[]> {
+  return (await storeOf(location).listWhole()).sort((a, b) => compareIds(a.id, b.id));
 }
 
-/** Loads a run from its folder, or from the path of its `findings.json`. */
+/** Loads a run from its folder or blob prefix, or from the path of its `findings.json`. */
 export async function loadRun(path: string): Promise<StoredRun> {
   const dir = basename(path) === findingsFile ? dirname(path) : path;
-  return readRunFolder(dir);
+  const blob = parseBlobStateUrl(dir);
+  if (!blob) return readRunFolder(dir);
+  const match = /^(.*)\/runs\/([^/]+)$/.exec(blob.prefix.replace(/\/$/, ""));
+  if (!match) throw new RunStoreError(`${dir} is not a stored run; expected …/runs/<run id>.`);
+  const store = blobRunStore({ ...blob, prefix: match[1] ? `${match[1]}/` : "" }, {});
+  const id = match[2]!;
+  const listed = (await store.listWhole()).find((run) => run.id === id);
+  if (!listed) throw new RunStoreError(`${dir} holds no whole run.`);
+  return loadListed(store, listed);
+}
+
+function loadListed(store: RunStoreBackend, listing: RunListing): Promise<StoredRun> {
+  return decodeRun(
+    listing.dir,
+    (name) => store.readFile(listing, name),
+    (name) => `${listing.dir}/${name}`,
+  );
 }
 
 /** The newest run of this scope that loads, or undefined when there is none. */
-export async function latestRun(stateDir: string, scopeKey: string): Promise<StoredRun | undefined> {
-  const candidates = (await listRuns(stateDir)).filter((run) => run.scopeKey === scopeKey).reverse();
+export async function latestRun(location: StateLocation, scopeKey: string): Promise<StoredRun | undefined> {
+  const store = storeOf(location);
+  const candidates = (await listRuns(store)).filter((run) => run.scopeKey === scopeKey).reverse();
   for (const candidate of candidates) {
     try {
-      return await readRunFolder(candidate.dir);
+      return await loadListed(store, candidate);
     } catch (error) {
       if (!(error instanceof RunStoreError)) throw error;
     }
@@ -118,42 +115,19 @@ export async function latestRun(stateDir: string, scopeKey: string): Promise<Sto
  * Removes the oldest runs beyond `keepRuns`. The newest run of each scope is never removed: it carries that
  * scope's whole observation history and its diff baseline, which a busier scope must not push out.
  */
-export async function pruneRuns(stateDir: string, keepRuns: number): Promise<string[]> {
-  const runs = await listRuns(stateDir);
+export async function pruneRuns(location: StateLocation, keepRuns: number): Promise<string[]> {
+  const store = storeOf(location);
+  const runs = await listRuns(store);
   const newestOfScope = new Set(new Map(runs.map((run) => [run.scopeKey, run.id])).values());
   const removable = runs.filter((run) => !newestOfScope.has(run.id));
   const toRemove = removable.slice(0, Math.max(0, runs.length - keepRuns));
-  for (const run of toRemove) {
-    const doomed = join(dirname(run.dir), `${prunedPrefix}${run.id}-${process.pid}`);
-    try {
-      await rename(run.dir, doomed);
-    } catch (error) {
-      // A concurrent save may have pruned it first.
-      if (isErrorCode(error, "ENOENT")) continue;
-      throw error;
-    }
-    await rm(doomed, { recursive: true, force: true });
-  }
+  for (const run of toRemove) await store.remove(run);
   return toRemove.map((run) => run.id);
 }
 
-async function removeIfStale(dir: string, name: string): Promise<void> {
-  try {
-    const age = Date.now() - (await stat(dir)).mtimeMs;
-    if (name.startsWith(prunedPrefix) || age > staleTempMs) await rm(dir, { recursive: true, force: true });
-  } catch {
-    // Another process may be removing it at the same moment; it is ignored either way.
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    (error: unknown) => {
-      if (isErrorCode(error, "ENOENT")) return false;
-      throw error;
-    },
-  );
+/** Takes the store's lock for the span of a scan that reads the previous run and stores its own. */
+export function lockRunStore(location: StateLocation, timeoutMs: number): Promise<RunStoreLock> {
+  return storeOf(location).lock(timeoutMs);
 }
 
 function compareIds(a: string, b: string): number {

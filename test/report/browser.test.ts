@@ -9,12 +9,13 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { chromium } from "playwright-core";
+import { chromiumPath as configuredChromium } from "../../scripts/ensure-chromium.ts";
 import { renderReportHtml } from "../../src/report/html.ts";
 import { buildReportView } from "../../src/report/view-model.ts";
 import { scanDemo } from "./demo-scan.ts";
 import { hostileRules, hostileRun } from "./hostile-run.ts";
 
-const chromiumPath = "/usr/bin/chromium";
+const chromiumPath = configuredChromium();
 const chromiumArgs = [
   "--no-sandbox",
   "--disable-gpu",
@@ -41,7 +42,7 @@ describe("report.html in Chromium", () => {
     // Never skip: a missing browser is a broken set-up, not a reason to ship an untested report.
     assert.ok(
       existsSync(chromiumPath),
-      `${chromiumPath} is missing: install Debian's chromium package (apt-get install chromium; .ci/run does it)`,
+      `${chromiumPath} is missing: npm test installs Debian's chromium package first when run as root (scripts/ensure-chromium.ts)`,
     );
     const out = await scanDemo();
     reportUrl = pathToFileURL(join(out, "report.html")).href;

@@ -8,17 +8,18 @@ import {
   clustersLackingApiServerProfile,
   createManagedClusterReaders,
   verifyClusters,
+  type ManagedClusterReaders,
 } from "../collect/verify.ts";
-import { isActionable, severityRank } from "../engine/result.ts";
-import type { RunRecord } from "../engine/run.ts";
-import type { LiveDependencies } from "./live.ts";
+import { isActionable, severityRank } from "./result.ts";
+import type { RunRecord } from "./run.ts";
 
 /** The collected rows with flagged clusters replaced by their ARM bodies, or undefined when none was flagged. */
 export async function verifyFlaggedClusters(
   collected: CollectedRows,
   run: RunRecord,
   live: ResourceGraphOptions,
-  dependencies: LiveDependencies | undefined,
+  /** Tests inject fake ARM readers; otherwise each tenant's credential reads ARM. */
+  managedClusterReaders?: ManagedClusterReaders,
 ): Promise<CollectedRows | undefined> {
   const flagged = new Set(clustersLackingApiServerProfile(collected.rows).map((id) => id.toLowerCase()));
   const clusterIds = new Set(run.clusters.map((cluster) => cluster.id.toLowerCase()));
@@ -39,7 +40,7 @@ export async function verifyFlaggedClusters(
     live.tenants.map((tenant) => [tenant.tenantId.toLowerCase(), tenant.auth ?? live.auth ?? "default"]),
   );
   const readers =
-    dependencies?.managedClusterReaders ??
+    managedClusterReaders ??
     createManagedClusterReaders({
       cloud,
       credentialFor: (tenantId) =>

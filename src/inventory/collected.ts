@@ -1,9 +1,19 @@
-// `scan --input` without holding raw rows: each row goes to the normalizer as it is parsed and is then dropped.
+// The normalize stage: collected rows become an inventory, whole or, for `scan --input`, row by row as the
+// snapshot is parsed, so raw rows are never held.
 import { NotStreamable, readSnapshot, streamSnapshot } from "../collect/snapshot.ts";
 import type { CollectedRows } from "../collect/source.ts";
-import type { Inventory } from "../inventory/model.ts";
-import { createNormalizer } from "../inventory/normalize.ts";
-import { normalizeCollected, rowTenantId } from "./pipeline.ts";
+import type { Inventory, RawRow } from "./model.ts";
+import { createNormalizer, normalize } from "./normalize.ts";
+
+export function normalizeCollected(collected: CollectedRows): Inventory {
+  return normalize(collected.rows, { tables: collected.coverage.tables });
+}
+
+/** A raw row's tenant, lower-cased, for the run's scope (see `runScope`). */
+export function rowTenantId(row: RawRow): string | undefined {
+  const tenantId = (row.value as { tenantId?: unknown } | null)?.tenantId;
+  return typeof tenantId === "string" && tenantId !== "" ? tenantId.toLowerCase() : undefined;
+}
 
 /** What `readSnapshot` + `normalizeCollected` give, with the rows reduced to what the scan still needs of them. */
 export interface SnapshotInventory {

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { readSnapshot } from "../../src/collect/snapshot.ts";
-import { normalizeCollected, runScope } from "../../src/engine/pipeline.ts";
-import { readSnapshotInventory } from "../../src/engine/snapshot-scan.ts";
+import { normalizeCollected, readSnapshotInventory } from "../../src/inventory/collected.ts";
+import { runScope } from "../../src/engine/run-record.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "snapshot-scan-"));
 after(() => {

@@ -1,7 +1,7 @@
 // releaseMemory frees unreachable objects without giving the program a global `gc`.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { releaseMemory } from "../../src/cli/release-memory.ts";
+import { releaseMemory } from "../../src/engine/release-memory.ts";
 
 describe("releaseMemory", () => {
   it("frees what is no longer reachable and leaves no gc on the global object", () => {

@@ -1,14 +1,14 @@
 // `scan --email-to`: checks mail settings before the scan, then sends the report after it is on disk.
 import { join } from "node:path";
 import type { Config } from "../config/config.ts";
-import { sendReportEmail } from "../deliver/email.ts";
-import { DeliveryError } from "../deliver/errors.ts";
-import { checkRecipients } from "../deliver/headers.ts";
-import { readSmtpSettings, type Environment } from "../deliver/smtp-settings.ts";
 import type { RunRecord } from "../engine/run.ts";
 import { defaultMaxBodyBytes } from "../report/email.ts";
 import { buildReportView, type ReportViewOptions } from "../report/view-model.ts";
-import { exitCodes, type ExitCode } from "./errors.ts";
+import type { DeliveryOutcome } from "./delivery.ts";
+import { sendReportEmail } from "./email.ts";
+import { DeliveryError } from "./errors.ts";
+import { checkRecipients } from "./headers.ts";
+import { readSmtpSettings, type Environment } from "./smtp-settings.ts";
 
 export interface EmailPlan {
   readonly to: readonly string[];
@@ -32,15 +32,13 @@ export function planEmail(
   return { to, maxBodyBytes: config.email?.maxBodyBytes ?? defaultMaxBodyBytes, env };
 }
 
-/** Sends the report; a failed delivery is reported and makes the run incomplete (exit 3), the files stay. */
+/** Sends the report; a failed delivery is an outcome that makes the run incomplete (exit 3), the files stay. */
 export async function deliverEmail(
   plan: EmailPlan,
   run: RunRecord,
   out: string,
   viewOptions: ReportViewOptions,
-  print: (line: string) => void,
-  quiet: boolean,
-): Promise<ExitCode> {
+): Promise<DeliveryOutcome> {
   try {
     const { messageId } = await sendReportEmail(
       run,
@@ -48,11 +46,17 @@ export async function deliverEmail(
       { findingsCsvPath: join(out, "findings.csv") },
       { to: plan.to, maxBodyBytes: plan.maxBodyBytes, env: plan.env },
     );
-    if (!quiet) print(`Emailed the report to ${plan.to.length} recipient(s) (message id ${messageId}).`);
-    return exitCodes.clean;
+    return {
+      channel: "email",
+      delivered: true,
+      message: `Emailed the report to ${plan.to.length} recipient(s) (message id ${messageId}).`,
+    };
   } catch (error) {
     if (!(error instanceof DeliveryError)) throw error;
-    process.stderr.write(`aks-vnet-audit: ${error.message} The reports are on disk in ${out}.\n`);
-    return exitCodes.incomplete;
+    return {
+      channel: "email",
+      delivered: false,
+      message: `${error.message} The reports are on disk in ${out}.`,
+    };
   }
 }
