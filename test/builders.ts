@@ -97,6 +97,7 @@ export function agentPool(overrides: Partial<AgentPool> = {}): AgentPool {
     vnetSubnetId: undefined,
     podSubnetId: undefined,
     mode: "System",
+    applicationSecurityGroupIds: [],
     ...overrides,
   };
 }

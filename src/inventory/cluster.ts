@@ -35,6 +35,22 @@ function readMaxSurge(settings: Node): string | undefined {
   return nonEmpty(settings.string("maxSurge"));
 }
 
+/** A list of ASG ids; missing means none, anything but a list of strings means unknown. */
+function readApplicationSecurityGroups(networkProfile: Node): string[] | undefined {
+  const raw = networkProfile.raw("applicationSecurityGroups");
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw) || raw.some((item) => typeof item !== "string")) {
+    networkProfile.report(
+      "warning",
+      "wrong-type",
+      "is not a list of application security group ids; the pool's ASG membership is unknown",
+      "applicationSecurityGroups",
+    );
+    return undefined;
+  }
+  return (raw as string[]).filter((id) => id.trim() !== "");
+}
+
 /** One pool: an entry of `agentPoolProfiles`, or an agent pool resource's `properties` with its `name`. */
 export function readAgentPool(pool: Node, name?: string): AgentPool {
   const count = pool.number("count");
@@ -54,6 +70,7 @@ export function readAgentPool(pool: Node, name?: string): AgentPool {
     vnetSubnetId: nonEmpty(vnetSubnetId),
     podSubnetId: nonEmpty(podSubnetId),
     mode: pool.string("mode"),
+    applicationSecurityGroupIds: readApplicationSecurityGroups(pool.object("networkProfile")),
   };
 }
 

@@ -39,6 +39,11 @@ export interface AgentPool {
   readonly vnetSubnetId: string | undefined;
   readonly podSubnetId: string | undefined;
   readonly mode: string | undefined;
+  /**
+   * `networkProfile.applicationSecurityGroups`: the ASGs the pool's NICs join. Empty when the pool lists none (then
+   * its nodes are in no ASG); undefined only when the field could not be read.
+   */
+  readonly applicationSecurityGroupIds: readonly string[] | undefined;
 }
 
 export interface ApiServerAccessProfile {

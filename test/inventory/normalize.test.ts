@@ -594,3 +594,45 @@ describe("role assignments", () => {
     assert.deepEqual([role?.scope, role?.principalId, role?.source.row], [vnetId, "p1", 0]);
   });
 });
+
+describe("agent pool application security groups", () => {
+  const asg = `${rg}/providers/Microsoft.Network/applicationSecurityGroups/asg-nodes`;
+  const cases: {
+    name: string;
+    networkProfile: unknown;
+    expected: readonly string[] | undefined;
+    warns: boolean;
+  }[] = [
+    {
+      name: "listed ASGs are read",
+      networkProfile: { applicationSecurityGroups: [asg] },
+      expected: [asg],
+      warns: false,
+    },
+    { name: "no networkProfile: in no ASG", networkProfile: undefined, expected: [], warns: false },
+    {
+      name: "an empty list: in no ASG",
+      networkProfile: { applicationSecurityGroups: [] },
+      expected: [],
+      warns: false,
+    },
+    {
+      name: "not a list: membership unknown",
+      networkProfile: { applicationSecurityGroups: asg },
+      expected: undefined,
+      warns: true,
+    },
+  ];
+  for (const { name, networkProfile, expected, warns } of cases) {
+    test(name, () => {
+      const pool = { name: "system", count: 3, ...(networkProfile === undefined ? {} : { networkProfile }) };
+      const inventory = normalize(rawRows({ ...goodCluster, properties: { agentPoolProfiles: [pool] } }));
+      const [read] = inventory.clusters.get(clusterId.toLowerCase())?.agentPools ?? [];
+      assert.deepEqual(read?.applicationSecurityGroupIds, expected);
+      assert.equal(
+        inventory.diagnostics.some((diagnostic) => diagnostic.code === "wrong-type"),
+        warns,
+      );
+    });
+  }
+});
