@@ -234,7 +234,7 @@ function firewallRows(
   );
   return {
     resources: [
-      firewallPolicy(placement, policyName),
+      firewallPolicy(placement, { name: policyName, ruleCollectionGroups: ["rcg-aks"] }),
       ...groups.map((group) => ipGroup(placement, group.name, group.addresses, [policyId])),
     ],
     networkresources: [

@@ -18,6 +18,7 @@ import type {
   PrivateEndpoint,
   ResourceChange,
   RoleAssignment,
+  RoleDefinition,
   SecurityRule,
   Subnet,
   Subscription,
@@ -376,6 +377,22 @@ export function roleAssignment(overrides: Partial<RoleAssignment> = {}): RoleAss
   };
 }
 
+/** A custom role definition with one permission block. */
+export function roleDefinition(
+  guid: string,
+  actions: readonly string[],
+  notActions: readonly string[] = [],
+): RoleDefinition {
+  return {
+    id: `/subscriptions/${testSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+    key: guid.toLowerCase(),
+    roleName: `custom ${guid.slice(0, 8)}`,
+    roleType: "CustomRole",
+    permissions: [{ actions, notActions }],
+    source: { origin: "test", row: 0 },
+  };
+}
+
 /** The test subscription under management groups `chain` (direct parent first; the root group is the tenant id). */
 export function subscription(
   chain: readonly string[] = [],
@@ -443,6 +460,7 @@ export interface InventoryParts {
   readonly ruleCollectionGroups?: readonly FirewallPolicyRuleCollectionGroup[];
   readonly ipGroups?: readonly IpGroup[];
   readonly subscriptions?: readonly Subscription[];
+  readonly roleDefinitions?: readonly RoleDefinition[];
   readonly overrides?: Partial<Inventory>;
 }
 
@@ -467,6 +485,7 @@ export function inventory(parts: InventoryParts = {}): Inventory {
     networkInterfaces: byKey(parts.networkInterfaces ?? []),
     resourceChanges: [],
     subscriptions: byKey(parts.subscriptions ?? []),
+    roleDefinitions: byKey(parts.roleDefinitions ?? []),
     roleAssignments: undefined,
     diagnostics: [],
     ...parts.overrides,

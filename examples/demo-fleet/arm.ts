@@ -88,6 +88,11 @@ export interface SubnetShape {
   /** One prefix is written as `addressPrefix`, several as `addressPrefixes` (dual-stack). */
   readonly prefixes: readonly string[];
   readonly delegatedToAks: boolean;
+  /**
+   * AKS's `serviceAssociationLinks` entry, which a subnet in use by an integrated API server carries: the
+   * cluster's location, or undefined when no cluster links the subnet this way.
+   */
+  readonly aksServiceAssociationLocation?: string;
   readonly networkSecurityGroupId: string | undefined;
   readonly ipConfigurationIds: readonly string[];
   readonly privateEndpointIds: readonly string[];
@@ -123,6 +128,21 @@ export function subnet(shape: SubnetShape): Json {
       networkSecurityGroup: shape.networkSecurityGroupId ? idRef(shape.networkSecurityGroupId) : undefined,
       ipConfigurations: shape.ipConfigurationIds.length > 0 ? shape.ipConfigurationIds.map(idRef) : undefined,
       privateEndpoints: shape.privateEndpointIds.length > 0 ? shape.privateEndpointIds.map(idRef) : undefined,
+      serviceAssociationLinks: shape.aksServiceAssociationLocation
+        ? [
+            {
+              name: "AzureKubernetesService",
+              id: `${id}/serviceAssociationLinks/AzureKubernetesService`,
+              type: "Microsoft.Network/virtualNetworks/subnets/serviceAssociationLinks",
+              properties: {
+                allowDelete: false,
+                linkedResourceType: "Microsoft.ContainerService/managedClusters",
+                locations: [shape.aksServiceAssociationLocation],
+                provisioningState: "Succeeded",
+              },
+            },
+          ]
+        : undefined,
       privateEndpointNetworkPolicies: "Disabled",
       privateLinkServiceNetworkPolicies: "Enabled",
     },

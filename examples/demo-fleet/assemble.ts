@@ -38,6 +38,17 @@ export interface SubnetSpec {
   };
   /** Extra ipConfiguration ids (e.g. a firewall's). */
   readonly ipConfigurationIds?: readonly string[];
+  /**
+   * An API server subnet that a cluster outside the scan uses: the subnet carries AKS's service association link
+   * and that cluster's `kube-apiserver` frontend, as `az network vnet subnet show` prints it
+   * (test/fixtures/az/subnet-show-apiserver-aks-managed.json), while no cluster in the demo references it.
+   */
+  readonly usedByClusterOutsideScan?: {
+    readonly subscriptionId: string;
+    readonly resourceGroup: string;
+    readonly name: string;
+    readonly location: string;
+  };
 }
 
 export interface VnetSpec {
@@ -320,6 +331,13 @@ function addSubnetExtras(context: Context, vnet: VnetSpec): void {
       );
     }
     fill.ipConfigurationIds.push(...(spec.ipConfigurationIds ?? []));
+    const outside = spec.usedByClusterOutsideScan;
+    if (outside) {
+      const nodeResourceGroup = `MC_${outside.resourceGroup}_${outside.name}_${outside.location}`;
+      fill.ipConfigurationIds.push(
+        `/subscriptions/${outside.subscriptionId}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.Network/loadBalancers/kube-apiserver/frontendIPConfigurations/kube-apiserver-frontend`,
+      );
+    }
     const endpoint = spec.privateEndpoint;
     if (endpoint) {
       const targetId = resourceId(at, endpoint.service, endpoint.name.replace(/^pe-/, ""));
@@ -345,6 +363,7 @@ function vnetRow(context: Context, vnet: VnetSpec): Row {
       name: spec.name,
       prefixes: spec.prefixes,
       delegatedToAks: spec.delegated ?? false,
+      aksServiceAssociationLocation: spec.usedByClusterOutsideScan?.location,
       networkSecurityGroupId: nsgIdOf(spec.nsg),
       ipConfigurationIds: fill.ipConfigurationIds,
       privateEndpointIds: fill.privateEndpointIds,

@@ -523,6 +523,23 @@ const contosoNonprodClusters: readonly ClusterSpec[] = [
     changes: [{ at: "2026-11-12T10:00:00Z", kind: "create" }],
   },
   {
+    // AKS Automatic, created 11-16 (Create record) with API Server VNet Integration on, as Automatic always is,
+    // in its AKS-managed VNet → not-integrated pass; enablement pass with `sku Automatic` as the evidence.
+    name: "aks-contoso-dev-weu-06",
+    resourceGroup: "rg-aks-dev-weu",
+    location: "westeurope",
+    kubernetesVersion: "1.33.2",
+    automatic: true,
+    apiServer: { kind: "integrated", ip: "10.226.0.4" },
+    networkPlugin: "azure",
+    overlay: true,
+    powerState: "Running",
+    createdAt: "2026-11-16T08:30:00Z",
+    tags: tags("dev", "platform"),
+    pools: [pool("system", "Standard_D4ds_v5", 3, { maxPods: 250, maxSurge: "10%" })],
+    changes: [{ at: "2026-11-16T08:30:00Z", kind: "create" }],
+  },
+  {
     // Integrated (AKS-managed VNet) between run 1 and run 2, seen Stopped in run 2 and Running now; no change
     // records for it → enablement pass from history alone (unverified medium without history).
     name: "aks-contoso-dev-weu-05",

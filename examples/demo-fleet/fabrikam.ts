@@ -200,12 +200,40 @@ function paymentsFirewallPolicy(): { resources: readonly Row[]; networkresources
     sourceAddresses: ["172.16.200.0/24"],
     destinationPorts: ["443"],
   };
+  const basePolicyId = resourceId(paymentsHub, "Microsoft.Network/firewallPolicies", "afwp-fabrikam-base");
   return {
     resources: [
-      firewallPolicy(paymentsHub, "afwp-fabrikam-hub-eus2"),
+      // The organisation's base policy: its group pins the API server IP of aks-fabrikam-payments-eus2-02, and
+      // the hub policy inherits it, so that rule applies to every firewall of the child policy too.
+      firewallPolicy(paymentsHub, {
+        name: "afwp-fabrikam-base",
+        ruleCollectionGroups: ["rcg-org-baseline"],
+        childPolicyIds: [policyId],
+      }),
+      firewallPolicy(paymentsHub, {
+        name: "afwp-fabrikam-hub-eus2",
+        ruleCollectionGroups: ["rcg-aks-platform"],
+        basePolicyId,
+      }),
       ipGroup(paymentsHub, "ipg-aks-apiservers", ["172.16.3.100/32", "172.17.2.0/27"], [policyId]),
     ],
     networkresources: [
+      firewallPolicyRuleCollectionGroup(paymentsHub, "afwp-fabrikam-base", "rcg-org-baseline", 100, [
+        {
+          name: "allow-monitoring-to-apiservers",
+          priority: 100,
+          action: "Allow",
+          rules: [
+            {
+              ...rule,
+              sourceAddresses: ["172.16.250.0/24"],
+              name: "monitoring-to-payments-eus2-02",
+              description: "Monitoring probes to aks-fabrikam-payments-eus2-02 (rule of the base policy)",
+              destinationAddresses: ["172.16.1.10"],
+            },
+          ],
+        },
+      ]),
       firewallPolicyRuleCollectionGroup(paymentsHub, "afwp-fabrikam-hub-eus2", "rcg-aks-platform", 200, [
         {
           name: "allow-ci-to-apiservers",
@@ -258,6 +286,20 @@ const fabrikamPaymentsSubscription: SubscriptionSpec = {
         { name: "snet-aks-apiserver-shared", prefixes: ["172.16.1.0/28"], delegated: true },
         // Delegated, empty /27: free 27 → passes; the conversion plan can reuse it (≥ 9 + 4).
         { name: "snet-aks-apiserver-spare", prefixes: ["172.16.2.0/27"], delegated: true },
+        // Used by aks-fabrikam-partner-eus2, a cluster in a subscription outside the scan: AKS's service
+        // association link and one kube-apiserver frontend, no cluster in the demo → 9 reserved of 11, free 2 →
+        // exhaustion medium, naming the cluster outside the scan; no plan may reuse it.
+        {
+          name: "snet-aks-apiserver-partner",
+          prefixes: ["172.16.5.0/28"],
+          delegated: true,
+          usedByClusterOutsideScan: {
+            subscriptionId: "2c3d4e5f-0009-4b00-9d00-000000000009",
+            resourceGroup: "rg-aks-partner-eus2",
+            name: "aks-fabrikam-partner-eus2",
+            location: "eastus2",
+          },
+        },
         // -05 since its conversion: capacity 27, used 9, free 18 → all API-server-subnet rules pass.
         { name: "snet-aks-apiserver-05", prefixes: ["172.16.4.0/27"], delegated: true },
         { name: "snet-aks-nodes-03", prefixes: ["172.16.3.0/24"] }, // 4 nodes + endpoint = 5 of 251 → node pass

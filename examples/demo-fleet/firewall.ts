@@ -134,13 +134,35 @@ export function ipGroup(
   });
 }
 
-export function firewallPolicy(at: Placement, name: string): Row {
-  return resourceRow(at, "Microsoft.Network/firewallPolicies", name, {
+export interface FirewallPolicyShape {
+  readonly name: string;
+  /** Names of the policy's rule collection groups, listed in `properties.ruleCollectionGroups[]`. */
+  readonly ruleCollectionGroups: readonly string[];
+  /** The parent policy whose rules this policy's firewalls enforce too. */
+  readonly basePolicyId?: string;
+  readonly childPolicyIds?: readonly string[];
+}
+
+/**
+ * A `microsoft.network/firewallpolicies` row: it lists its rule collection groups by id, the cross-check for
+ * the groups read from `networkresources`, and names its `basePolicy` / `childPolicies`, as the Firewall
+ * Policies REST API returns them.
+ */
+export function firewallPolicy(at: Placement, shape: FirewallPolicyShape): Row {
+  return resourceRow(at, "Microsoft.Network/firewallPolicies", shape.name, {
     properties: {
       provisioningState: "Succeeded",
       sku: { tier: "Standard" },
       threatIntelMode: "Alert",
-      resourceGuid: guid(`policy:${name}`),
+      resourceGuid: guid(`policy:${shape.name}`),
+      ruleCollectionGroups: shape.ruleCollectionGroups.map((group) =>
+        idRef(
+          resourceId(at, "Microsoft.Network/firewallPolicies/ruleCollectionGroups", `${shape.name}/${group}`),
+        ),
+      ),
+      basePolicy: shape.basePolicyId ? idRef(shape.basePolicyId) : undefined,
+      childPolicies: (shape.childPolicyIds ?? []).map(idRef),
+      firewalls: [],
     },
   });
 }

@@ -67,6 +67,7 @@ const edits: Readonly<Record<RunName, StateEdits>> = {
       // Created 11-08 and 11-12 (Create records).
       "aks-fabrikam-data-aue-01": notCreatedYet,
       "aks-contoso-dev-weu-02": notCreatedYet,
+      "aks-contoso-dev-weu-06": notCreatedYet,
     },
     subnets: narrowNodes04,
     rulesAddedSince: [lockdownRule],
@@ -80,6 +81,8 @@ const edits: Readonly<Record<RunName, StateEdits>> = {
       "aks-contoso-dev-weu-05": (cluster) => ({ ...cluster, powerState: "Stopped" }),
       // Stopped only on 11-14.
       "aks-fabrikam-data-sea-01": (cluster) => ({ ...cluster, powerState: "Running" }),
+      // Created 11-16 (Create record).
+      "aks-contoso-dev-weu-06": notCreatedYet,
     },
     subnets: narrowNodes04,
     rulesAddedSince: [lockdownRule],

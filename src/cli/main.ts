@@ -3,6 +3,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
+import { showControlCharacters } from "../report/control-characters.ts";
 import { exitCodes, UserError, type ExitCode } from "./errors.ts";
 import { diffCommand, reportCommand, type ReportOptions } from "./report-command.ts";
 import { rulesCommand } from "./rules-command.ts";
@@ -61,7 +62,14 @@ export function buildProgram(
     .option("--mask", "mask subscription ids in the reports")
     .option("--quiet", "print nothing but errors")
     .option("--no-verify", "do not re-read flagged clusters from ARM (live scans)")
-    .option("--state-dir <dir>", "where runs and their history are kept (default: the --out folder)")
+    .option(
+      "--state-dir <dir|url>",
+      "where runs and their history are kept: a folder (default: the --out folder) or https://<account>.blob.core.windows.net/<container>[/<prefix>]",
+    )
+    .option(
+      "--state-lock-timeout <duration>",
+      "how long to wait for another scan holding the run store, e.g. 90s or 10m (default 10m); then exit 2",
+    )
     .option("--no-history", "neither read earlier runs nor store this one")
     .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
     .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence")
@@ -150,7 +158,7 @@ export function buildProgram(
 export async function main(argv: readonly string[], dependencies: LiveDependencies = {}): Promise<ExitCode> {
   let exitCode: ExitCode = exitCodes.clean;
   const print = (line: string): void => {
-    process.stdout.write(`${line}\n`);
+    process.stdout.write(`${showControlCharacters(line, { keepTabAndNewline: true })}\n`);
   };
   const program = buildProgram(print, (code) => (exitCode = code), dependencies);
   const debug = argv.includes("--debug");
@@ -163,12 +171,12 @@ export async function main(argv: readonly string[], dependencies: LiveDependenci
       return error.exitCode === 0 ? exitCodes.clean : exitCodes.usage;
     }
     if (error instanceof UserError) {
-      process.stderr.write(`aks-vnet-audit: ${error.message}\n`);
+      process.stderr.write(`aks-vnet-audit: ${showControlCharacters(error.message)}\n`);
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }
     process.stderr.write(
-      `aks-vnet-audit: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+      `aks-vnet-audit: unexpected error: ${showControlCharacters(error instanceof Error ? error.message : String(error))}\n`,
     );
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     else process.stderr.write("Rerun with --debug for the stack trace, and report it as a bug.\n");

@@ -4,7 +4,7 @@ import { collect } from "../collect/collect.ts";
 import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
 import { graphQuery, loadAdhocQuery } from "../collect/queries.ts";
 import { CollectOptionError } from "../collect/errors.ts";
-import { withoutControlCharacters } from "../report/control-characters.ts";
+import { showControlCharacters } from "../report/control-characters.ts";
 import { renderCsv } from "../report/csv.ts";
 
 export const queryFormats = ["table", "csv", "json"] as const;
@@ -21,7 +21,7 @@ export interface QueryCommandOptions extends Omit<ResourceGraphOptions, "queries
 
 /** C0/C1 controls and ANSI escapes in resource data must not drive the user's terminal; a cell is one line. */
 export function terminalSafe(text: string): string {
-  return withoutControlCharacters(text).replace(/[\r\n]/g, " ");
+  return showControlCharacters(text.replace(/\r\n|[\r\n]/g, " "));
 }
 
 function cellText(value: unknown): string {

@@ -9,10 +9,12 @@ import { severityRank, isActionable, type Severity } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
 import { scan, type ScanRequest } from "../engine/scan.ts";
 import { defaultKeepRuns } from "../history/store.ts";
+import { showControlCharacters } from "../report/control-characters.ts";
 import type { ReportFormat } from "../report/write.ts";
 import { printScanSummary } from "./console-summary.ts";
 import { combineExitCodes, exitCodes, UsageError, type ExitCode } from "./errors.ts";
 import { parseFailOn, parseFormats, wholeNumber } from "./options.ts";
+import { openStateStore, parseLockTimeout } from "./state-store.ts";
 import { hasLiveScope, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 
 export interface ScanOptions extends LiveFlags {
@@ -31,6 +33,8 @@ export interface ScanOptions extends LiveFlags {
   /** `--no-history` sets this false: no previous run read, none stored. */
   readonly history?: boolean;
   readonly keepRuns?: string;
+  /** `--state-lock-timeout`: how long to wait for a scan holding the run store (default 10m). */
+  readonly stateLockTimeout?: string;
   readonly resolveDns?: boolean;
   readonly emailTo?: readonly string[];
   /** `auto` (the default) shows stage progress on stderr when it is a terminal. */
@@ -56,7 +60,7 @@ export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<Exi
     if (delivery.delivered) {
       if (!options.quiet) io.print(delivery.message);
     } else {
-      process.stderr.write(`aks-vnet-audit: ${delivery.message}\n`);
+      process.stderr.write(`aks-vnet-audit: ${showControlCharacters(delivery.message)}\n`);
       delivered = exitCodes.incomplete;
     }
   }
@@ -76,7 +80,10 @@ export async function scanRequest(
   const startedAt = (io.now ?? (() => new Date()))();
   const source = scanSource(options, config, io);
   // History lives beside the reports unless told otherwise; both default to reports/.
-  const stateDir = options.history !== false ? (options.stateDir ?? options.out) : undefined;
+  const statePath = options.history !== false ? (options.stateDir ?? options.out) : undefined;
+  const stateLockTimeoutMs = parseLockTimeout(options.stateLockTimeout);
+  const tenants = source.kind === "live" ? source.options.tenants.map((tenant) => tenant.tenantId) : [];
+  const stateDir = statePath === undefined ? undefined : openStateStore(statePath, options, tenants);
   const readers = io.dependencies?.managedClusterReaders;
   return {
     source,
@@ -88,6 +95,7 @@ export async function scanRequest(
     mask: options.mask ?? false,
     ...(stateDir !== undefined ? { stateDir } : {}),
     keepRuns,
+    stateLockTimeoutMs,
     verify: options.verify !== false,
     ...(readers ? { managedClusterReaders: readers } : {}),
     resolveDns: options.resolveDns ?? false,
@@ -119,7 +127,7 @@ function progressReporter(options: ScanOptions): (message: string) => void {
   const mode = options.progress ?? "auto";
   const enabled = mode === "always" || (mode === "auto" && !options.quiet && process.stderr.isTTY);
   return (message) => {
-    if (enabled) process.stderr.write(`… ${message}\n`);
+    if (enabled) process.stderr.write(`… ${showControlCharacters(message)}\n`);
   };
 }
 

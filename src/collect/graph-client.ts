@@ -18,6 +18,7 @@ export interface GraphRequest {
   readonly managementGroups?: readonly string[];
   readonly top: number;
   readonly skipToken?: string;
+  readonly authorizationScopeFilter?: "AtScopeAboveAndBelow";
 }
 
 export interface GraphPage {
@@ -220,6 +221,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
               top: request.top,
               resultFormat: "objectArray",
               ...(request.skipToken ? { skipToken: request.skipToken } : {}),
+              ...(request.authorizationScopeFilter
+                ? { authorizationScopeFilter: request.authorizationScopeFilter }
+                : {}),
             },
           },
           {

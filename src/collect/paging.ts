@@ -24,9 +24,12 @@ export function isPayloadTooLarge(error: unknown): boolean {
   return [error.code, ...error.detailCodes].some((code) => /toolarge|size/i.test(code));
 }
 
+/** KQL text, or a query with the request options it needs on every page. */
+export type PagedQuery = string | (Pick<GraphRequest, "authorizationScopeFilter"> & { readonly kql: string });
+
 export async function readAllPages(
   client: GraphClient,
-  query: string,
+  pagedQuery: PagedQuery,
   batch: ScopeBatch,
   pageSize: number,
   retry: RetryOptions,
@@ -35,8 +38,16 @@ export async function readAllPages(
   let resultTruncated = false;
   let top = Math.min(pageSize, maxPageSize);
   let skipToken: string | undefined;
+  const { kql: query, authorizationScopeFilter } =
+    typeof pagedQuery === "string" ? { kql: pagedQuery, authorizationScopeFilter: undefined } : pagedQuery;
   for (;;) {
-    const request: GraphRequest = { query, ...batch, top, ...(skipToken ? { skipToken } : {}) };
+    const request: GraphRequest = {
+      query,
+      ...batch,
+      top,
+      ...(skipToken ? { skipToken } : {}),
+      ...(authorizationScopeFilter ? { authorizationScopeFilter } : {}),
+    };
     try {
       const page = await withRetries(() => client.resources(request), retry);
       rows.push(...page.rows);

@@ -8,6 +8,11 @@ export interface GraphQuery {
   readonly name: string;
   readonly table: string;
   readonly kql: string;
+  /**
+   * Sent with queries of `authorizationresources`: by default Resource Graph returns only authorization resources at
+   * or below the requested scopes, so an assignment inherited from a management group or the root would be missing.
+   */
+  readonly authorizationScopeFilter?: "AtScopeAboveAndBelow";
 }
 
 export const queriesRoot = new URL("../../queries/", import.meta.url);
@@ -26,7 +31,13 @@ export function tableOf(kql: string): string {
 }
 
 export function graphQuery(name: string, kql: string): GraphQuery {
-  return { name, table: tableOf(kql), kql };
+  const table = tableOf(kql);
+  return {
+    name,
+    table,
+    kql,
+    ...(table === "authorizationresources" ? { authorizationScopeFilter: "AtScopeAboveAndBelow" } : {}),
+  };
 }
 
 async function readQuery(folder: URL, name: string): Promise<GraphQuery> {

@@ -180,7 +180,7 @@ async function runQueries(
     collected.rowsByQuery.set(query.name, rows);
     for (const batch of batches) {
       try {
-        const result = await readAllPages(session.client, query.kql, batch, context.pageSize, session.retry);
+        const result = await readAllPages(session.client, query, batch, context.pageSize, session.retry);
         rows.push(...result.rows);
         if (result.resultTruncated) {
           collected.gaps.push({

@@ -160,7 +160,7 @@ function roleAssignments(
         scope: target.subnet.id,
       } as const;
       if (planner.assignments === undefined) return { ...base, status: "not-checked", coveredBy: "" };
-      const found = coverage(target, held);
+      const found = coverage(target, held, planner.context.inventory);
       if (found.coveredBy !== undefined) return { ...base, status: "covered", coveredBy: found.coveredBy.id };
       return { ...base, status: found.mayCover.length > 0 ? "may-be-covered" : "needed", coveredBy: "" };
     });

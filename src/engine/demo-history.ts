@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { demoFleetFolder, readDemoFleet } from "../collect/demo-fleet.ts";
-import { latestRun, listRuns, saveRun } from "../history/store.ts";
+import { latestRun, listRuns, saveRun, type StateLocation } from "../history/store.ts";
 import type { CollectedRows } from "../collect/source.ts";
 import type { Observations } from "../history/observations.ts";
 import type { StoredRun } from "../history/run-files.ts";
@@ -25,7 +25,7 @@ interface DemoHistory {
  * so history-based rules and diffs have something to show. Later scans find those runs and skip this.
  */
 export async function seedDemoHistory(
-  stateDir: string,
+  stateDir: StateLocation,
   scopeKey: string,
   inputs: readonly string[],
   keepRuns: number,

@@ -28,7 +28,15 @@ import { createHistory } from "../history/history.ts";
 import { mergeObservations, type Observations } from "../history/observations.ts";
 import type { StoredRun } from "../history/run-files.ts";
 import { scopeKey } from "../history/scope.ts";
-import { defaultKeepRuns, latestRun, saveRun } from "../history/store.ts";
+import {
+  defaultKeepRuns,
+  defaultLockTimeoutMs,
+  latestRun,
+  lockRunStore,
+  saveRun,
+  type RunStoreLock,
+  type StateLocation,
+} from "../history/store.ts";
 import { findApiServerEndpoints } from "../inventory/apiserver-endpoints.ts";
 import { normalizeCollected } from "../inventory/collected.ts";
 import type { Diagnostic, Inventory } from "../inventory/model.ts";
@@ -64,9 +72,14 @@ export interface ScanRequest {
   readonly showAll?: boolean;
   /** Mask subscription ids in the reports. */
   readonly mask?: boolean;
-  /** Where runs and their history are kept; without it no previous run is read and this one is not stored. */
-  readonly stateDir?: string;
+  /**
+   * Where runs and their history are kept (a folder, a blob container URL, or a store opened from one); without
+   * it no previous run is read and this one is not stored.
+   */
+  readonly stateDir?: StateLocation;
   readonly keepRuns?: number;
+  /** How long to wait for another scan holding the run store's lock (default 10 min); then exit 2. */
+  readonly stateLockTimeoutMs?: number;
   /** Live scans: re-read flagged clusters from ARM (default true). */
   readonly verify?: boolean;
   /** Tests inject fake ARM readers for the verification. */
@@ -92,12 +105,20 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   let formats: readonly ReportFormat[] = request.formats ?? ["html", "csv", "json", "md"];
   // The email attaches findings.csv, so a run that mails always writes it.
   if (email && !formats.includes("csv")) formats = [...formats, "csv"];
-  const { run, observations } = await collectAndAnalyze(request);
-  releaseMemory();
-  // The run is stored before the reports: a failed render or delivery never loses it.
-  if (request.stateDir !== undefined) {
-    const keepRuns = request.keepRuns ?? defaultKeepRuns;
-    progress(`stored run ${await saveRun(request.stateDir, run, observations, { keepRuns })}`);
+  const { run, observations, lock } = await collectAndAnalyze(request);
+  try {
+    releaseMemory();
+    // The run is stored before the reports: a failed render or delivery never loses it.
+    if (request.stateDir !== undefined) {
+      const keepRuns = request.keepRuns ?? defaultKeepRuns;
+      const stored = await saveRun(request.stateDir, run, observations, {
+        keepRuns,
+        ...(lock ? { lock } : {}),
+      });
+      progress(`stored run ${stored}`);
+    }
+  } finally {
+    await lock?.release();
   }
   if (out === undefined) return { run, written: [], deliveries: [] };
   progress("writing reports");
@@ -117,19 +138,34 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
  */
 async function collectAndAnalyze(
   request: ScanRequest,
-): Promise<Pick<PipelineOutput, "run" | "observations">> {
+): Promise<Pick<PipelineOutput, "run" | "observations"> & { readonly lock?: RunStoreLock }> {
   const progress = request.onProgress ?? ((): void => {});
-  const config = request.config ?? defaultConfig;
-  const rules = request.rules ?? ruleCatalog;
-  const startedAt = request.startedAt ?? new Date();
   progress("collecting inventory");
   const collection = await collect(request.source);
-  const { collected, inputs } = collection;
   // The read's garbage (every row's parse) goes before analysis builds its indexes on top of the inventory.
   releaseMemory();
   progress(`collected ${collection.rowCount} rows; analyzing`);
   throwWhenNothingRead(collection);
+  const { stateDir } = request;
+  if (stateDir === undefined) return analyzeCollection(request, collection);
+  // Held from reading the previous run until this one is stored, so two scans of one store never interleave.
+  const lock = await lockRunStore(stateDir, request.stateLockTimeoutMs ?? defaultLockTimeoutMs);
+  try {
+    return { ...(await analyzeCollection(request, collection)), lock };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
 
+async function analyzeCollection(
+  request: ScanRequest,
+  collection: Collection,
+): Promise<Pick<PipelineOutput, "run" | "observations">> {
+  const config = request.config ?? defaultConfig;
+  const rules = request.rules ?? ruleCatalog;
+  const startedAt = request.startedAt ?? new Date();
+  const { collected, inputs } = collection;
   const scope = runScope(collected, inputs, collection.tenants);
   const base = { config, rules, tool: toolInfo(), inputs, scope };
   const { stateDir } = request;

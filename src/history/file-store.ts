@@ -172,17 +172,25 @@ async function lockFolder(runsDir: string, timeoutMs: number): Promise<RunStoreL
   await mkdir(runsDir, { recursive: true });
   const path = join(runsDir, lockName);
   const holder = `${process.pid}@${hostname()}`;
-  await waitForLock(timeoutMs, async () => {
+  const take = async (): Promise<boolean> => {
     try {
       const handle = await open(path, "wx");
       await handle.writeFile(holder);
       await handle.close();
-      return undefined;
+      return true;
     } catch (error) {
       if (!isErrorCode(error, "EEXIST")) throw error;
+      return false;
     }
+  };
+  await waitForLock(timeoutMs, async () => {
+    if (await take()) return undefined;
     const current = await readFile(path, "utf8").catch(() => "");
-    if (isDeadHolder(current)) await rm(path, { force: true });
+    // A scan killed while it held the lock (SIGKILL, power loss) leaves the file; its process is gone.
+    if (isDeadHolder(current)) {
+      await rm(path, { force: true });
+      if (await take()) return undefined;
+    }
     return `lock file ${path} held by ${current.trim() || "a run that is starting"}`;
   });
   const held = async (): Promise<boolean> => (await readFile(path, "utf8").catch(() => "")) === holder;

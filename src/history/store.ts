@@ -80,7 +80,7 @@ export async function loadRun(path: string): Promise<StoredRun> {
   const dir = basename(path) === findingsFile ? dirname(path) : path;
   const blob = parseBlobStateUrl(dir);
   if (!blob) return readRunFolder(dir);
-  const match = /^(.*)\/runs\/([^/]+)$/.exec(blob.prefix.replace(/\/$/, ""));
+  const match = /^(?:(.*)\/)?runs\/([^/]+)$/.exec(blob.prefix.replace(/\/$/, ""));
   if (!match) throw new RunStoreError(`${dir} is not a stored run; expected …/runs/<run id>.`);
   const store = blobRunStore({ ...blob, prefix: match[1] ? `${match[1]}/` : "" }, {});
   const id = match[2]!;

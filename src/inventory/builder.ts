@@ -14,6 +14,7 @@ import type {
   PrivateEndpoint,
   ResourceChange,
   RoleAssignment,
+  RoleDefinition,
   SecurityRule,
   SourceRef,
   Subnet,
@@ -46,6 +47,7 @@ export interface InventoryBuilder {
   /** NSG security rules that came as rows of their own (`az network nsg rule list`); their NSG's listing wins. */
   readonly standaloneSecurityRules: Map<string, SecurityRule>;
   readonly subscriptions: Map<string, Subscription>;
+  readonly roleDefinitions: Map<string, RoleDefinition>;
   /** Every top-level id read so far (lower-cased) → the copy kept and how recent it is, for duplicates. */
   readonly seen: Map<string, SeenRow>;
 }
@@ -79,6 +81,7 @@ export function createBuilder(): InventoryBuilder {
     agentPoolRows: new Map(),
     standaloneSecurityRules: new Map(),
     subscriptions: new Map(),
+    roleDefinitions: new Map(),
     seen: new Map(),
   };
 }
@@ -119,6 +122,7 @@ export function toInventory(
     networkInterfaces: into.networkInterfaces,
     resourceChanges: into.resourceChanges,
     subscriptions: into.subscriptions,
+    roleDefinitions: into.roleDefinitions,
     roleAssignments:
       roleAssignmentsCollected || into.roleAssignments.length > 0 ? into.roleAssignments : undefined,
     diagnostics,

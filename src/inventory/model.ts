@@ -232,6 +232,24 @@ export interface RoleAssignment {
   readonly source: SourceRef;
 }
 
+/** One `permissions[]` entry of a role definition: control-plane actions and the ones taken back. */
+export interface RolePermission {
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+}
+
+/** A role definition (`authorizationresources`, `microsoft.authorization/roledefinitions`). */
+export interface RoleDefinition {
+  readonly id: string;
+  /** The definition's GUID, lower-cased: what an assignment's `roleDefinitionId` ends with. */
+  readonly key: string;
+  readonly roleName: string;
+  /** `BuiltInRole` or `CustomRole`. */
+  readonly roleType: string | undefined;
+  readonly permissions: readonly RolePermission[];
+  readonly source: SourceRef;
+}
+
 /** One management group above a subscription, as `managementGroupAncestorsChain` names it. */
 export interface ManagementGroupAncestor {
   /** The management group's id (`name`); the tenant root group's is the tenant id. */
@@ -293,6 +311,8 @@ export interface Inventory {
   readonly resourceChanges: readonly ResourceChange[];
   /** Subscriptions by lower-cased subscription id, from `resourcecontainers`; empty when that table was not read. */
   readonly subscriptions: ReadonlyMap<string, Subscription>;
+  /** Role definitions by lower-cased GUID; custom roles without a definition here answer `unverified`. */
+  readonly roleDefinitions: ReadonlyMap<string, RoleDefinition>;
   /** Undefined when role assignments were not collected (the identity rule is then not applicable). */
   readonly roleAssignments: readonly RoleAssignment[] | undefined;
   readonly diagnostics: readonly Diagnostic[];

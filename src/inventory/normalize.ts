@@ -20,7 +20,7 @@ import {
 import { duplicateMessage, forget, newerCopy, readRecency } from "./duplicates.ts";
 import { renestFlattened } from "./flattened.ts";
 import { readArmResource } from "./resource.ts";
-import { readRoleAssignment } from "./role-assignments.ts";
+import { readRoleAssignment, readRoleDefinition } from "./role-assignments.ts";
 import { readSubscription } from "./subscriptions.ts";
 
 /** Keyed by lower-cased ARM type; Resource Graph lower-cases types, ARM GET bodies do not. */
@@ -42,6 +42,7 @@ const readers: ReadonlyMap<string, RowReader> = new Map([
   ["microsoft.network/networkinterfaces", readNetworkInterface],
   ["microsoft.resources/changes", readResourceChange],
   ["microsoft.authorization/roleassignments", readRoleAssignment],
+  ["microsoft.authorization/roledefinitions", readRoleDefinition],
   ["microsoft.resources/subscriptions", readSubscription],
 ]);
 

@@ -1,4 +1,4 @@
-// Reads role assignments (`authorizationresources`, `microsoft.authorization/roleassignments`).
+// Reads role assignments and role definitions (`authorizationresources`).
 import type { RowReader } from "./builder.ts";
 import { nameFromId } from "./arm-id.ts";
 import { nonEmpty } from "./read.ts";
@@ -25,6 +25,23 @@ export const readRoleAssignment: RowReader = (row, base, into) => {
     roleDefinitionGuid: nameFromId(roleDefinitionId).toLowerCase(),
     principalId,
     principalType: nonEmpty(properties.string("principalType")),
+    source: base.source,
+  });
+};
+
+/** A definition names its GUID in `name`; an ARM GET body also ends its id with it. */
+export const readRoleDefinition: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  const key = (nonEmpty(row.string("name")) ?? nameFromId(base.id)).toLowerCase();
+  into.roleDefinitions.set(key, {
+    id: base.id,
+    key,
+    roleName: nonEmpty(properties.string("roleName")) ?? key,
+    roleType: nonEmpty(properties.string("type")),
+    permissions: properties.objects("permissions").map((permission) => ({
+      actions: permission.strings("actions"),
+      notActions: permission.strings("notActions"),
+    })),
     source: base.source,
   });
 };

@@ -1,9 +1,54 @@
-// Resource data may carry ANSI escapes and control characters; nothing we print or write may pass them on.
+// Resource data and a file's own bytes may carry control characters (ESC, BEL, NUL…); nothing we print or write
+// passes them on raw. This is the one sanitizer of every output: terminal, error messages, HTML, CSV, Markdown,
+// email, webhook payloads.
 
-const ansiEscape = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-const controlsExceptLineBreaks = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/** C0 controls, DEL and C1 controls. */
+const everyControl = /[\u0000-\u001f\u007f-\u009f]/g;
+/** The same without tab, line feed and the carriage return of a CRLF, for formats that allow line breaks. */
+const controlsButTabAndNewline = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
-/** ANSI sequences removed, other control characters (line breaks aside) replaced by a space. */
-export function withoutControlCharacters(text: string): string {
-  return text.replace(ansiEscape, "").replace(controlsExceptLineBreaks, " ");
+export interface VisibleControlOptions {
+  /** Keep tab, line feed and CRLF: for HTML text, quoted CSV cells and Markdown code, where they are data. */
+  readonly keepTabAndNewline?: boolean;
+}
+
+function visible(character: string): string {
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * Every C0/C1 control character written visibly as its JSON escape (`ESC` → `\u001b`), so an ANSI sequence
+ * can neither clear a screen nor set a window title, and a reader still sees that the data held one.
+ */
+export function showControlCharacters(text: string, options: VisibleControlOptions = {}): string {
+  return text.replace(options.keepTabAndNewline ? controlsButTabAndNewline : everyControl, visible);
+}
+
+/**
+ * `showControlCharacters` (tab and newline kept) on every string inside `value`: arrays and plain objects are
+ * copied only where a string changed, so a clean report view costs one walk and no copy.
+ */
+export function withVisibleControlCharacters<T>(value: T): T {
+  return visibleIn(value) as T;
+}
+
+function visibleIn(value: unknown): unknown {
+  if (typeof value === "string") return showControlCharacters(value, { keepTabAndNewline: true });
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      const shown = visibleIn(item);
+      if (shown !== item) (copy ??= [...(value as unknown[])])[index] = shown;
+    }
+    return copy ?? value;
+  }
+  if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype)
+    return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const shown = visibleIn(item);
+    if (shown !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = shown;
+  }
+  return copy ?? value;
 }

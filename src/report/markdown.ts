@@ -1,5 +1,5 @@
 // `summary.md`: a short GitHub-flavoured Markdown summary for CI step summaries and pull request comments.
-import { withoutControlCharacters } from "./control-characters.ts";
+import { showControlCharacters } from "./control-characters.ts";
 import { isActionable } from "../engine/result.ts";
 import type { ReportView } from "./view-model.ts";
 
@@ -12,9 +12,9 @@ const markdownSpecial = /[\\`*_[\]<>|~&]/g;
 
 /** Escapes text for one Markdown table cell or list item: punctuation, and line breaks that would end the row. */
 export function escapeMarkdown(text: string): string {
-  return withoutControlCharacters(text)
+  return showControlCharacters(text.replace(/\r\n|\r/g, "\n"), { keepTabAndNewline: true })
     .replace(markdownSpecial, (character) => `\\${character}`)
-    .replace(/\r\n|\r|\n/g, "<br>");
+    .replace(/\n/g, "<br>");
 }
 
 function tableRow(cells: readonly (string | number)[]): string {

@@ -6,6 +6,7 @@ import { isActionable, severities, severityRank } from "../engine/result.ts";
 import type { Diagnostic, DiagnosticLevel } from "../inventory/model.ts";
 import { diagnosticLevels } from "../inventory/model.ts";
 import type { RuleMeta } from "../rules/define.ts";
+import { withVisibleControlCharacters } from "./control-characters.ts";
 import { maskRun } from "./mask.ts";
 import type { ReportPosture } from "./posture.ts";
 import { buildPosture, percentLabel, percentOf } from "./posture.ts";
@@ -118,9 +119,10 @@ export interface ReportView {
 }
 
 export function buildReportView(run: RunRecord, options: ReportViewOptions): ReportView {
-  const shownRun = options.mask ? maskRun(run) : run;
+  // Every renderer serialises this view, so control characters are made visible once, here.
+  const shownRun = withVisibleControlCharacters(options.mask ? maskRun(run) : run);
   const showAll = options.showAll ?? false;
-  const rulesById = new Map(options.rules.map((rule) => [rule.id, rule]));
+  const rulesById = new Map(withVisibleControlCharacters(options.rules).map((rule) => [rule.id, rule]));
   const toView = (result: Result): ResultView => resultView(result, rulesById.get(result.ruleId));
   const listed = shownRun.results
     .filter((result) => showAll || isActionable(result.status) || result.status === "suppressed")

@@ -1,20 +1,13 @@
 // Checks that an integrated cluster's identity holds a network-write role over its API server and node subnets (DESIGN §4).
 import type { RuleOutcome } from "../engine/result.ts";
-import { nameFromId, resourceGroupFromId, subscriptionFromId } from "../inventory/arm-id.ts";
-import type { Cluster, RoleAssignment } from "../inventory/model.ts";
+import { nameFromId } from "../inventory/arm-id.ts";
+import type { Cluster, Inventory, RoleAssignment } from "../inventory/model.ts";
+import { roleGrantsJoin, scopeReaches } from "../inventory/role-coverage.ts";
+import type { Answer } from "../inventory/role-coverage.ts";
 import { clusterSubject, integratedApiServerSubnet } from "../inventory/relations.ts";
 import type { Relations, SubnetRef } from "../inventory/relations.ts";
 import { apiServerVnetIntegrationDocs, defineRule } from "./define.ts";
-
-/** Built-in roles that carry `Microsoft.Network/virtualNetworks/subnets/join/action` and `…/write`. */
-const sufficientRoles: ReadonlyMap<string, string> = new Map([
-  ["4d97b98b-1d4f-4787-a291-c67834d212e7", "Network Contributor"],
-  ["b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"],
-  ["8e3af657-a8ff-443b-a75c-2fe8c4bcb635", "Owner"],
-]);
-
-/** The hierarchy above a subscription is not collected, so a management-group assignment might cover anything. */
-const managementGroupScope = "/providers/microsoft.management/managementgroups/";
+import type { RuleContext } from "./define.ts";
 
 export type PrincipalIndex = ReadonlyMap<string, readonly RoleAssignment[]>;
 
@@ -23,16 +16,18 @@ interface Target {
   readonly subnet: SubnetRef;
 }
 
-interface Coverage {
-  readonly target: Target;
-  /** A built-in role at a scope that holds the subnet. */
-  readonly coveredBy: RoleAssignment | undefined;
-  /** Custom roles at such a scope, and management-group assignments: they may cover it, we cannot tell. */
-  readonly mayCover: readonly RoleAssignment[];
+/** Why an assignment might cover a target but cannot be proven to. */
+interface Doubt {
+  readonly assignment: RoleAssignment;
+  readonly reason: string;
 }
 
-function scopeKey(scope: string): string {
-  return scope.toLowerCase().replace(/\/+$/, "");
+interface Coverage {
+  readonly target: Target;
+  /** An assignment whose scope reaches the subnet and whose role grants subnet join and read. */
+  readonly coveredBy: RoleAssignment | undefined;
+  /** Assignments that may cover it: a role definition or a management-group ancestry that was not read. */
+  readonly mayCover: readonly Doubt[];
 }
 
 export function indexByPrincipal(assignments: readonly RoleAssignment[]): PrincipalIndex {
@@ -46,28 +41,26 @@ export function indexByPrincipal(assignments: readonly RoleAssignment[]): Princi
   return index;
 }
 
-/** Subnet, VNet, resource group and subscription: every scope whose assignments reach the subnet. */
-function scopesHolding(ref: SubnetRef): Set<string> {
-  const scopes = new Set([scopeKey(ref.key), scopeKey(ref.vnetKey)]);
-  const subscriptionId = subscriptionFromId(ref.id);
-  if (subscriptionId !== undefined) {
-    const subscription = scopeKey(`/subscriptions/${subscriptionId}`);
-    scopes.add(subscription);
-    const resourceGroup = resourceGroupFromId(ref.id);
-    if (resourceGroup !== undefined) scopes.add(scopeKey(`${subscription}/resourceGroups/${resourceGroup}`));
-  }
-  return scopes;
+function doubtOf(scope: Answer, grant: Answer, assignment: RoleAssignment): string {
+  if (grant === "unknown")
+    return `role definition ${assignment.roleDefinitionGuid} (a custom role) could not be read`;
+  return scope === "unknown" ? `the management-group ancestry above ${assignment.scope} was not read` : "";
 }
 
-export function coverage(target: Target, assignments: readonly RoleAssignment[]): Coverage {
-  const scopes = scopesHolding(target.subnet);
+export function coverage(
+  target: Target,
+  assignments: readonly RoleAssignment[],
+  inventory: Pick<Inventory, "subscriptions" | "roleDefinitions">,
+): Coverage {
   let coveredBy: RoleAssignment | undefined;
-  const mayCover: RoleAssignment[] = [];
+  const mayCover: Doubt[] = [];
   for (const assignment of assignments) {
-    const scope = scopeKey(assignment.scope);
-    const builtIn = sufficientRoles.has(assignment.roleDefinitionGuid);
-    if (builtIn && scopes.has(scope)) coveredBy ??= assignment;
-    else if (scopes.has(scope) || scope.includes(managementGroupScope)) mayCover.push(assignment);
+    const scope = scopeReaches(assignment.scope, target.subnet, inventory);
+    if (scope === "no") continue;
+    const grant = roleGrantsJoin(assignment, inventory);
+    if (grant === "no") continue;
+    if (scope === "yes" && grant === "yes") coveredBy ??= assignment;
+    else mayCover.push({ assignment, reason: doubtOf(scope, grant, assignment) });
   }
   return { target, coveredBy, mayCover };
 }
@@ -85,7 +78,7 @@ function coverageEvidence(entry: Coverage) {
     target: entry.target.kind,
     subnetId: entry.target.subnet.id,
     coveredBy: entry.coveredBy?.id ?? "none",
-    mayCover: entry.mayCover.map((assignment) => assignment.id),
+    mayCover: entry.mayCover.map((doubt) => ({ assignmentId: doubt.assignment.id, reason: doubt.reason })),
   };
 }
 
@@ -96,7 +89,7 @@ function targetNames(entries: readonly Coverage[]): string {
 function evaluateCluster(
   cluster: Cluster,
   apiServer: SubnetRef,
-  relations: Relations,
+  context: Pick<RuleContext, "inventory" | "relations">,
   index: PrincipalIndex,
 ): RuleOutcome {
   const subject = clusterSubject(cluster);
@@ -110,7 +103,9 @@ function evaluateCluster(
     };
   }
   const assignments = principalIds.flatMap((id) => index.get(id.toLowerCase()) ?? []);
-  const coverages = targetsOf(cluster, apiServer, relations).map((target) => coverage(target, assignments));
+  const coverages = targetsOf(cluster, apiServer, context.relations).map((target) =>
+    coverage(target, assignments, context.inventory),
+  );
   const evidence = { principalIds, targets: coverages.map(coverageEvidence) };
   const uncovered = coverages.filter((entry) => entry.coveredBy === undefined);
   const missing = uncovered.filter((entry) => entry.mayCover.length === 0);
@@ -119,7 +114,7 @@ function evaluateCluster(
       status: "fail",
       subject,
       evidence,
-      message: `Cluster ${cluster.name}'s identity has no Network Contributor, Contributor or Owner assignment covering ${targetNames(missing)}.`,
+      message: `Cluster ${cluster.name}'s identity has no role granting subnets/join/action and subnets/read (Network Contributor, Contributor, Owner or such a custom role) covering ${targetNames(missing)}.`,
     };
   }
   if (uncovered.length > 0) {
@@ -127,7 +122,7 @@ function evaluateCluster(
       status: "unverified",
       subject,
       evidence,
-      message: `Cluster ${cluster.name}'s identity reaches ${targetNames(uncovered)} only through custom roles or management-group assignments, which are not evaluated.`,
+      message: `Cluster ${cluster.name}'s identity may reach ${targetNames(uncovered)}, but ${[...new Set(uncovered.flatMap((entry) => entry.mayCover.map((doubt) => doubt.reason)))].join("; ")}.`,
     };
   }
   return {
@@ -176,7 +171,7 @@ export default defineRule({
           subject,
           message: `Cluster ${cluster.name} has no API server subnet of its own with VNet Integration enabled.`,
         };
-      } else yield evaluateCluster(cluster, apiServer, relations, index);
+      } else yield evaluateCluster(cluster, apiServer, context, index);
     }
   },
 });

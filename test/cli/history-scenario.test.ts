@@ -4,8 +4,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { freshContainerName, startAzurite, type Azurite } from "../history/azurite.ts";
 
 const cli = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const tenantId = "aaaaaaaa-0000-0000-0000-000000000001";
@@ -266,77 +267,111 @@ interface Finding {
   diff?: string;
 }
 
+let azurite: Azurite | undefined;
+after(async () => {
+  await azurite?.stop();
+});
+
+/** The same scenario with the run store in a folder and in a blob container on Azurite. */
+const stores: Record<string, (folder: string) => Promise<{ stateDir: string; env: NodeJS.ProcessEnv }>> = {
+  "in a folder": (folder) => Promise.resolve({ stateDir: join(folder, "state"), env: process.env }),
+  "in a blob container": async () => {
+    azurite ??= await startAzurite();
+    return {
+      stateDir: `${await azurite.createContainer(freshContainerName("scenario"))}/nightly`,
+      env: { ...process.env, AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString },
+    };
+  },
+};
+
 describe("history across scans of a converted cluster", () => {
-  it("flags the old IP and the missing restart after conversion, and passes once a restart is seen", async () => {
-    const folder = await mkdtemp(join(tmpdir(), "aks-vnet-audit-history-"));
-    const stateDir = join(folder, "state");
-    const findingsOf: Record<string, Finding[]> = {};
-    for (const [name, rows] of Object.entries(states)) {
-      // Each night's snapshot has its own file name; the history follows the tenant, not the file.
-      const input = join(folder, `fleet-${name}.json`);
-      await writeFile(input, JSON.stringify(rows));
-      const out = join(folder, `out-${name}`);
-      const result = spawnSync(
-        process.execPath,
-        [cli, "scan", "--input", input, "--out", out, "--state-dir", stateDir, "--format", "json", "--quiet"],
-        { encoding: "utf8", timeout: 60_000 },
+  for (const [where, openStore] of Object.entries(stores)) {
+    it(`flags the old IP and the missing restart after conversion, and passes once a restart is seen (${where})`, async () => {
+      const folder = await mkdtemp(join(tmpdir(), "aks-vnet-audit-history-"));
+      const { stateDir, env } = await openStore(folder);
+      const findingsOf: Record<string, Finding[]> = {};
+      for (const [name, rows] of Object.entries(states)) {
+        // Each night's snapshot has its own file name; the history follows the tenant, not the file.
+        const input = join(folder, `fleet-${name}.json`);
+        await writeFile(input, JSON.stringify(rows));
+        const out = join(folder, `out-${name}`);
+        const result = spawnSync(
+          process.execPath,
+          [
+            cli,
+            "scan",
+            "--input",
+            input,
+            "--out",
+            out,
+            "--state-dir",
+            stateDir,
+            "--format",
+            "json",
+            "--quiet",
+          ],
+          { encoding: "utf8", timeout: 60_000, env },
+        );
+        assert.equal(result.status, 0, result.stderr);
+        findingsOf[name] = (
+          JSON.parse(await readFile(join(out, "findings.json"), "utf8")) as { results: Finding[] }
+        ).results;
+      }
+      const verdict = (state: string, ruleId: string, resourceSuffix: string): Finding[] =>
+        (findingsOf[state] ?? []).filter(
+          (r) => r.ruleId === ruleId && r.resourceId.toLowerCase().endsWith(resourceSuffix),
+        );
+
+      // Before conversion the pinned IP is current: a warning that conversion will break it.
+      assert.deepEqual(
+        verdict("1-private", "rule-pinned-to-apiserver-ip", "/allow-ci-to-apiserver").map((r) => [
+          r.status,
+          r.severity,
+        ]),
+        [["fail", "medium"]],
       );
-      assert.equal(result.status, 0, result.stderr);
-      findingsOf[name] = (
-        JSON.parse(await readFile(join(out, "findings.json"), "utf8")) as { results: Finding[] }
-      ).results;
-    }
-    const verdict = (state: string, ruleId: string, resourceSuffix: string): Finding[] =>
-      (findingsOf[state] ?? []).filter(
-        (r) => r.ruleId === ruleId && r.resourceId.toLowerCase().endsWith(resourceSuffix),
+
+      // Run 2: the IP moved to the kube-apiserver frontend; both rules still name the old one.
+      const oldNsg = verdict("2-converted", "rule-pinned-to-old-apiserver-ip", "/allow-ci-to-apiserver");
+      const oldPolicy = verdict("2-converted", "rule-pinned-to-old-apiserver-ip", "/rcg-ci");
+      assert.deepEqual(
+        oldNsg.map((r) => [r.status, r.severity, r.detail]),
+        [["fail", "high", oldIp]],
+      );
+      assert.deepEqual(
+        oldPolicy.map((r) => [r.status, r.severity]),
+        [["fail", "high"]],
+      );
+      assert.match(
+        oldPolicy[0]?.detail ?? "",
+        new RegExp(`ci/ci-to-aks-pay@${oldIp.replaceAll(".", "\\.")}`),
+      );
+      assert.equal(oldNsg[0]?.diff, "new");
+      const restart2 = verdict("2-converted", "enablement-restart-unverified", "/aks-pay");
+      assert.deepEqual(
+        restart2.map((r) => [r.status, r.severity]),
+        [["fail", "high"]],
       );
 
-    // Before conversion the pinned IP is current: a warning that conversion will break it.
-    assert.deepEqual(
-      verdict("1-private", "rule-pinned-to-apiserver-ip", "/allow-ci-to-apiserver").map((r) => [
-        r.status,
-        r.severity,
-      ]),
-      [["fail", "medium"]],
-    );
+      // Stopped after enablement without a restart seen yet: still failing, critical while stopped.
+      assert.deepEqual(
+        verdict("3-stopped", "enablement-restart-unverified", "/aks-pay").map((r) => [r.status, r.severity]),
+        [["fail", "critical"]],
+      );
 
-    // Run 2: the IP moved to the kube-apiserver frontend; both rules still name the old one.
-    const oldNsg = verdict("2-converted", "rule-pinned-to-old-apiserver-ip", "/allow-ci-to-apiserver");
-    const oldPolicy = verdict("2-converted", "rule-pinned-to-old-apiserver-ip", "/rcg-ci");
-    assert.deepEqual(
-      oldNsg.map((r) => [r.status, r.severity, r.detail]),
-      [["fail", "high", oldIp]],
-    );
-    assert.deepEqual(
-      oldPolicy.map((r) => [r.status, r.severity]),
-      [["fail", "high"]],
-    );
-    assert.match(oldPolicy[0]?.detail ?? "", new RegExp(`ci/ci-to-aks-pay@${oldIp.replaceAll(".", "\\.")}`));
-    assert.equal(oldNsg[0]?.diff, "new");
-    const restart2 = verdict("2-converted", "enablement-restart-unverified", "/aks-pay");
-    assert.deepEqual(
-      restart2.map((r) => [r.status, r.severity]),
-      [["fail", "high"]],
-    );
-
-    // Stopped after enablement without a restart seen yet: still failing, critical while stopped.
-    assert.deepEqual(
-      verdict("3-stopped", "enablement-restart-unverified", "/aks-pay").map((r) => [r.status, r.severity]),
-      [["fail", "critical"]],
-    );
-
-    // Seen Stopped, then Running: the restart is proven.
-    assert.deepEqual(
-      verdict("4-running", "enablement-restart-unverified", "/aks-pay").map((r) => r.status),
-      ["pass"],
-    );
-    // The old IP stays remembered and pinned; the finding persists with the same fingerprint.
-    const [oldNsg4] = verdict("4-running", "rule-pinned-to-old-apiserver-ip", "/allow-ci-to-apiserver");
-    const [oldNsg2] = oldNsg;
-    assert.ok(oldNsg4 && oldNsg2);
-    assert.equal(oldNsg4.diff, "persisting");
-    assert.equal(oldNsg4.fingerprint, oldNsg2.fingerprint);
-  });
+      // Seen Stopped, then Running: the restart is proven.
+      assert.deepEqual(
+        verdict("4-running", "enablement-restart-unverified", "/aks-pay").map((r) => r.status),
+        ["pass"],
+      );
+      // The old IP stays remembered and pinned; the finding persists with the same fingerprint.
+      const [oldNsg4] = verdict("4-running", "rule-pinned-to-old-apiserver-ip", "/allow-ci-to-apiserver");
+      const [oldNsg2] = oldNsg;
+      assert.ok(oldNsg4 && oldNsg2);
+      assert.equal(oldNsg4.diff, "persisting");
+      assert.equal(oldNsg4.fingerprint, oldNsg2.fingerprint);
+    });
+  }
 
   it("gives the same verdicts from change records alone, without history", async () => {
     const folder = await mkdtemp(join(tmpdir(), "aks-vnet-audit-changes-"));

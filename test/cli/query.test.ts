@@ -14,10 +14,14 @@ import {
 } from "../collect/fakes.ts";
 
 describe("query output", () => {
-  it("strips ANSI and control characters from table cells", () => {
-    assert.equal(terminalSafe("\u001b[31mred\u001b[0m\u0007x\ny"), "red x y");
+  it("shows ANSI and control characters in table cells visibly, never raw", () => {
+    assert.equal(terminalSafe("\u001b[31mred\u001b[0m\u0007x\ny"), "\\u001b[31mred\\u001b[0m\\u0007x y");
     const table = formatTable([{ name: "\u001b]0;title\u0007aks", free: 3 }]);
-    assert.equal(table, "name  free\n----  ----\naks   3\n");
+    const cell = "\\u001b]0;title\\u0007aks";
+    assert.equal(
+      table,
+      `${"name".padEnd(cell.length)}  free\n${"-".repeat(cell.length)}  ----\n${cell}  3\n`,
+    );
   });
 
   it("writes nested values as JSON in CSV", () => {

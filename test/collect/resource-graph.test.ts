@@ -386,6 +386,34 @@ describe("collectResourceGraph", () => {
     assert.deepEqual(recorded.auth, ["Bearer token-t1"]);
   });
 
+  it("asks for inherited role assignments: authorizationScopeFilter AtScopeAboveAndBelow on every page of authorizationresources only", async () => {
+    const clock = fakeClock();
+    const queries = (await loadInventoryQueries()).filter((query) =>
+      ["role-assignments", "role-definitions", "clusters"].includes(query.name),
+    );
+    const recorded = graph(clock, (body) =>
+      body.options?.$skipToken === undefined &&
+      body.query.startsWith("//") &&
+      body.query.includes("Role assignments")
+        ? [200, page([], "page-2")]
+        : [200, page([])],
+    );
+    await collectResourceGraph(options(clock, { queries }));
+    const filterOf = (body: GraphRequestBody): unknown =>
+      (body.options as Record<string, unknown> | undefined)?.authorizationScopeFilter;
+    const byTable = recorded.bodies.map((body) => [
+      /^\/\/[^\n]*\n(\w+)/.exec(body.query)?.[1],
+      body.options?.$skipToken ?? "",
+      filterOf(body),
+    ]);
+    assert.deepEqual(byTable, [
+      ["resources", "", undefined],
+      ["authorizationresources", "", "AtScopeAboveAndBelow"],
+      ["authorizationresources", "page-2", "AtScopeAboveAndBelow"],
+      ["authorizationresources", "", "AtScopeAboveAndBelow"],
+    ]);
+  });
+
   it("counts rows end to end over every inventory query", async () => {
     const clock = fakeClock();
     const queries = await loadInventoryQueries();
@@ -404,7 +432,7 @@ describe("collectResourceGraph", () => {
     ]);
     const perTable = Object.groupBy(collected.rows, (row) => row.table);
     assert.equal(perTable.networkresources?.length, 2);
-    assert.equal(perTable.authorizationresources?.length, 2);
+    assert.equal(perTable.authorizationresources?.length, 4);
     assert.equal(perTable.resourcecontainers?.length, 2);
   });
 });

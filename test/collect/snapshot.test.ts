@@ -1,9 +1,12 @@
 // Snapshot source: every accepted file shape, folders, and every kind of bad file.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { CollectOptionError } from "../../src/collect/errors.ts";
 import { readSnapshot, streamSnapshot } from "../../src/collect/snapshot.ts";
 
 const vnet = {
@@ -243,6 +246,79 @@ describe("bad files never throw", () => {
     await mkdir(empty, { recursive: true });
     const collected = await readSnapshot([empty]);
     assert.match(collected.diagnostics[0]?.message ?? "", /without any \.json file/);
+    assert.equal(collected.coverage.complete, false);
+  });
+});
+
+describe("only regular files are read", () => {
+  test("a named pipe as input is a one-line usage error at once, never a wait", async () => {
+    const pipe = join(folder, "rows.json.fifo");
+    execFileSync("mkfifo", [pipe]);
+    await assert.rejects(readSnapshot([pipe]), (error: unknown) => {
+      assert.ok(error instanceof CollectOptionError);
+      assert.match(error.message, /is a named pipe, not a file or folder/);
+      assert.doesNotMatch(error.message, /\n/);
+      return true;
+    });
+  });
+
+  test("a socket and a device as input are refused the same way", async () => {
+    const socketPath = join(folder, "rows.sock");
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      await assert.rejects(readSnapshot([socketPath]), /is a socket/);
+      await assert.rejects(readSnapshot(["/dev/null"]), /is a device/);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("a symlinked file in a folder is read, and the diagnostic names its target", async () => {
+    const data = join(folder, "linked-data");
+    const scanned = join(folder, "linked-input");
+    await mkdir(data, { recursive: true });
+    await mkdir(scanned, { recursive: true });
+    const target = join(data, "rows.json");
+    await writeFile(target, JSON.stringify([vnet]));
+    await symlink(target, join(scanned, "rows.json"));
+    const collected = await readSnapshot([scanned]);
+    assert.equal(collected.rows.length, 1, "a folder holding only a symlinked file is read");
+    const followed = collected.diagnostics.find((d) => d.code === "symlink-followed");
+    assert.ok(followed?.message.includes(target), followed?.message);
+    assert.equal(collected.coverage.complete, true);
+  });
+
+  test("a symlink loop is detected, said, and read once", async () => {
+    const looped = join(folder, "looped");
+    await mkdir(join(looped, "sub"), { recursive: true });
+    await writeFile(join(looped, "sub", "rows.json"), JSON.stringify([vnet]));
+    await symlink(looped, join(looped, "sub", "back"));
+    const collected = await readSnapshot([looped]);
+    assert.equal(collected.rows.length, 1);
+    assert.ok(
+      collected.diagnostics.some((d) => d.code === "not-read" && /already read/.test(d.message)),
+      JSON.stringify(collected.diagnostics),
+    );
+  });
+
+  test("anything not read in a folder is a diagnostic; a dangling .json link or a pipe is a gap", async () => {
+    const mixed = join(folder, "mixed");
+    await mkdir(mixed, { recursive: true });
+    await writeFile(join(mixed, "rows.json"), JSON.stringify([vnet]));
+    await writeFile(join(mixed, "notes.txt"), "not rows");
+    await symlink(join(mixed, "gone.json"), join(mixed, "dangling.json"));
+    execFileSync("mkfifo", [join(mixed, "pipe.json")]);
+    const collected = await readSnapshot([mixed]);
+    const notRead = collected.diagnostics
+      .filter((d) => d.code === "not-read")
+      .map((d) => [d.level, d.origin?.slice(mixed.length + 1)]);
+    assert.deepEqual(notRead.sort(), [
+      ["info", "notes.txt"],
+      ["warning", "dangling.json"],
+      ["warning", "pipe.json"],
+    ]);
+    assert.equal(collected.rows.length, 1);
     assert.equal(collected.coverage.complete, false);
   });
 });

@@ -28,7 +28,7 @@ const deliberatelyDangling: readonly { from: string; path: string; to: string; w
     from: "microsoft.network/virtualnetworks",
     path: ".properties.subnets[].properties.ipConfigurations[].id",
     to: "microsoft.network/loadbalancers/frontendipconfigurations",
-    why: "kube-apiserver frontends beyond the first",
+    why: "kube-apiserver frontends beyond the first, and the one of the cluster outside the scan",
   },
   {
     from: "microsoft.network/virtualnetworks",

@@ -6,7 +6,16 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { emptyObservations, mergeObservations } from "../../src/history/observations.ts";
 import { scopeKey } from "../../src/history/scope.ts";
-import { latestRun, listRuns, loadRun, RunStoreError, saveRun } from "../../src/history/store.ts";
+import {
+  latestRun,
+  listRuns,
+  loadRun,
+  lockRunStore,
+  RunStoreError,
+  saveRun,
+  StateLockError,
+} from "../../src/history/store.ts";
+import { hostname } from "node:os";
 import { clusterA, makeResult, makeRun } from "./fixtures/records.ts";
 
 const roots: string[] = [];
@@ -160,5 +169,41 @@ describe("scopes", () => {
     assert.equal((await latestRun(dir, scopeKey(["TENANT-A"])))?.id, runId(2));
     assert.equal((await latestRun(dir, scopeKey(["tenant-b"])))?.id, runId(3));
     assert.equal(await latestRun(dir, scopeKey(["tenant-c"])), undefined);
+  });
+});
+
+describe("the folder lock", () => {
+  it("a second lock waits, then fails naming the lock file and its holder; release frees it", async () => {
+    const dir = await stateDir();
+    const first = await lockRunStore(dir, 1000);
+    await assert.rejects(lockRunStore(dir, 1200), (error: unknown) => {
+      assert.ok(error instanceof StateLockError);
+      assert.match(error.message, new RegExp(`lock file .*\\.lock held by ${process.pid}@`));
+      assert.match(error.message, /waited 1\.2 s/);
+      return true;
+    });
+    await first.confirm();
+    await first.release();
+    await (await lockRunStore(dir, 1000)).release();
+  });
+
+  it("takes over the lock of a process on this host that is gone (a SIGKILLed scan)", async () => {
+    const dir = await stateDir();
+    await mkdir(join(dir, "runs"), { recursive: true });
+    // Pid numbers stop well below 2^22 on Linux, so this one is never alive.
+    await writeFile(join(dir, "runs", ".lock"), `4194303@${hostname()}`);
+    const lock = await lockRunStore(dir, 1000);
+    await lock.release();
+  });
+
+  it("a lock whose file was taken by another run refuses to commit", async () => {
+    const dir = await stateDir();
+    const lock = await lockRunStore(dir, 1000);
+    await writeFile(join(dir, "runs", ".lock"), `1@another-host`);
+    await assert.rejects(
+      saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5, lock }),
+      StateLockError,
+    );
+    assert.deepEqual(await listRuns(dir), []);
   });
 });

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import rule from "../../src/rules/cluster-identity-missing-subnet-role.ts";
-import type { Cluster, RoleAssignment } from "../../src/inventory/model.ts";
+import type { Cluster, Inventory, RoleAssignment } from "../../src/inventory/model.ts";
+import { normalize } from "../../src/inventory/normalize.ts";
 import type { ClusterOverrides } from "../builders.ts";
 import {
   agentPool,
@@ -11,7 +13,10 @@ import {
   evaluate,
   inventory,
   roleAssignment,
+  roleDefinition,
   subnet,
+  subscription,
+  testTenantId,
   subnetId,
   summarize,
   testSubscriptionId,
@@ -52,9 +57,27 @@ function at(scopes: readonly string[], roleDefinitionGuid = networkContributor):
 
 const eachSubnet = [apiServerSubnetId, nodeSubnetId, secondNodeSubnetId];
 
+const joinAndRead = [
+  "Microsoft.Network/virtualNetworks/subnets/join/action",
+  "Microsoft.Network/virtualNetworks/subnets/read",
+];
+
+/** Custom roles as `az role definition create` would write them. */
+const definitions = [
+  roleDefinition(customRole, joinAndRead),
+  roleDefinition("aaaaaaaa-0000-0000-0000-000000000001", ["Microsoft.Network/*"]),
+  roleDefinition("aaaaaaaa-0000-0000-0000-000000000002", ["Microsoft.Network/*"], [joinAndRead[0]!]),
+  roleDefinition("aaaaaaaa-0000-0000-0000-000000000003", [
+    "Microsoft.Network/virtualNetworks/subnets/*/action",
+  ]),
+  roleDefinition("aaaaaaaa-0000-0000-0000-000000000004", ["*"], ["Microsoft.Authorization/*/Write"]),
+];
+
 interface Case {
   readonly name: string;
   readonly cluster?: Cluster;
+  /** Role definitions and subscriptions (management-group ancestry) collected beside the assignments. */
+  readonly extra?: Partial<Pick<Inventory, "roleDefinitions" | "subscriptions">>;
   /** Undefined = role assignments not collected. */
   readonly assignments: readonly RoleAssignment[] | undefined;
   readonly status: string;
@@ -144,6 +167,68 @@ const cases: Case[] = [
     coveredAt: ["none", "none", "none"],
   },
   {
+    name: "Network Contributor at a management group above the subscription",
+    assignments: at([managementGroupScope]),
+    extra: { subscriptions: new Map([[testSubscriptionId, subscription(["platform", testTenantId])]]) },
+    status: "pass",
+    coveredAt: [managementGroupScope, managementGroupScope, managementGroupScope],
+  },
+  {
+    name: "Owner at the tenant root group (the management group named by the tenant id)",
+    assignments: at([`/providers/Microsoft.Management/managementGroups/${testTenantId}`], owner),
+    extra: { subscriptions: new Map([[testSubscriptionId, subscription(["platform", testTenantId])]]) },
+    status: "pass",
+  },
+  {
+    name: "Contributor at the root scope /",
+    assignments: at(["/"], contributor),
+    status: "pass",
+  },
+  {
+    name: "a management group that is not above the subscription does not cover",
+    assignments: at([managementGroupScope]),
+    extra: { subscriptions: new Map([[testSubscriptionId, subscription(["landing-zones", testTenantId])]]) },
+    status: "fail",
+    coveredAt: ["none", "none", "none"],
+  },
+  {
+    name: "a custom role with subnets/join/action and subnets/read",
+    assignments: at([vnetId("vnet-1")], customRole),
+    extra: { roleDefinitions: new Map(definitions.map((definition) => [definition.key, definition])) },
+    status: "pass",
+  },
+  {
+    name: "a custom role with Microsoft.Network/* (wildcard expanded)",
+    assignments: at([vnetId("vnet-1")], "aaaaaaaa-0000-0000-0000-000000000001"),
+    extra: { roleDefinitions: new Map(definitions.map((definition) => [definition.key, definition])) },
+    status: "pass",
+  },
+  {
+    name: "a custom role with * minus an unrelated notAction",
+    assignments: at([subscriptionScope], "aaaaaaaa-0000-0000-0000-000000000004"),
+    extra: { roleDefinitions: new Map(definitions.map((definition) => [definition.key, definition])) },
+    status: "pass",
+  },
+  {
+    name: "a custom role with Microsoft.Network/* minus subnets/join/action",
+    assignments: at([vnetId("vnet-1")], "aaaaaaaa-0000-0000-0000-000000000002"),
+    extra: { roleDefinitions: new Map(definitions.map((definition) => [definition.key, definition])) },
+    status: "fail",
+    coveredAt: ["none", "none", "none"],
+  },
+  {
+    name: "a custom role with join but without subnets/read",
+    assignments: at([vnetId("vnet-1")], "aaaaaaaa-0000-0000-0000-000000000003"),
+    extra: { roleDefinitions: new Map(definitions.map((definition) => [definition.key, definition])) },
+    status: "fail",
+  },
+  {
+    name: "a custom role whose definition was not read, beside definitions that were",
+    assignments: at([vnetId("vnet-1")], "bbbbbbbb-0000-0000-0000-000000000000"),
+    extra: { roleDefinitions: new Map(definitions.map((definition) => [definition.key, definition])) },
+    status: "unverified",
+  },
+  {
     name: "no principal id on the cluster",
     cluster: integrated({ identityPrincipalIds: [] }),
     assignments: at([subscriptionScope]),
@@ -190,7 +275,7 @@ describe("cluster-identity-missing-subnet-role", () => {
           vnets: [
             vnet({ subnets: [subnet({ name: "nodes" }), subnet({ name: "nodes-2" }), apiServerSubnet()] }),
           ],
-          overrides: { roleAssignments: testCase.assignments },
+          overrides: { roleAssignments: testCase.assignments, ...testCase.extra },
         }),
       );
       const severity = testCase.status === "fail" || testCase.status === "unverified" ? "high" : undefined;
@@ -223,5 +308,61 @@ describe("cluster-identity-missing-subnet-role", () => {
       ["not_applicable", "not_applicable"],
     );
     assert.match(outcomes[0]?.message ?? "", /not collected/);
+  });
+
+  it("fails on the real custom roles of an Azure CLI recording: neither grants subnets/join/action", () => {
+    const list = JSON.parse(
+      readFileSync(new URL("../fixtures/authz-RoleDefinitions_List.json", import.meta.url), "utf8"),
+    ) as { value: unknown[] };
+    const read = normalize(
+      list.value.map((value, row) => ({
+        table: "authorizationresources",
+        value,
+        source: { origin: "f", row },
+      })),
+    );
+    assert.deepEqual(read.diagnostics, []);
+    assert.equal(
+      read.roleDefinitions.get("88888888-0000-0000-0000-000000000001")?.roleName,
+      "cli-test-role000001",
+    );
+    for (const guid of read.roleDefinitions.keys()) {
+      const outcome = evaluate(
+        rule,
+        inventory({
+          clusters: [integrated()],
+          vnets: [
+            vnet({ subnets: [subnet({ name: "nodes" }), subnet({ name: "nodes-2" }), apiServerSubnet()] }),
+          ],
+          overrides: {
+            roleAssignments: at([subscriptionScope], guid),
+            roleDefinitions: read.roleDefinitions,
+          },
+        }),
+      )[0];
+      assert.equal(outcome?.status, "fail", guid);
+    }
+  });
+
+  it("says which definition or ancestry was missing when it cannot decide", () => {
+    const outcome = evaluate(
+      rule,
+      inventory({
+        clusters: [integrated()],
+        overrides: {
+          roleAssignments: [...at([managementGroupScope]), ...at([vnetId("vnet-1")], customRole)],
+        },
+      }),
+    )[0];
+    assert.ok(outcome !== undefined);
+    assert.equal(outcome.status, "unverified");
+    assert.match(
+      outcome.message,
+      /role definition 99999999-9999-9999-9999-999999999999 \(a custom role\) could not be read/,
+    );
+    assert.match(
+      outcome.message,
+      /management-group ancestry above \/providers\/Microsoft.Management\/managementGroups\/platform was not read/,
+    );
   });
 });

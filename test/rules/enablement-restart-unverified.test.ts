@@ -539,10 +539,8 @@ describe("enablement-restart-unverified", () => {
     const collected = await readSnapshot([file]);
     const outcomes = evaluate(rule, normalize(collected.rows));
     assert.equal(outcomes.length, 1);
-    assert.equal(outcomes[0]?.status, "pass");
-    assert.deepEqual(
-      [outcomes[0]?.evidence.decision, outcomes[0]?.evidence.sku],
-      ["automatic-sku", "Automatic"],
-    );
+    const [outcome] = outcomes as [(typeof outcomes)[number]];
+    assert.equal(outcome.status, "pass");
+    assert.deepEqual([outcome.evidence?.decision, outcome.evidence?.sku], ["automatic-sku", "Automatic"]);
   });
 });
