@@ -19,18 +19,25 @@ export interface CollectRequest {
   readonly scanTenants: number;
 }
 
+/** The pages one query needs over one batch of one tenant, read one after the other. */
+export interface PageChain {
+  readonly tenantId: string;
+  readonly rowsPerPage: readonly number[];
+}
+
 export interface CollectReport {
   readonly wallMs: number;
   readonly rows: number;
   /** Pages the queries need at `$top` 1000: the fewest requests possible. */
   readonly minimumRequests: number;
+  readonly chains: readonly PageChain[];
   readonly lost: number;
   readonly duplicated: number;
   readonly gaps: readonly string[];
 }
 
 /** The bench's principals: each tenant's token is its id, which the simulator maps back to the tenant. */
-const tokenPerTenant: CredentialFactory = (tenantId) => ({
+export const tokenPerTenant: CredentialFactory = (tenantId) => ({
   getToken: (): Promise<AccessToken> =>
     Promise.resolve({ token: tenantId, expiresOnTimestamp: Date.now() + 3_600_000 }),
 });
@@ -39,22 +46,28 @@ const tokenPerTenant: CredentialFactory = (tenantId) => ({
 export async function expectations(
   fleet: Fleet,
   scanTenants: number,
-): Promise<{ ids: Map<string, string[]>; pages: number }> {
+): Promise<{ ids: Map<string, string[]>; pages: number; chains: PageChain[] }> {
   const index = new FleetIndex(fleet);
   const ids = new Map<string, string[]>();
+  const chains: PageChain[] = [];
   let pages = 0;
   for (const query of await loadInventoryQueries()) {
     const list: string[] = [];
     for (const tenant of fleet.tenants.slice(0, scanTenants)) {
       for (const batch of subscriptionBatches(tenant.subscriptions, defaultBatchSize)) {
         const rows = index.answer(tenant.tenantId, query.kql, batch.subscriptions);
-        pages += Math.max(1, Math.ceil(rows.length / maxPageSize));
+        const count = Math.max(1, Math.ceil(rows.length / maxPageSize));
+        pages += count;
+        const rowsPerPage = Array.from({ length: count }, (_, page) =>
+          Math.max(0, Math.min(maxPageSize, rows.length - page * maxPageSize)),
+        );
+        chains.push({ tenantId: tenant.tenantId, rowsPerPage });
         for (const row of rows) list.push(row.id.toLowerCase());
       }
     }
     ids.set(query.table + "\n" + query.name, list);
   }
-  return { ids, pages };
+  return { ids, pages, chains };
 }
 
 export async function collectFromSimulator(request: CollectRequest): Promise<CollectReport> {
@@ -91,6 +104,7 @@ export async function collectFromSimulator(request: CollectRequest): Promise<Col
     wallMs,
     rows: collected.rows.length,
     minimumRequests: expected.pages,
+    chains: expected.chains,
     lost,
     duplicated,
     gaps: collected.coverage.gaps.map((gap) => `${gap.code}: ${gap.message}`),

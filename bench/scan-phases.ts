@@ -8,6 +8,8 @@ import { rules } from "../src/rules/index.ts";
 import { toolInfo } from "../src/engine/tool.ts";
 import { releaseMemory } from "../src/engine/release-memory.ts";
 import type { RunRecord } from "../src/engine/run.ts";
+import type { Observations } from "../src/history/observations.ts";
+import { saveRun } from "../src/history/store.ts";
 
 export interface PhaseTimes {
   readonly rows: number;
@@ -18,6 +20,8 @@ export interface PhaseTimes {
   readonly analyzeMs: number;
   readonly renderMs: number;
   readonly maxRssKb: number;
+  /** Storing the run in the state folder, after the peak was taken (absent without a state folder). */
+  readonly saveMs?: number;
 }
 
 async function timed<T>(work: () => T | Promise<T>): Promise<[T, number]> {
@@ -27,9 +31,14 @@ async function timed<T>(work: () => T | Promise<T>): Promise<[T, number]> {
 }
 
 /** Read, normalize and analyze; the inventory is unreachable once this returns, as in `scan`. */
-async function analyzeSnapshot(
-  snapshot: string,
-): Promise<{ run: RunRecord; rows: number; clusters: number; readMs: number; analyzeMs: number }> {
+async function analyzeSnapshot(snapshot: string): Promise<{
+  run: RunRecord;
+  observations: Observations;
+  rows: number;
+  clusters: number;
+  readMs: number;
+  analyzeMs: number;
+}> {
   const [{ collected, inventory, rowCount, tenants }, readMs] = await timed(async () => {
     const read = await readSnapshotInventory([snapshot]);
     releaseMemory();
@@ -48,11 +57,18 @@ async function analyzeSnapshot(
       inventory,
     }),
   );
-  return { run: output.run, rows: rowCount, clusters: inventory.clusters.size, readMs, analyzeMs };
+  return {
+    run: output.run,
+    observations: output.observations,
+    rows: rowCount,
+    clusters: inventory.clusters.size,
+    readMs,
+    analyzeMs,
+  };
 }
 
-export async function scanPhases(snapshot: string, outDir: string): Promise<PhaseTimes> {
-  const { run, rows, clusters, readMs, analyzeMs } = await analyzeSnapshot(snapshot);
+export async function scanPhases(snapshot: string, outDir: string, stateDir?: string): Promise<PhaseTimes> {
+  const { run, observations, rows, clusters, readMs, analyzeMs } = await analyzeSnapshot(snapshot);
   releaseMemory();
   const [, renderMs] = await timed(() =>
     writeReports(run, outDir, ["html", "csv", "json", "md"], {
@@ -61,6 +77,10 @@ export async function scanPhases(snapshot: string, outDir: string): Promise<Phas
       mask: false,
     }),
   );
+  const maxRssKb = process.resourceUsage().maxRSS;
+  const [, saveMs] = stateDir
+    ? await timed(() => saveRun(stateDir, run, observations))
+    : [undefined, undefined];
   return {
     rows,
     clusters,
@@ -68,11 +88,12 @@ export async function scanPhases(snapshot: string, outDir: string): Promise<Phas
     readMs,
     analyzeMs,
     renderMs,
-    maxRssKb: process.resourceUsage().maxRSS,
+    maxRssKb,
+    ...(saveMs === undefined ? {} : { saveMs }),
   };
 }
 
 if (import.meta.main) {
-  const [snapshot = "", outDir = ""] = process.argv.slice(2);
-  process.stdout.write(`${JSON.stringify(await scanPhases(snapshot, outDir))}\n`);
+  const [snapshot = "", outDir = "", stateDir] = process.argv.slice(2);
+  process.stdout.write(`${JSON.stringify(await scanPhases(snapshot, outDir, stateDir))}\n`);
 }

@@ -15,6 +15,19 @@ export interface QuotaSettings {
   readonly windowMs: number;
 }
 
+/** How long an answer takes: a fixed delay plus a delay per returned row (Resource Graph's pages take 0.3 s to seconds). */
+export interface LatencyModel {
+  readonly fixedMs: number;
+  readonly perRowMs: number;
+}
+
+export const noLatency: LatencyModel = { fixedMs: 0, perRowMs: 0 };
+
+/** Milliseconds an answer of `rows` rows takes under the model. */
+export function answerMs(latency: LatencyModel, rows: number): number {
+  return latency.fixedMs + rows * latency.perRowMs;
+}
+
 export interface SimulatorStats {
   requests: number;
   throttled: number;
@@ -23,7 +36,9 @@ export interface SimulatorStats {
 
 export interface Simulator {
   /** `https://127.0.0.1:<port>`, for `resolveCloud("public", endpoint)`. */
-  readonly endpoint: string;
+  endpoint: string;
+  /** Applies to requests that arrive from now on. */
+  latency: LatencyModel;
   readonly certificate: Certificate;
   readonly stats: SimulatorStats;
   close(): Promise<void>;
@@ -162,7 +177,14 @@ function offsetOf(token: string | undefined, key: string): number | undefined {
 export interface SimulatorOptions extends QuotaSettings {
   readonly fleet: Fleet;
   readonly now?: () => number;
+  /** Default: none. Applied to every answer, 429s included; the quota is counted when a request arrives. */
+  readonly latency?: LatencyModel;
+  /** Refuse every n-th request with a 429 regardless of the quota (fault injection); default never. */
+  readonly throttleEvery?: number;
 }
+
+const delay = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const certificate = selfSignedCertificate();
@@ -171,21 +193,39 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const pages = new Map<string, string>();
   const stats: SimulatorStats = { requests: 0, throttled: 0, rowsServed: 0 };
   const now = options.now ?? Date.now;
+  const simulator: Simulator = {
+    endpoint: "",
+    latency: options.latency ?? noLatency,
+    certificate,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
 
-  /** Fixed windows per principal, opened by its first request: the quota headers of every answer count down. */
-  function admit(principal: string): { allowed: boolean; headers: Record<string, string> } {
+  /**
+   * Fixed windows per principal, opened by its first request: the quota headers of every answer count down.
+   * The request is counted when it arrives; the reset is told as of when the answer leaves, after the latency.
+   */
+  function admit(principal: string): { allowed: boolean; headers: () => Record<string, string> } {
     const time = now();
     let window = windows.get(principal);
     if (!window || time - window.startedAt >= options.windowMs) {
       window = { startedAt: time, used: 0 };
       windows.set(principal, window);
     }
-    const allowed = window.used < options.quota;
+    const injected = options.throttleEvery !== undefined && stats.requests % options.throttleEvery === 0;
+    const allowed = window.used < options.quota && !injected;
     if (allowed) window.used++;
-    const headers = {
-      "x-ms-user-quota-remaining": String(options.quota - window.used),
-      "x-ms-user-quota-resets-after": formatResetsAfter(window.startedAt + options.windowMs - time),
-    };
+    const { startedAt, used } = window;
+    const headers = (): Record<string, string> => ({
+      "x-ms-user-quota-remaining": String(options.quota - used),
+      "x-ms-user-quota-resets-after": formatResetsAfter(startedAt + options.windowMs - now()),
+    });
     return { allowed, headers };
   }
 
@@ -213,10 +253,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const quota = admit(principal);
     if (!quota.allowed) {
       stats.throttled++;
+      await delay(simulator.latency.fixedMs);
       send(
         response,
         429,
-        quota.headers,
+        quota.headers(),
         error("RateLimiting", "Please provide below info when asking for support: too many requests."),
       );
       return;
@@ -226,11 +267,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const key = `${body.query ?? ""}\n${(body.subscriptions ?? []).join(",")}`;
     const offset = offsetOf(body.options?.$skipToken, key);
     if (offset === undefined) {
-      send(response, 400, quota.headers, error("BadRequest", "The $skipToken does not belong to this query"));
+      send(
+        response,
+        400,
+        quota.headers(),
+        error("BadRequest", "The $skipToken does not belong to this query"),
+      );
       return;
     }
     const top = Math.min(body.options?.$top ?? maxTop, maxTop);
-    stats.rowsServed += Math.max(0, Math.min(top, rows.length - offset));
+    const served = Math.max(0, Math.min(top, rows.length - offset));
+    stats.rowsServed += served;
     // A page is serialized once: the simulator's CPU would otherwise compete with the collector's on this machine.
     const pageKey = `${principal}\n${key}\n${String(offset)}\n${String(top)}`;
     let page = pages.get(pageKey);
@@ -247,7 +294,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       });
       pages.set(pageKey, page);
     }
-    sendText(response, 200, quota.headers, page);
+    await delay(answerMs(simulator.latency, served));
+    sendText(response, 200, quota.headers(), page);
   }
 
   const server: Server = createServer(
@@ -260,16 +308,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `https://127.0.0.1:${port}`,
-    certificate,
-    stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
+  simulator.endpoint = `https://127.0.0.1:${port}`;
+  return simulator;
 }

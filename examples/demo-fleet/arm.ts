@@ -182,6 +182,8 @@ export interface SecurityRuleShape {
   readonly destination: string | readonly string[];
   readonly ports: string | readonly string[];
   readonly description?: string;
+  /** ASG ids in place of `source`; ARM then writes empty address prefixes beside them. */
+  readonly sourceApplicationSecurityGroupIds?: readonly string[];
 }
 
 /** ARM writes one value in the singular field and several in the plural one; both are present, one empty. */
@@ -212,6 +214,7 @@ function securityRule(nsgId: string, collection: string, shape: SecurityRuleShap
       sourcePortRange: "*",
       ...portsField,
       ...singularOrPlural("sourceAddressPrefix", shape.source),
+      sourceApplicationSecurityGroups: shape.sourceApplicationSecurityGroupIds?.map(idRef),
       ...singularOrPlural("destinationAddressPrefix", shape.destination),
       access: shape.access,
       priority: shape.priority,
@@ -523,4 +526,48 @@ export function roleAssignment(shape: RoleAssignmentShape): Row {
       updatedOn: "2025-05-02T10:15:00.0000000Z",
     }),
   };
+}
+
+export interface RoleDefinitionShape {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly guid: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+}
+
+/** A custom role as `authorizationresources` lists it (`microsoft.authorization/roledefinitions`). */
+export function roleDefinition(shape: RoleDefinitionShape): Row {
+  const subscriptionScope = `/subscriptions/${shape.subscriptionId}`;
+  return {
+    id: `${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${shape.guid}`,
+    name: shape.guid,
+    type: "microsoft.authorization/roledefinitions",
+    tenantId: shape.tenantId,
+    kind: "",
+    location: "",
+    resourceGroup: "",
+    subscriptionId: shape.subscriptionId,
+    // The example's creator and timestamps are its own; the demo's role was made by its platform team.
+    properties: realProperties("roleDefinition", ["createdBy", "updatedBy"], {
+      roleName: shape.roleName,
+      type: "CustomRole",
+      description: shape.description,
+      assignableScopes: [subscriptionScope],
+      permissions: [
+        { actions: shape.actions, notActions: shape.notActions, dataActions: [], notDataActions: [] },
+      ],
+      createdOn: "2025-04-28T09:00:00.0000000Z",
+      updatedOn: "2025-04-28T09:00:00.0000000Z",
+    }),
+  };
+}
+
+/** An application security group: NICs join it, NSG rules name it as a source or destination. */
+export function applicationSecurityGroup(at: Placement, name: string): Row {
+  return resourceRow(at, "Microsoft.Network/applicationSecurityGroups", name, {
+    properties: { provisioningState: "Succeeded", resourceGuid: guid(`asg:${name}`) },
+  });
 }

@@ -11,6 +11,7 @@ import {
   resourceGroupId,
   resourceId,
   roleAssignment,
+  roleDefinition,
   roleDefinitionGuids,
   subnet,
   virtualNetwork,
@@ -270,9 +271,33 @@ function roleScope(context: Context, cluster: ClusterSpec, scope: string): strin
   throw new Error(`demo fleet: bad role scope ${scope} for ${cluster.name}`);
 }
 
+/**
+ * The platform team's custom role, granted on single subnets instead of Network Contributor: it reads subnets
+ * and joins them (wildcards expanded), and may not delete or write them (notActions).
+ */
+function customSubnetJoiner(context: Context): Row {
+  return roleDefinition({
+    tenantId: context.tenantId,
+    subscriptionId: context.subscriptionId,
+    guid: guid("custom-role:aks-subnet-joiner"),
+    roleName: "AKS Subnet Joiner",
+    description: "Lets an AKS cluster identity read and join the subnets it is granted on",
+    actions: ["Microsoft.Network/virtualNetworks/subnets/*", "Microsoft.Network/virtualNetworks/read"],
+    notActions: [
+      "Microsoft.Network/virtualNetworks/subnets/delete",
+      "Microsoft.Network/virtualNetworks/subnets/write",
+    ],
+  });
+}
+
 function addRoleAssignments(context: Context, cluster: ClusterSpec, row: Row): void {
   const principalId = principalOf(row);
   for (const role of cluster.roles ?? []) {
+    if (role.role === "custom") {
+      const definition = customSubnetJoiner(context);
+      const rows = context.tables.authorizationresources;
+      if (!rows.some((existing) => existing.id === definition.id)) rows.push(definition);
+    }
     const roleDefinitionGuid =
       role.role === "custom" ? guid("custom-role:aks-subnet-joiner") : roleDefinitionGuids[role.role];
     context.tables.authorizationresources.push(

@@ -1,6 +1,6 @@
 // Contoso's part of the demo fleet: three subscriptions; the comments give each rule's outcome (worked as in generate.ts).
-import { resourceId } from "./arm.ts";
-import type { Row } from "./arm.ts";
+import { applicationSecurityGroup, resourceId } from "./arm.ts";
+import type { Placement, Row } from "./arm.ts";
 import type { ClusterSpec, SubscriptionSpec, TenantSpec } from "./assemble.ts";
 import { azureFirewall, azureFirewallIpConfigurationId } from "./firewall.ts";
 import { pool, tags } from "./managed-cluster.ts";
@@ -14,6 +14,17 @@ const contosoMea = "1b2c3d4e-0003-4a00-8c00-000000000003";
 
 const prodWeu = "vnet-contoso-prod-weu";
 const prodNeu = "vnet-contoso-prod-neu";
+
+const prodNeuNetwork: Placement = {
+  tenantId: contosoTenantId,
+  subscriptionId: contosoProd,
+  resourceGroup: "rg-network-prod-neu",
+  location: "northeurope",
+};
+
+function asgId(name: string): string {
+  return resourceId(prodNeuNetwork, "Microsoft.Network/applicationSecurityGroups", name);
+}
 
 const contosoProdClusters: readonly ClusterSpec[] = [
   {
@@ -184,11 +195,13 @@ const contosoProdClusters: readonly ClusterSpec[] = [
     powerState: "Running",
     tags: tags("prod", "platform"),
     pools: [
+      // Its nodes join asg-aks-nodes-neu; the quarantine deny on the node NSG names another ASG → not theirs.
       pool("system", "Standard_D4s_v5", 2, {
         autoscale: [2, 5],
         maxPods: 250,
         maxSurge: "5",
         subnet: `${prodNeu}/snet-aks-nodes`,
+        applicationSecurityGroupIds: [asgId("asg-aks-nodes-neu")],
       }),
     ],
     roles: [{ role: "networkContributor", scope: "rg:rg-network-prod-neu" }],
@@ -395,13 +408,33 @@ const contosoProdSubscription: SubscriptionSpec = {
       ],
     },
     {
+      // Quarantined VMs may not reach the API servers. The rule names an ASG no AKS pool joins, so it denies no
+      // node traffic: nsg-blocks passes for the clusters on this subnet, on their pools' ASG membership.
       name: "nsg-aks-nodes-prod-neu",
       resourceGroup: "rg-network-prod-neu",
       location: "northeurope",
-      rules: [],
+      rules: [
+        {
+          name: "deny-quarantine-to-apiserver",
+          priority: 100,
+          direction: "Outbound",
+          access: "Deny",
+          protocol: "Tcp",
+          source: [],
+          sourceApplicationSecurityGroupIds: [asgId("asg-quarantine-neu")],
+          destination: "10.2.4.0/28",
+          ports: ["443", "4443"],
+        },
+      ],
     },
   ],
-  extraRows: () => ({ resources: [contosoHubFirewall()] }),
+  extraRows: () => ({
+    resources: [
+      contosoHubFirewall(),
+      applicationSecurityGroup(prodNeuNetwork, "asg-aks-nodes-neu"),
+      applicationSecurityGroup(prodNeuNetwork, "asg-quarantine-neu"),
+    ],
+  }),
 };
 
 /** Classic firewall: the ops network rule pins the private cluster's endpoint IP (medium); the NAT rule targets its own public IP. */

@@ -16,6 +16,8 @@ export interface PoolSpec {
   /** `vnet/subnet` in the same subscription; undefined for an AKS-managed VNet. */
   readonly subnet?: string;
   readonly podSubnet?: string;
+  /** Application security groups the pool's NICs join (`networkProfile.applicationSecurityGroups`), by id. */
+  readonly applicationSecurityGroupIds?: readonly string[];
 }
 
 export type ApiServerSpec =
@@ -85,6 +87,9 @@ function agentPoolProfile(cluster: ClusterSpec, pool: PoolSpec, subnetIdOf: (ref
     vnetSubnetID: pool.subnet ? subnetIdOf(pool.subnet) : undefined,
     podSubnetID: pool.podSubnet ? subnetIdOf(pool.podSubnet) : undefined,
     upgradeSettings: pool.maxSurge === undefined ? undefined : { maxSurge: pool.maxSurge },
+    networkProfile: pool.applicationSecurityGroupIds
+      ? { applicationSecurityGroups: pool.applicationSecurityGroupIds }
+      : undefined,
     orchestratorVersion: cluster.kubernetesVersion,
     currentOrchestratorVersion: cluster.kubernetesVersion,
     powerState: { code: cluster.powerState },

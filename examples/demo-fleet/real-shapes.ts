@@ -10,6 +10,8 @@ import type { Json } from "./arm.ts";
 type JsonObject = { readonly [key: string]: Json | undefined };
 
 const examplesFolder = new URL("../../../shared/fixtures/arm-examples/", import.meta.url);
+/** Real payloads the project keeps itself, each named with its source in test/fixtures/README.md. */
+const fixturesFolder = new URL("../../test/fixtures/", import.meta.url);
 
 /** The example files a builder may start from, by resource kind. */
 export const realExamples = {
@@ -23,7 +25,14 @@ export const realExamples = {
   ipGroup: "net-IpGroupsGet.json",
   managedCluster: "aks-ManagedClustersGet.json",
   roleAssignment: "authz-RoleAssignments_Get.json",
+  roleDefinition: "test/fixtures/authz-RoleDefinitions_List.json",
 } as const;
+
+function exampleUrl(file: string): URL {
+  return file.startsWith("test/fixtures/")
+    ? new URL(file.slice("test/fixtures/".length), fixturesFolder)
+    : new URL(file, examplesFolder);
+}
 
 const cache = new Map<string, JsonObject>();
 
@@ -31,11 +40,13 @@ const cache = new Map<string, JsonObject>();
 function exampleResource(file: string): JsonObject {
   const cached = cache.get(file);
   if (cached) return cached;
-  const example = JSON.parse(readFileSync(new URL(file, examplesFolder), "utf8")) as {
-    responses: Record<string, { body?: JsonObject & { value?: JsonObject[] } }>;
+  // A REST API spec example wraps the resource in `responses`; a kept ARM list is the `{value}` body itself.
+  type Body = JsonObject & { value?: JsonObject[] };
+  const example = JSON.parse(readFileSync(exampleUrl(file), "utf8")) as Body & {
+    responses?: Record<string, { body?: Body }>;
   };
-  const body = example.responses["200"]?.body;
-  const resource = body?.value?.[0] ?? body;
+  const body: Body | undefined = example.responses ? example.responses["200"]?.body : example;
+  const resource: JsonObject | undefined = body?.value?.[0] ?? body;
   if (!resource || typeof resource.properties !== "object")
     throw new Error(`demo fleet: ${file} has no resource with properties in its 200 response`);
   cache.set(file, resource);

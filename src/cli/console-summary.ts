@@ -1,4 +1,5 @@
 // The few lines a scan prints: what was scanned, what failed, where the reports are, and loudly if incomplete.
+import { diagnosticCount } from "../inventory/diagnostics.ts";
 import { severities } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
 
@@ -30,6 +31,15 @@ export function printScanSummary(
   if (run.run.previousRunId !== undefined) {
     print(`Since run ${run.run.previousRunId}: ${summary.new} new, ${summary.resolved} resolved.`);
   }
-  if (run.diagnostics.length > 0) print(`Diagnostics: ${run.diagnostics.length} (see the report).`);
+  if (run.diagnostics.length > 0) {
+    const total = diagnosticCount(run.diagnostics);
+    const kinds = total === run.diagnostics.length ? "" : ` of ${run.diagnostics.length} kinds`;
+    print(`Diagnostics: ${total}${kinds} (see the report).`);
+    const largest = [...run.diagnostics].sort((a, b) => (b.count ?? 1) - (a.count ?? 1))[0];
+    if (largest?.count !== undefined)
+      print(
+        `  most: ${largest.count} × ${largest.code} at ${largest.fieldPattern ?? "(row)"} in ${largest.origin ?? "input"}`,
+      );
+  }
   for (const path of written) print(`Wrote ${path}`);
 }

@@ -20,6 +20,7 @@ export interface LiveFlags {
   readonly armEndpoint?: string;
   readonly batchSize?: string;
   readonly concurrency?: string;
+  readonly queryConcurrency?: string;
 }
 
 /** What tests (and only tests) inject: a fake credential and a clock that never really waits. */
@@ -42,7 +43,11 @@ export function addLiveOptions(command: Command): Command {
     .addOption(new Option("--cloud <name>", "Azure cloud").choices(cloudNames).default("public"))
     .option("--arm-endpoint <url>", "ARM endpoint of another cloud (https only)")
     .option("--batch-size <n>", "subscriptions per Resource Graph request (below 300)")
-    .option("--concurrency <n>", "tenants scanned at once");
+    .option("--concurrency <n>", "tenants scanned at once")
+    .option(
+      "--query-concurrency <n>",
+      "queries and subscription batches of one tenant read at once (default 15, Resource Graph's quota a window)",
+    );
 }
 
 export function hasLiveScope(flags: LiveFlags, config: Config): boolean {
@@ -101,6 +106,9 @@ export function liveOptions(
     cloud: resolveCloud(flags.cloud ?? "public", flags.armEndpoint),
     ...(flags.batchSize ? { batchSize: wholeNumber("--batch-size", flags.batchSize) } : {}),
     ...(flags.concurrency ? { concurrency: wholeNumber("--concurrency", flags.concurrency) } : {}),
+    ...(flags.queryConcurrency
+      ? { queryConcurrency: wholeNumber("--query-concurrency", flags.queryConcurrency) }
+      : {}),
     ...(dependencies.credentialFactory ? { credentialFactory: dependencies.credentialFactory } : {}),
     ...(dependencies.clock ? { clock: dependencies.clock } : {}),
     ...(dependencies.random ? { random: dependencies.random } : {}),

@@ -12,6 +12,8 @@ import { runExportCommand } from "./export.ts";
 import { addLiveOptions, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 import { queryFormats, runQueryCommand, type QueryFormat } from "./query.ts";
 import { failOnLevels } from "./options.ts";
+import { notifyFormats } from "../config/config.ts";
+import { defaultStream } from "../deliver/log-analytics.ts";
 import { scanCommand, type ScanOptions } from "./scan.ts";
 import { toolInfo } from "../engine/tool.ts";
 
@@ -71,6 +73,16 @@ export function buildProgram(
       "how long to wait for another scan holding the run store, e.g. 90s or 10m (default 10m); then exit 2",
     )
     .option("--no-history", "neither read earlier runs nor store this one")
+    .option(
+      "--exclude-subscription <id>",
+      "leave this subscription out of the reports (repeatable; config exclude.subscriptions)",
+      collectList,
+    )
+    .option(
+      "--exclude-management-group <id>",
+      "leave every subscription beneath this management group out (repeatable; config exclude.managementGroups)",
+      collectList,
+    )
     .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
     .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence")
     .addOption(
@@ -82,7 +94,22 @@ export function buildProgram(
       "--email-to <address>",
       "email the report to this address (repeatable; SMTP settings from the environment)",
       collectList,
-    );
+    )
+    .option(
+      "--notify-webhook <url>",
+      "post a summary to this webhook after the reports are written (repeatable; also NOTIFY_WEBHOOK_URL)",
+      collectList,
+    )
+    .addOption(
+      new Option(
+        "--notify-format <format>",
+        "what to post: Teams Adaptive Card, Slack Block Kit, or the JSON summary",
+      ).choices(notifyFormats),
+    )
+    .option("--report-url <url>", "link to the published report, added to the webhook summary")
+    .option("--log-analytics-endpoint <url>", "logs ingestion endpoint of a data collection endpoint or rule")
+    .option("--dcr-id <id>", "immutable id (dcr-…) of the data collection rule to send result rows to")
+    .option("--dcr-stream <name>", `stream of that rule (default ${defaultStream})`);
   addLiveOptions(scan).action(async (options: ScanOptions) => {
     setExit(await scanCommand(options, { print, debug: debugEnabled(program), dependencies }));
   });

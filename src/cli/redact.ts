@@ -9,6 +9,8 @@ const replacements: readonly (readonly [RegExp, string])[] = [
     /((?:client_secret|clientsecret|password|passwd|secret|access_token|refresh_token|sig)["']?\s*[:=]\s*["']?)[^\s"'&,}]+/gi,
     "$1[redacted]",
   ],
+  // Webhook URLs whose path is the secret: Slack incoming webhooks, the older Office 365 connector webhooks.
+  [/(https?:\/\/(?:hooks\.slack\.com|[a-z0-9-]+\.webhook\.office\.com)\/)[^\s"'<>]+/gi, "$1[redacted]"],
   // Credentials inside a URL: smtp://user:password@host.
   [/([a-z][a-z0-9+.-]*:\/\/[^:/\s@]+:)[^@\s/]+@/gi, "$1[redacted]@"],
 ];
@@ -19,6 +21,7 @@ export const secretVariables = [
   "AZURE_CLIENT_CERTIFICATE_PASSWORD",
   "SMTP_PASSWORD",
   "SMTP_URL",
+  "NOTIFY_WEBHOOK_URL",
 ] as const;
 
 /** Shorter values would mask ordinary words; a real secret is far longer. */

@@ -4,7 +4,16 @@ import type { CollectSource } from "../collect/collect.ts";
 import { demoConfigPath } from "../collect/demo-fleet.ts";
 import type { Config } from "../config/config.ts";
 import { loadConfig } from "../config/load.ts";
+import { authModes, createCredentialFactory, isAuthMode } from "../collect/auth.ts";
+import { resolveCloud } from "../collect/clouds.ts";
 import { planEmail } from "../deliver/email-delivery.ts";
+import {
+  monitorAudience,
+  planLogAnalytics,
+  type LogAnalyticsFlags,
+  type LogAnalyticsPlan,
+} from "../deliver/log-analytics.ts";
+import { planNotifications, type NotifyFlags } from "../deliver/notify.ts";
 import { severityRank, isActionable, type Severity } from "../engine/result.ts";
 import type { RunRecord } from "../engine/run.ts";
 import { scan, type ScanRequest } from "../engine/scan.ts";
@@ -12,12 +21,14 @@ import { defaultKeepRuns } from "../history/store.ts";
 import { showControlCharacters } from "../report/control-characters.ts";
 import type { ReportFormat } from "../report/write.ts";
 import { printScanSummary } from "./console-summary.ts";
-import { combineExitCodes, exitCodes, UsageError, type ExitCode } from "./errors.ts";
+import { combineExitCodes, ConfigError, exitCodes, UsageError, type ExitCode } from "./errors.ts";
 import { parseFailOn, parseFormats, wholeNumber } from "./options.ts";
+import { managementGroupKey, subscriptionKey } from "../engine/scope-exclusions.ts";
+import { collectView, progressMode, type ProgressStream } from "./collect-progress.ts";
 import { openStateStore, parseLockTimeout } from "./state-store.ts";
 import { hasLiveScope, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 
-export interface ScanOptions extends LiveFlags {
+export interface ScanOptions extends LiveFlags, NotifyFlags, LogAnalyticsFlags {
   readonly demo?: boolean;
   readonly input?: readonly string[];
   readonly config?: string;
@@ -33,6 +44,8 @@ export interface ScanOptions extends LiveFlags {
   /** `--no-history` sets this false: no previous run read, none stored. */
   readonly history?: boolean;
   readonly keepRuns?: string;
+  readonly excludeSubscription?: readonly string[];
+  readonly excludeManagementGroup?: readonly string[];
   /** `--state-lock-timeout`: how long to wait for a scan holding the run store (default 10m). */
   readonly stateLockTimeout?: string;
   readonly resolveDns?: boolean;
@@ -47,6 +60,8 @@ export interface ScanIo {
   readonly dependencies?: LiveDependencies;
   /** Clock for the run's start; tests pin it. */
   readonly now?: () => Date;
+  /** Where the live collection view goes; stderr unless a test watches it. */
+  readonly progressStream?: ProgressStream;
 }
 
 export async function scanCommand(options: ScanOptions, io: ScanIo): Promise<ExitCode> {
@@ -75,8 +90,13 @@ export async function scanRequest(
 ): Promise<ScanRequest> {
   const keepRuns =
     options.keepRuns === undefined ? defaultKeepRuns : wholeNumber("--keep-runs", options.keepRuns);
-  const config = await loadConfig(options.config ?? (options.demo ? demoConfigPath : undefined));
+  const config = withExclusions(
+    await loadConfig(options.config ?? (options.demo ? demoConfigPath : undefined)),
+    options,
+  );
   const email = planEmail(options.emailTo, config, process.env);
+  const notify = planNotifications(options, config, process.env);
+  const logAnalytics = logAnalyticsPlan(options, config, io);
   const startedAt = (io.now ?? (() => new Date()))();
   const source = scanSource(options, config, io);
   // History lives beside the reports unless told otherwise; both default to reports/.
@@ -100,7 +120,33 @@ export async function scanRequest(
     ...(readers ? { managedClusterReaders: readers } : {}),
     resolveDns: options.resolveDns ?? false,
     ...(email ? { email } : {}),
+    ...(logAnalytics ? { logAnalytics } : {}),
+    ...(notify ? { notify } : {}),
     onProgress: progressReporter(options),
+  };
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The exclusion flags add to the config's `exclude` lists. */
+function withExclusions(config: Config, options: ScanOptions): Config {
+  const subscriptions = options.excludeSubscription ?? [];
+  for (const id of subscriptions) {
+    if (!guidPattern.test(subscriptionKey(id)))
+      throw new UsageError(`--exclude-subscription ${id}: expected a subscription id (a GUID).`);
+  }
+  const managementGroups = options.excludeManagementGroup ?? [];
+  for (const id of managementGroups) {
+    if (managementGroupKey(id) === "")
+      throw new UsageError(`--exclude-management-group ${id}: expected a management group id.`);
+  }
+  if (subscriptions.length === 0 && managementGroups.length === 0) return config;
+  return {
+    ...config,
+    exclude: {
+      subscriptions: [...config.exclude.subscriptions, ...subscriptions],
+      managementGroups: [...config.exclude.managementGroups, ...managementGroups],
+    },
   };
 }
 
@@ -114,12 +160,42 @@ function scanSource(options: ScanOptions, config: Config, io: ScanIo): CollectSo
   if (options.demo) return { kind: "demo" };
   if (options.input?.length) return { kind: "snapshot", paths: options.input };
   if (hasLiveScope(options, config)) {
-    return {
-      kind: "live",
-      options: liveOptions(options, config, io.dependencies ?? {}, io.debug ?? false),
-    };
+    const live = liveOptions(options, config, io.dependencies ?? {}, io.debug ?? false);
+    const stream = io.progressStream ?? process.stderr;
+    const progress = collectView({
+      stream,
+      mode: progressMode(options.progress, options.quiet ?? false, stream),
+      tenants: live.tenants.length,
+    });
+    return { kind: "live", options: { ...live, progress } };
   }
   throw new UsageError("scan: no source given; use --demo, --input PATH, or --tenant ID for a live scan.");
+}
+
+/**
+ * `--log-analytics-endpoint`: signs in as the scan does (`--auth`, `--cloud`) in the rule's tenant, which is
+ * `AZURE_TENANT_ID`, else the first tenant scanned. Checked before the scan (exit 2).
+ */
+function logAnalyticsPlan(options: ScanOptions, config: Config, io: ScanIo): LogAnalyticsPlan | undefined {
+  const target = planLogAnalytics(options);
+  if (!target) return undefined;
+  const tenantId = process.env.AZURE_TENANT_ID || options.tenant?.[0] || config.tenants[0]?.tenantId;
+  if (!tenantId) {
+    throw new ConfigError(
+      "Log Analytics needs the tenant of the data collection rule: set AZURE_TENANT_ID (or scan with --tenant ID).",
+    );
+  }
+  const cloudName = options.cloud ?? "public";
+  const factory =
+    io.dependencies?.credentialFactory ??
+    createCredentialFactory(resolveCloud(cloudName, options.armEndpoint));
+  const auth = options.auth ?? "default";
+  if (!isAuthMode(auth)) throw new UsageError(`--auth ${auth}: use one of ${authModes.join(", ")}.`);
+  return {
+    target,
+    credential: factory(tenantId, auth),
+    audience: monitorAudience[cloudName] ?? monitorAudience.public,
+  };
 }
 
 /** Stage lines on stderr, so stdout stays the summary a scheduler captures. */

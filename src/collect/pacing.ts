@@ -1,4 +1,4 @@
-// Per-tenant pacing on Resource Graph's quota headers, and the one retry loop for 429, 5xx and network errors.
+// Pacing on Resource Graph's quota headers (one pacer per principal) and the one retry loop for 429, 5xx and network errors.
 import { CredentialError, GraphRequestError } from "./graph-client.ts";
 import type { ResponseHeaders } from "./graph-client.ts";
 
@@ -21,51 +21,131 @@ export function parseResetsAfter(value: string | undefined): number | undefined 
   return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
 }
 
+/** What the retry loop needs of a pacer: a slot before each attempt, given back after it, and the next reset. */
+export interface Pacer {
+  acquire(): Promise<void>;
+  release(): void;
+  /** Milliseconds until the quota resets, when a reset was announced and is still ahead. */
+  msUntilReset(): number | undefined;
+}
+
 /**
- * Resource Graph allows about 15 queries per 5 s per principal and tenant and says how many are left
- * on every response; when none are left, the tenant's next request waits for the reset.
+ * Resource Graph's documented default quota: 15 queries per 5-second window per user
+ * (https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests).
+ * It is the pacer's assumption until the first answer says how many are left.
  */
-export class TenantPacer {
+export const defaultQuota = 15;
+const defaultWindowMs = 5000;
+/** The announced reset is rounded by the server; sending this much later never lands in the old window. */
+const resetGuardMs = 10;
+
+export interface PrincipalPacerOptions {
+  /** Requests let out before any answer has told the quota; default 15. */
+  readonly assumedQuota?: number;
+  /** Called with the wait in ms whenever requests wait for the quota to reset (the progress view's countdown). */
+  readonly onQuotaWait?: (ms: number) => void;
+}
+
+/**
+ * One pacer per principal serves every request of that principal, so concurrent queries share one view of the
+ * quota. The budget of the current window is the smallest that any answer allows, less the requests still in
+ * flight when it was given (they may not have been counted yet); a window that has passed gives back the whole
+ * quota, less what is still in flight. Answers from an older window than the one budgeted are ignored.
+ */
+export class PrincipalPacer implements Pacer {
   readonly #clock: Clock;
-  #quotaRemaining: number | undefined;
-  #quotaResetsAt = 0;
+  readonly #assumedQuota: number;
+  readonly #onQuotaWait: ((ms: number) => void) | undefined;
+  /** Requests that may still be sent in the current window; undefined until an answer carried the headers. */
+  #budget: number | undefined;
+  #windowEndsAt = 0;
+  /** The largest `remaining + 1` seen: a lower bound of the principal's quota a window. */
+  #quota = 0;
+  /** The longest `resets-after` seen: about the window's length. */
+  #windowMs = 0;
+  #inFlight = 0;
+  readonly #waiting: (() => void)[] = [];
   /** `x-ms-tenant-subscription-limit-hit: true` was seen: the tenant-wide scope was cut short. */
   subscriptionLimitHit = false;
 
-  constructor(clock: Clock) {
+  constructor(clock: Clock, options: PrincipalPacerOptions = {}) {
     this.#clock = clock;
+    this.#assumedQuota = options.assumedQuota ?? defaultQuota;
+    this.#onQuotaWait = options.onQuotaWait;
   }
 
   observe(headers: ResponseHeaders): void {
-    const remaining = headers("x-ms-user-quota-remaining");
-    const resetsAfter = parseResetsAfter(headers("x-ms-user-quota-resets-after"));
-    if (remaining !== undefined && remaining !== "") this.#quotaRemaining = Number(remaining);
-    if (resetsAfter !== undefined) this.#quotaResetsAt = this.#clock.now() + resetsAfter;
     if (headers("x-ms-tenant-subscription-limit-hit")?.toLowerCase() === "true")
       this.subscriptionLimitHit = true;
+    const remainingText = headers("x-ms-user-quota-remaining");
+    const remaining = remainingText === undefined || remainingText === "" ? NaN : Number(remainingText);
+    const resetsAfter = parseResetsAfter(headers("x-ms-user-quota-resets-after"));
+    if (!Number.isFinite(remaining) || resetsAfter === undefined) return;
+    const endsAt = this.#clock.now() + resetsAfter + resetGuardMs;
+    const estimate = remaining - Math.max(0, this.#inFlight - 1);
+    this.#quota = Math.max(this.#quota, remaining + 1);
+    this.#windowMs = Math.max(this.#windowMs, resetsAfter);
+    // Answers of one window announce ends that differ by their transit time; a later window's end is a window on.
+    const tolerance = this.#windowMs / 2;
+    if (this.#budget === undefined || endsAt > this.#windowEndsAt + tolerance) {
+      this.#budget = estimate;
+      this.#windowEndsAt = endsAt;
+    } else if (endsAt >= this.#windowEndsAt - tolerance) {
+      this.#budget = Math.min(this.#budget, estimate);
+      this.#windowEndsAt = Math.max(this.#windowEndsAt, endsAt);
+    }
+    this.#wake();
   }
 
-  /** Milliseconds until the quota resets, when a reset was announced and is still ahead. */
   msUntilReset(): number | undefined {
-    const wait = this.#quotaResetsAt - this.#clock.now();
+    if (this.#budget === undefined) return undefined;
+    const wait = this.#windowEndsAt - this.#clock.now();
     return wait > 0 ? wait : undefined;
   }
 
-  async beforeRequest(): Promise<void> {
-    if (this.#quotaRemaining !== 0) return;
-    const wait = this.msUntilReset();
-    if (wait !== undefined) await this.#clock.sleep(wait);
-    this.#quotaRemaining = undefined;
+  async acquire(): Promise<void> {
+    for (;;) {
+      const now = this.#clock.now();
+      if (this.#budget !== undefined && now >= this.#windowEndsAt) {
+        // The server's next window opens with its first request, so it ends a window after now at the earliest.
+        this.#budget = Math.max(0, this.#quota - this.#inFlight);
+        this.#windowEndsAt = now + (this.#windowMs || defaultWindowMs);
+      }
+      const free = this.#budget === undefined ? this.#inFlight < this.#assumedQuota : this.#budget > 0;
+      if (free) {
+        if (this.#budget !== undefined) this.#budget--;
+        this.#inFlight++;
+        return;
+      }
+      if (this.#budget === undefined) {
+        await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      } else {
+        const wait = this.#windowEndsAt - now;
+        this.#onQuotaWait?.(wait);
+        await this.#clock.sleep(wait);
+      }
+    }
+  }
+
+  release(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    this.#wake();
+  }
+
+  #wake(): void {
+    for (const resolve of this.#waiting.splice(0)) resolve();
   }
 }
 
 export interface RetryOptions {
   readonly clock: Clock;
-  readonly pacer: TenantPacer;
+  readonly pacer: Pacer;
   /** Uniform in [0, 1); spreads retries of parallel tenants apart. */
   readonly random: () => number;
   readonly maxRetries: number;
   readonly debug: (message: string) => void;
+  /** Called before each retry (the progress view counts them). */
+  readonly onRetry?: () => void;
 }
 
 const backoffBaseMs = 1000;
@@ -77,7 +157,7 @@ function backoff(attempt: number): number {
 }
 
 /** How long to wait before retrying, or undefined when the error is not worth a retry. */
-export function retryDelay(error: unknown, attempt: number, pacer: TenantPacer): number | undefined {
+export function retryDelay(error: unknown, attempt: number, pacer: Pacer): number | undefined {
   if (error instanceof CredentialError || !(error instanceof GraphRequestError)) return undefined;
   if (error.statusCode === 429) {
     // RateLimiting may come without Retry-After; the quota reset is then the best hint.
@@ -92,16 +172,21 @@ export function retryDelay(error: unknown, attempt: number, pacer: TenantPacer):
 /** Sends with pacing; retries throttling, server and network errors a bounded number of times, never silently. */
 export async function withRetries<T>(send: () => Promise<T>, options: RetryOptions): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    await options.pacer.beforeRequest();
+    await options.pacer.acquire();
+    let wait: number;
     try {
       return await send();
     } catch (error) {
       const delay = retryDelay(error, attempt, options.pacer);
       if (delay === undefined || attempt >= options.maxRetries) throw error;
-      const wait = Math.round(delay + options.random() * jitterMs);
+      wait = Math.round(delay + options.random() * jitterMs);
       options.debug(`retry ${attempt + 1}/${options.maxRetries} in ${wait} ms after ${describe(error)}`);
-      await options.clock.sleep(wait);
+      options.onRetry?.();
+    } finally {
+      // The slot is given back before the wait, so a retrying request never holds the quota it waits for.
+      options.pacer.release();
     }
+    await options.clock.sleep(wait);
   }
 }
 

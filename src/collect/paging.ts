@@ -1,4 +1,4 @@
-// Reads every page of one query over one scope batch: `$skipToken` loops, `$top` halved when a page is too large.
+// Reads every page of one query over one scope batch, in order (each page needs the previous one's `$skipToken`); `$top` halved when a page is too large.
 import { GraphRequestError } from "./graph-client.ts";
 import type { GraphClient, GraphRequest } from "./graph-client.ts";
 import { withRetries } from "./pacing.ts";
@@ -33,6 +33,8 @@ export async function readAllPages(
   batch: ScopeBatch,
   pageSize: number,
   retry: RetryOptions,
+  /** Called with each page's row count as it arrives. */
+  onPage?: (rows: number) => void,
 ): Promise<BatchResult> {
   const rows: unknown[] = [];
   let resultTruncated = false;
@@ -50,7 +52,8 @@ export async function readAllPages(
     };
     try {
       const page = await withRetries(() => client.resources(request), retry);
-      rows.push(...page.rows);
+      for (const row of page.rows) rows.push(row);
+      onPage?.(page.rows.length);
       resultTruncated ||= page.resultTruncated;
       skipToken = page.skipToken;
       if (skipToken === undefined || skipToken === "") return { rows, resultTruncated };

@@ -6,8 +6,12 @@ import type { AuthMode, CredentialFactory } from "./auth.ts";
 import { createCredentialFactory } from "./auth.ts";
 import type { AzureCloud } from "./clouds.ts";
 import { resolveCloud } from "./clouds.ts";
+import { createGraphClient } from "./graph-client.ts";
+import type { GraphClient, GraphClientOptions } from "./graph-client.ts";
 import type { Clock } from "./pacing.ts";
-import { systemClock } from "./pacing.ts";
+import { defaultQuota, systemClock } from "./pacing.ts";
+import type { CollectProgress } from "./progress.ts";
+import { silentProgress } from "./progress.ts";
 import { maxPageSize } from "./paging.ts";
 import type { GraphQuery } from "./queries.ts";
 import { loadInventoryQueries, loadSubscriptionsQuery } from "./queries.ts";
@@ -33,6 +37,15 @@ export interface ResourceGraphOptions {
   readonly pageSize?: number;
   /** Tenants read at once, default 4; each tenant has its own quota. */
   readonly concurrency?: number;
+  /**
+   * Queries and subscription batches of one tenant read at once, default 15: Resource Graph's quota a window,
+   * so a tenant's first window is used in full and the pacer holds the rest.
+   */
+  readonly queryConcurrency?: number;
+  /** Tests only: an in-process Resource Graph instead of the SDK client. */
+  readonly createClient?: (options: GraphClientOptions) => GraphClient;
+  /** Per-tenant events for a progress view. */
+  readonly progress?: CollectProgress;
   /** Retries of one request on 429, 5xx or network errors, default 6. */
   readonly maxRetries?: number;
   /** One request's deadline before it is abandoned and retried, default 120 s. */
@@ -62,6 +75,9 @@ export async function collectResourceGraph(options: ResourceGraphOptions): Promi
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs,
+    queryConcurrency: Math.max(1, options.queryConcurrency ?? defaultQuota),
+    progress: options.progress ?? silentProgress,
+    createClient: options.createClient ?? createGraphClient,
     debug: options.debug ?? ((): void => undefined),
   };
   const limit = pLimit(options.concurrency ?? defaultConcurrency);

@@ -1,14 +1,16 @@
-// Runs every query over one tenant's scopes with one credential and one client; failures become coverage gaps.
+// Runs every query over one tenant's scopes with one credential, one client and one pacer; failures become coverage gaps.
+import pLimit from "p-limit";
 import type { CoverageGap, CoverageScope } from "./source.ts";
 import type { AuthMode, CredentialFactory } from "./auth.ts";
 import type { AzureCloud } from "./clouds.ts";
 import { CollectOptionError } from "./errors.ts";
-import { CredentialError, GraphRequestError, createGraphClient } from "./graph-client.ts";
-import type { GraphClient } from "./graph-client.ts";
-import { TenantPacer } from "./pacing.ts";
+import { CredentialError, GraphRequestError } from "./graph-client.ts";
+import type { GraphClient, GraphClientOptions } from "./graph-client.ts";
+import { PrincipalPacer } from "./pacing.ts";
 import type { Clock, RetryOptions } from "./pacing.ts";
 import { readAllPages } from "./paging.ts";
 import type { ScopeBatch } from "./paging.ts";
+import type { CollectProgress } from "./progress.ts";
 import type { GraphQuery } from "./queries.ts";
 import { batchScope, managementGroupBatches, subscriptionBatches } from "./scopes.ts";
 
@@ -32,6 +34,11 @@ export interface TenantContext {
   readonly clock: Clock;
   readonly random: () => number;
   readonly requestTimeoutMs: number;
+  /** Queries and batches of one tenant read at once (each query's pages still one after the other). */
+  readonly queryConcurrency: number;
+  readonly progress: CollectProgress;
+  /** `createGraphClient`, unless a test puts an in-process Resource Graph in its place. */
+  readonly createClient: (options: GraphClientOptions) => GraphClient;
   readonly debug: (message: string) => void;
 }
 
@@ -46,16 +53,25 @@ export interface TenantResult {
 interface TenantSession {
   readonly client: GraphClient;
   readonly retry: RetryOptions;
-  readonly pacer: TenantPacer;
+  readonly pacer: PrincipalPacer;
+  readonly onPage: (rows: number) => void;
 }
 
 function openSession(target: TenantTarget, context: TenantContext): TenantSession {
-  const pacer = new TenantPacer(context.clock);
+  const tenantId = target.tenantId;
+  const progress = context.progress;
+  // The credential is this tenant's principal: one pacer for every request it makes.
+  const pacer = new PrincipalPacer(context.clock, {
+    assumedQuota: context.queryConcurrency,
+    onQuotaWait: (ms) => {
+      progress.quotaWait(tenantId, ms);
+    },
+  });
   const credential = context.credentialFactory(target.tenantId, target.auth ?? context.auth);
   const debug = (message: string): void => {
     context.debug(`[${target.tenantId}] ${message}`);
   };
-  const client = createGraphClient({
+  const client = context.createClient({
     credential,
     cloud: context.cloud,
     onResponse: (headers) => {
@@ -67,7 +83,19 @@ function openSession(target: TenantTarget, context: TenantContext): TenantSessio
   return {
     client,
     pacer,
-    retry: { clock: context.clock, pacer, random: context.random, maxRetries: context.maxRetries, debug },
+    onPage: (rows) => {
+      progress.pageRead(tenantId, rows);
+    },
+    retry: {
+      clock: context.clock,
+      pacer,
+      random: context.random,
+      maxRetries: context.maxRetries,
+      debug,
+      onRetry: () => {
+        progress.retried(tenantId);
+      },
+    },
   };
 }
 
@@ -99,6 +127,7 @@ async function discoverSubscriptions(session: TenantSession, context: TenantCont
     {},
     context.pageSize,
     session.retry,
+    session.onPage,
   );
   return result.rows
     .map((row) => (row as { subscriptionId?: unknown }).subscriptionId)
@@ -146,6 +175,7 @@ export async function scanTenant(target: TenantTarget, context: TenantContext): 
         message: `No subscription of tenant ${tenantId} is visible to this principal`,
       });
     }
+    context.progress.tenantStarted(tenantId, context.queries.length * resolved.batches.length);
     await runQueries(resolved.batches, session, context, { tenantId, rowsByQuery, gaps });
     if (session.pacer.subscriptionLimitHit) {
       gaps.push({
@@ -160,6 +190,7 @@ export async function scanTenant(target: TenantTarget, context: TenantContext): 
     if (error instanceof CollectOptionError) throw error;
     gaps.push(errorGap(tenantId, error));
   }
+  context.progress.tenantDone(tenantId);
   return { tenantId, scope, rowsByQuery, gaps };
 }
 
@@ -169,32 +200,76 @@ interface Collected {
   readonly gaps: CoverageGap[];
 }
 
+/** One query over one batch: its rows, or the gap it became. */
+type Outcome = { rows: readonly unknown[]; gap?: CoverageGap } | { rows?: undefined; gap: CoverageGap };
+
+async function readOne(
+  query: GraphQuery,
+  batch: ScopeBatch,
+  session: TenantSession,
+  context: TenantContext,
+  tenantId: string,
+): Promise<Outcome> {
+  try {
+    const result = await readAllPages(
+      session.client,
+      query,
+      batch,
+      context.pageSize,
+      session.retry,
+      session.onPage,
+    );
+    if (!result.resultTruncated) return { rows: result.rows };
+    const gap: CoverageGap = {
+      tenantId,
+      scope: batchScope(batch),
+      query: query.name,
+      code: "resultTruncated",
+      message: "Resource Graph truncated the result (resultTruncated: true)",
+    };
+    return { rows: result.rows, gap };
+  } catch (error) {
+    if (endsTenant(error)) throw error;
+    return { gap: errorGap(tenantId, error, batchScope(batch), query.name) };
+  } finally {
+    context.progress.queryDone(tenantId);
+  }
+}
+
+/**
+ * Every query over every batch, `queryConcurrency` at once under the principal's one pacer, so page latency
+ * overlaps instead of adding up. Rows and gaps are joined in query and batch order afterwards, so the result is
+ * the same as reading them one after the other.
+ */
 async function runQueries(
   batches: readonly ScopeBatch[],
   session: TenantSession,
   context: TenantContext,
   collected: Collected,
 ): Promise<void> {
-  for (const query of context.queries) {
+  const limit = pLimit(context.queryConcurrency);
+  let ended: { error: unknown } | undefined;
+  const outcomes = context.queries.map((query) =>
+    batches.map((batch) =>
+      limit(async (): Promise<Outcome | undefined> => {
+        if (ended) return undefined;
+        try {
+          return await readOne(query, batch, session, context, collected.tenantId);
+        } catch (error) {
+          // A token failure ends the tenant: what has not started yet would fail the same way.
+          ended ??= { error };
+          return undefined;
+        }
+      }),
+    ),
+  );
+  for (const [index, query] of context.queries.entries()) {
     const rows: unknown[] = [];
     collected.rowsByQuery.set(query.name, rows);
-    for (const batch of batches) {
-      try {
-        const result = await readAllPages(session.client, query, batch, context.pageSize, session.retry);
-        rows.push(...result.rows);
-        if (result.resultTruncated) {
-          collected.gaps.push({
-            tenantId: collected.tenantId,
-            scope: batchScope(batch),
-            query: query.name,
-            code: "resultTruncated",
-            message: "Resource Graph truncated the result (resultTruncated: true)",
-          });
-        }
-      } catch (error) {
-        if (endsTenant(error)) throw error;
-        collected.gaps.push(errorGap(collected.tenantId, error, batchScope(batch), query.name));
-      }
+    for (const outcome of await Promise.all(outcomes[index]!)) {
+      if (outcome?.rows) for (const row of outcome.rows) rows.push(row);
+      if (outcome?.gap) collected.gaps.push(outcome.gap);
     }
   }
+  if (ended) throw ended.error;
 }

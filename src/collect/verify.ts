@@ -6,7 +6,9 @@ import type { Diagnostic, RawRow } from "../inventory/model.ts";
 import type { AzureCloud } from "./clouds.ts";
 import { armClientOptions, armCredential, toGraphRequestError, toTimeoutError } from "./graph-client.ts";
 import type { RawArmResponse } from "./graph-client.ts";
-import { TenantPacer, systemClock, withRetries } from "./pacing.ts";
+import pLimit from "p-limit";
+import { ArmReadPacer } from "./arm-pacing.ts";
+import { systemClock, withRetries } from "./pacing.ts";
 import type { Clock, RetryOptions } from "./pacing.ts";
 
 const managedClustersType = "microsoft.containerservice/managedclusters";
@@ -95,13 +97,15 @@ export async function verifyClusters(
 ): Promise<VerifiedRows> {
   const wanted = new Set([...which].map((id) => id.toLowerCase()));
   const diagnostics: Diagnostic[] = [];
+  const limit = pLimit(armConcurrency);
   const verified = await Promise.all(
     rows.map(async (row) => {
       const cluster = clusterRow(row);
       if (cluster === undefined || typeof cluster.id !== "string" || !wanted.has(cluster.id.toLowerCase()))
         return row;
+      const id = cluster.id;
       try {
-        return await verifyRow(row, { ...cluster, id: cluster.id }, readers);
+        return await limit(() => verifyRow(row, { ...cluster, id }, readers));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         diagnostics.push({
@@ -131,6 +135,8 @@ export interface ReaderOptions {
   readonly requestTimeoutMs?: number;
 }
 
+/** GETs in flight at once; ARM's read bucket (arm-pacing.ts) decides how fast they go. */
+const armConcurrency = 16;
 const defaultMaxRetries = 3;
 const defaultRequestTimeoutMs = 120_000;
 
@@ -140,6 +146,7 @@ async function readRawBody(
   resourceGroup: string,
   name: string,
   timeoutMs: number,
+  pacer: ArmReadPacer,
 ): Promise<unknown> {
   let last: RawArmResponse | undefined;
   try {
@@ -147,6 +154,7 @@ async function readRawBody(
       requestOptions: { timeout: timeoutMs },
       onResponse: (rawResponse) => {
         last = rawResponse;
+        pacer.observe((header) => rawResponse.headers.get(header) ?? undefined);
       },
     });
   } catch (error) {
@@ -158,20 +166,21 @@ async function readRawBody(
 /** ContainerServiceClient per tenant and subscription, on the cloud's endpoint and token scope. */
 export function createManagedClusterReaders(options: ReaderOptions): ManagedClusterReaders {
   const clock = options.clock ?? systemClock;
-  const clients = new Map<string, ContainerServiceClient>();
+  const clients = new Map<string, { client: ContainerServiceClient; pacer: ArmReadPacer }>();
   return (subscriptionId, tenantId) => {
     const key = `${tenantId}/${subscriptionId}`.toLowerCase();
-    let client = clients.get(key);
-    if (client === undefined) {
+    let entry = clients.get(key);
+    if (entry === undefined) {
       const credential = armCredential(options.credentialFor(tenantId));
-      client = new ContainerServiceClient(credential, subscriptionId, armClientOptions(options.cloud));
-      clients.set(key, client);
+      const client = new ContainerServiceClient(credential, subscriptionId, armClientOptions(options.cloud));
+      // ARM's read limits are per subscription and principal: one bucket serves every GET of that pair.
+      entry = { client, pacer: new ArmReadPacer(clock) };
+      clients.set(key, entry);
     }
-    const found = client;
+    const { client: found, pacer } = entry;
     const retry: RetryOptions = {
       clock,
-      // ARM sends no Resource Graph quota headers, so the pacer only ever backs off on errors.
-      pacer: new TenantPacer(clock),
+      pacer,
       random: options.random ?? Math.random,
       maxRetries: options.maxRetries ?? defaultMaxRetries,
       debug: (): void => undefined,
@@ -179,7 +188,14 @@ export function createManagedClusterReaders(options: ReaderOptions): ManagedClus
     return {
       get: (resourceGroup, name) =>
         withRetries(
-          () => readRawBody(found, resourceGroup, name, options.requestTimeoutMs ?? defaultRequestTimeoutMs),
+          () =>
+            readRawBody(
+              found,
+              resourceGroup,
+              name,
+              options.requestTimeoutMs ?? defaultRequestTimeoutMs,
+              pacer,
+            ),
           retry,
         ),
     };

@@ -33,6 +33,17 @@ export interface EmailConfig {
   readonly maxBodyBytes: number;
 }
 
+/** `--notify-format`: a Teams Workflows Adaptive Card, Slack Block Kit, or the summary object itself. */
+export const notifyFormats = ["teams", "slack", "json"] as const;
+export type NotifyFormat = (typeof notifyFormats)[number];
+
+/** Chat and webhook notification after a scan (`--notify-webhook`, `--notify-format`, `--report-url`). */
+export interface NotifyConfig {
+  readonly webhooks: readonly string[] | undefined;
+  readonly format: NotifyFormat | undefined;
+  readonly reportUrl: string | undefined;
+}
+
 export interface Config {
   /** `apiserver-subnet-ip-exhaustion` warns below this many free IPs (DESIGN §4). */
   readonly minFreeApiServerIps: number;
@@ -46,6 +57,14 @@ export interface Config {
   readonly attestations: readonly Attestation[];
   readonly tenants: readonly TenantConfig[];
   readonly email: EmailConfig | undefined;
+  readonly notify: NotifyConfig | undefined;
+  /** Scopes the reports leave out: subscriptions, and every subscription beneath a management group. */
+  readonly exclude: ScopeExclusionConfig;
+}
+
+export interface ScopeExclusionConfig {
+  readonly subscriptions: readonly string[];
+  readonly managementGroups: readonly string[];
 }
 
 export const defaultConfig: Config = {
@@ -57,4 +76,6 @@ export const defaultConfig: Config = {
   attestations: [],
   tenants: [],
   email: undefined,
+  exclude: { subscriptions: [], managementGroups: [] },
+  notify: undefined,
 };

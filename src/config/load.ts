@@ -79,10 +79,18 @@ export function parseConfig(value: unknown, origin: string): Config {
       managementGroups: t.managementGroups,
       auth: t.auth,
     })),
+    exclude: {
+      subscriptions: (input.exclude as Partial<Config["exclude"]> | undefined)?.subscriptions ?? [],
+      managementGroups: (input.exclude as Partial<Config["exclude"]> | undefined)?.managementGroups ?? [],
+    },
     email:
       input.email === undefined
         ? undefined
         : ({ maxBodyBytes: 1_000_000, ...(input.email as object) } as Config["email"]),
+    notify:
+      input.notify === undefined
+        ? undefined
+        : { webhooks: undefined, format: undefined, reportUrl: undefined, ...(input.notify as object) },
   };
 }
 

@@ -1,5 +1,6 @@
 // JSON Schema of the config file: every key, its type and its form, so errors can name what was expected.
 import { authModes } from "../collect/auth.ts";
+import { notifyFormats } from "./config.ts";
 
 const isoDate = {
   type: "string",
@@ -68,6 +69,14 @@ export const configSchema = {
         },
       },
     },
+    exclude: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        subscriptions: { type: "array", items: guid },
+        managementGroups: { type: "array", items: nonEmpty },
+      },
+    },
     email: {
       type: "object",
       additionalProperties: false,
@@ -75,6 +84,15 @@ export const configSchema = {
       properties: {
         to: { type: "array", minItems: 1, items: { type: "string", pattern: '^[^\\s@<>"]+@[^\\s@<>"]+$' } },
         maxBodyBytes: { type: "integer", minimum: 10000 },
+      },
+    },
+    notify: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        webhooks: { type: "array", items: nonEmpty },
+        format: { enum: notifyFormats },
+        reportUrl: nonEmpty,
       },
     },
   },

@@ -40,7 +40,7 @@ export function checkRecipients(to: readonly string[]): string[] {
 }
 
 /** "the tenant id" when one, "N tenants" when several; snapshots and the demo by their source. */
-function tenantScope(run: RunRecord): string {
+export function tenantScope(run: RunRecord): string {
   if (run.run.source === "demo") return "demo fleet";
   if (run.run.source === "snapshot") return "snapshot";
   const fromScopes = run.coverage.scopes.flatMap((scope) => (scope.tenantId ? [scope.tenantId] : []));

@@ -1,15 +1,17 @@
 // Runs every rule over the inventory; a rule that throws becomes an `error` result and the run goes on.
 import type { Rule, RuleContext } from "../rules/define.ts";
+import { contentGapIndex, withContentGaps } from "./content-gaps.ts";
 import { fingerprint } from "./fingerprint.ts";
 import type { Result, RuleOutcome } from "./result.ts";
 
 export function analyze(rules: readonly Rule[], context: RuleContext): Result[] {
   const results: Result[] = [];
   const seen = new Set<string>();
+  const gaps = contentGapIndex(context.inventory);
   for (const rule of rules) {
     try {
       for (const outcome of rule.evaluate(context)) {
-        const result = toResult(rule, outcome);
+        const result = withContentGaps(toResult(rule, outcome), rule.meta, gaps);
         // One result per (rule, resource, detail): a rule that yields twice for the same key keeps the first.
         if (seen.has(result.fingerprint)) continue;
         seen.add(result.fingerprint);

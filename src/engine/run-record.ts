@@ -38,15 +38,20 @@ export function runId(startedAt: Date, inputs: readonly string[]): string {
   return `${stamp}-${hash.slice(0, 6)}`;
 }
 
-/** Diagnostic codes for input the normalizer had to drop whole: a row, an NSG rule, a row its reader crashed on. */
-const droppedCodes = new Set(["malformed-row", "malformed-rule", "normalizer-failure"]);
+/**
+ * Diagnostic codes for input the normalizer had to drop whole: a row, an NSG or firewall rule (malformed, or a
+ * null or non-object element of a rule list), a row its reader crashed on.
+ */
+const droppedCodes = new Set(["malformed-row", "malformed-rule", "dropped-rule", "normalizer-failure"]);
 
 /**
  * A row the normalizer had to drop is a resource no rule looked at, so the run is incomplete.
  * Field-level problems keep the row; rules then answer `unverified` for what they cannot prove.
  */
 export function withDroppedRows(coverage: Coverage, diagnostics: readonly Diagnostic[]): Coverage {
-  const dropped = diagnostics.filter((d) => d.level === "error" && droppedCodes.has(d.code)).length;
+  const dropped = diagnostics
+    .filter((d) => d.level === "error" && droppedCodes.has(d.code))
+    .reduce((sum, d) => sum + (d.count ?? 1), 0);
   if (dropped === 0) return coverage;
   const gap: CoverageGap = {
     code: "malformed-rows",

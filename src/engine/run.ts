@@ -2,6 +2,7 @@
 import type { Coverage, SourceKind } from "../collect/source.ts";
 import type { Diagnostic } from "../inventory/model.ts";
 import type { Result, Severity } from "./result.ts";
+import type { ExcludedScope } from "./scope-exclusions.ts";
 
 export interface ToolInfo {
   readonly name: string;
@@ -23,6 +24,8 @@ export interface RunInfo {
   readonly scope: readonly string[];
   /** The id of the run the diff was taken against, when there was one. */
   readonly previousRunId?: string;
+  /** Scopes left out by `--exclude-subscription` / `--exclude-management-group` (or config `exclude`). */
+  readonly excludedScopes?: readonly ExcludedScope[];
 }
 
 /** Inventory counts, so a reader sees how much was looked at. */

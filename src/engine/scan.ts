@@ -14,15 +14,20 @@
 //   render     src/report/write.ts            findings.json, HTML, CSV, Markdown
 //      │
 //   deliver    src/deliver/email-delivery.ts  --email-to
+//              src/deliver/log-analytics.ts   --log-analytics-endpoint (Azure Monitor Logs Ingestion)
+//              src/deliver/notify.ts          --notify-webhook (Teams, Slack, JSON)
 //
 // `scan(request)` is the whole of it; the CLI (src/cli/scan.ts) only turns flags into a ScanRequest, prints the
 // outcome and maps it to an exit code. `runPipeline` is the pure middle (normalize → reconcile) for one state.
+import { aggregateDiagnostics } from "../inventory/diagnostics.ts";
 import type { CollectedRows } from "../collect/source.ts";
 import { collect, type Collection, type CollectSource } from "../collect/collect.ts";
 import type { ManagedClusterReaders } from "../collect/verify.ts";
 import { defaultConfig, type Config } from "../config/config.ts";
 import type { DeliveryOutcome } from "../deliver/delivery.ts";
 import { deliverEmail, type EmailPlan } from "../deliver/email-delivery.ts";
+import { deliverLogAnalytics, type LogAnalyticsPlan } from "../deliver/log-analytics.ts";
+import { deliverNotifications, type NotifyPlan } from "../deliver/notify.ts";
 import { resolveClusterFqdns, systemResolver } from "../enrich/resolve-dns.ts";
 import { createHistory } from "../history/history.ts";
 import { mergeObservations, type Observations } from "../history/observations.ts";
@@ -56,6 +61,7 @@ import { runId, runScope, withDroppedRows } from "./run-record.ts";
 import { clusterPostures, summarize } from "./summary.ts";
 import { toolInfo } from "./tool.ts";
 import { verifyFlaggedClusters } from "./verify-flagged.ts";
+import { applyScopeExclusions, planScopeExclusions } from "./scope-exclusions.ts";
 
 /** Everything a scan needs, in one object so a new option is one new field. Only `source` is required. */
 export interface ScanRequest {
@@ -87,6 +93,10 @@ export interface ScanRequest {
   readonly resolveDns?: boolean;
   /** Send the report by mail once it is on disk (needs `out`). */
   readonly email?: EmailPlan;
+  /** Send every result and a run row to Log Analytics once the reports are on disk (needs `out`). */
+  readonly logAnalytics?: LogAnalyticsPlan;
+  /** Post a summary to webhooks last, so it can say the reports and rows are where it links to (needs `out`). */
+  readonly notify?: NotifyPlan;
   /** Stage messages (`collecting inventory`, `writing reports`…), for a progress display. */
   readonly onProgress?: (message: string) => void;
 }
@@ -128,7 +138,11 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     mask: request.mask ?? false,
   };
   const written = await writeReports(run, out, [...formats], viewOptions);
-  const deliveries = email ? [await deliverEmail(email, run, out, viewOptions)] : [];
+  const deliveries = [
+    ...(email ? [await deliverEmail(email, run, out, viewOptions)] : []),
+    ...(request.logAnalytics ? [await deliverLogAnalytics(request.logAnalytics, run)] : []),
+    ...(request.notify ? await deliverNotifications(request.notify, run) : []),
+  ];
   return { run, written, deliveries };
 }
 
@@ -278,9 +292,16 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
     previous: previous?.record,
   });
   diagnostics.push(...reconciled.warnings);
-  const results = sortResults(reconciled.results);
+  const exclusions = planScopeExclusions(
+    config.exclude,
+    inventory.subscriptions,
+    reconciled.results.map((result) => result.subscriptionId),
+  );
+  const scoped = applyScopeExclusions(exclusions, reconciled.results, reconciled.resolved, inventory);
+  diagnostics.push(...scoped.diagnostics);
+  const results = sortResults(scoped.results);
   // A finding missing from an incomplete scan may only be out of reach; calling it resolved would be a lie.
-  const resolved = coverage.complete ? sortResults(reconciled.resolved) : [];
+  const resolved = coverage.complete ? sortResults(scoped.resolved) : [];
   if (!coverage.complete && reconciled.resolved.length > 0) {
     diagnostics.push({
       level: "info",
@@ -300,13 +321,15 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
       inputs: options.inputs,
       scope: options.scope,
       ...(previous ? { previousRunId: previous.record.run.id } : {}),
+      ...(exclusions.excludedScopes.length ? { excludedScopes: exclusions.excludedScopes } : {}),
     },
     coverage,
-    summary: summarize(inventory, results, resolved),
+    summary: summarize(scoped.reported, results, resolved),
     results,
     resolved,
-    diagnostics,
-    clusters: clusterPostures(inventory, results),
+    // One entry per (level, code, file, field pattern) with its count: two million bad elements stay one line.
+    diagnostics: aggregateDiagnostics(diagnostics),
+    clusters: clusterPostures(scoped.reported, results),
   };
   const observations = mergeObservations(
     previous?.observations,

@@ -1,6 +1,6 @@
 // Reads address fields (prefixes, ranges, single IPs) and drops, with an error diagnostic, any entry that does not parse.
 import { parseAddress, parsePrefix } from "../net/prefix.ts";
-import { describeValue, type Node } from "./read.ts";
+import { describeValue, type DroppedElements, type Node } from "./read.ts";
 
 export interface AddressSyntax {
   /** `10.0.0.1-10.0.0.9`, as Azure Firewall rules and IP groups allow. */
@@ -54,8 +54,13 @@ export function keepValidAddresses(
 }
 
 /** The address list under `key` (a string or an array of strings), invalid entries dropped. */
-export function readAddresses(node: Node, key: string, syntax: AddressSyntax): string[] {
-  return keepValidAddresses(node, key, node.strings(key), syntax);
+export function readAddresses(
+  node: Node,
+  key: string,
+  syntax: AddressSyntax,
+  dropped?: DroppedElements,
+): string[] {
+  return keepValidAddresses(node, key, node.strings(key, dropped), syntax);
 }
 
 /**

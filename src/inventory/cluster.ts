@@ -7,9 +7,8 @@ import {
   type ApiServerAccessProfile,
   type Cluster,
   type ClusterSku,
-  type Diagnostic,
 } from "./model.ts";
-import { nonEmpty, recordDiagnostic, type Node, type RowContext } from "./read.ts";
+import { ContentGaps, isRecord, nonEmpty, recordDiagnostic, type Node, type RowContext } from "./read.ts";
 
 /** `Automatic` is AKS Automatic; `Base`, the legacy `Basic` and a missing sku are all Standard. */
 function readSku(row: Node): ClusterSku {
@@ -92,6 +91,8 @@ function readPrincipalIds(identity: Node): string[] {
 
 export const readCluster: RowReader = (row, base, into) => {
   // Without properties every verdict would rest on defaults ("not integrated"), so say so where it happened.
+  const gaps = new ContentGaps();
+  if (!isRecord(row.raw("properties"))) gaps.add("properties is missing or not an object");
   if (!row.has("properties"))
     row.report(
       "warning",
@@ -112,7 +113,7 @@ export const readCluster: RowReader = (row, base, into) => {
     kubernetesVersion: nonEmpty(
       properties.string("currentKubernetesVersion") ?? properties.string("kubernetesVersion"),
     ),
-    agentPools: properties.objects("agentPoolProfiles").map((pool) => readAgentPool(pool)),
+    agentPools: properties.objects("agentPoolProfiles", { gaps }).map((pool) => readAgentPool(pool)),
     networkPlugin: networkProfile.string("networkPlugin"),
     networkPluginMode: networkProfile.string("networkPluginMode"),
     ipFamilies: networkProfile.strings("ipFamilies"),
@@ -122,6 +123,7 @@ export const readCluster: RowReader = (row, base, into) => {
     identityPrincipalIds: readPrincipalIds(identity),
     identityType: identity.string("type"),
     createdAt: row.object("systemData").string("createdAt"),
+    ...gaps.field,
   };
   into.clusters.set(base.key, cluster);
 };
@@ -142,7 +144,7 @@ export const readAgentPoolRow: RowReader = (row, base, into) => {
  * profile of the same name and adds one the cluster row does not list. A pool whose cluster no row describes is
  * reported and judged nowhere: without the cluster nothing about it can be decided.
  */
-export function mergeAgentPoolRows(into: InventoryBuilder, diagnostics: Diagnostic[]): void {
+export function mergeAgentPoolRows(into: InventoryBuilder, diagnostics: RowContext["diagnostics"]): void {
   const byCluster = new Map<string, AgentPool[]>();
   for (const { clusterKey, pool, source } of into.agentPoolRows.values()) {
     if (!into.clusters.has(clusterKey)) {

@@ -2,7 +2,7 @@
 import { readIpAddress } from "./addresses.ts";
 import type { RowReader } from "./builder.ts";
 import type { NetworkInterfaceIpConfiguration } from "./model.ts";
-import { nonEmpty, type Node } from "./read.ts";
+import { ContentGaps, nonEmpty, type Node } from "./read.ts";
 
 /** LB frontends and NIC ipConfigurations share one shape: `{ id, name, properties: { privateIPAddress, subnet } }`. */
 function readIpConfiguration(
@@ -21,23 +21,27 @@ function readIpConfiguration(
 }
 
 export const readLoadBalancer: RowReader = (row, base, into) => {
-  const frontends = row.object("properties").objects("frontendIPConfigurations");
+  const gaps = new ContentGaps();
+  const frontends = row.content(gaps).objects("frontendIPConfigurations", { gaps });
   into.loadBalancers.set(base.key, {
     ...base,
     frontendIpConfigurations: frontends.map((frontend) =>
       readIpConfiguration(frontend, base.id, "frontendIPConfigurations"),
     ),
+    ...gaps.field,
   });
 };
 
 export const readNetworkInterface: RowReader = (row, base, into) => {
-  const properties = row.object("properties");
+  const gaps = new ContentGaps();
+  const properties = row.content(gaps);
   into.networkInterfaces.set(base.key, {
     ...base,
     ipConfigurations: properties
-      .objects("ipConfigurations")
+      .objects("ipConfigurations", { gaps })
       .map((configuration) => readIpConfiguration(configuration, base.id, "ipConfigurations")),
     privateEndpointId: properties.reference("privateEndpoint"),
+    ...gaps.field,
   });
 };
 
@@ -46,7 +50,8 @@ function unique(values: readonly (string | undefined)[]): string[] {
 }
 
 export const readPrivateEndpoint: RowReader = (row, base, into) => {
-  const properties = row.object("properties");
+  const gaps = new ContentGaps();
+  const properties = row.content(gaps);
   const connections = [
     ...properties.objects("privateLinkServiceConnections"),
     ...properties.objects("manualPrivateLinkServiceConnections"),
@@ -55,7 +60,7 @@ export const readPrivateEndpoint: RowReader = (row, base, into) => {
     .objects("customDnsConfigs")
     .flatMap((config) => config.strings("ipAddresses"));
   const staticAddresses = properties
-    .objects("ipConfigurations")
+    .objects("ipConfigurations", { gaps })
     .map((config) => readIpAddress(config.object("properties"), "privateIPAddress"));
   into.privateEndpoints.set(base.key, {
     ...base,
@@ -66,5 +71,6 @@ export const readPrivateEndpoint: RowReader = (row, base, into) => {
     ),
     groupIds: unique(connections.flatMap((connection) => connection.strings("groupIds"))),
     privateIpAddresses: unique([...dnsAddresses, ...staticAddresses]),
+    ...gaps.field,
   });
 };

@@ -3,7 +3,7 @@ import { firewallAddresses, ipGroupAddresses, readAddresses } from "./addresses.
 import { parentIdBefore } from "./arm-id.ts";
 import type { RowReader } from "./builder.ts";
 import type { ArmResource, FirewallRule, FirewallRuleKind } from "./model.ts";
-import { nonEmpty, type Node } from "./read.ts";
+import { ContentGaps, nonEmpty, type DroppedElements, type Node } from "./read.ts";
 
 interface RuleCollection {
   readonly parent: ArmResource;
@@ -25,7 +25,7 @@ function readApplicationProtocols(rule: Node): { protocols: string[]; ports: str
   return { protocols, ports };
 }
 
-function readFirewallRule(rule: Node, collection: RuleCollection): FirewallRule {
+function readFirewallRule(rule: Node, collection: RuleCollection, dropped: DroppedElements): FirewallRule {
   const application = collection.kind === "application" ? readApplicationProtocols(rule) : undefined;
   // Classic network and NAT rules say `protocols`; Firewall Policy rules say `ipProtocols`.
   const protocols =
@@ -41,8 +41,8 @@ function readFirewallRule(rule: Node, collection: RuleCollection): FirewallRule 
     action: collection.action,
     protocols,
     sourceAddresses: readAddresses(rule, "sourceAddresses", firewallAddresses),
-    destinationAddresses: readAddresses(rule, "destinationAddresses", firewallAddresses),
-    destinationIpGroupIds: rule.strings("destinationIpGroups"),
+    destinationAddresses: readAddresses(rule, "destinationAddresses", firewallAddresses, dropped),
+    destinationIpGroupIds: rule.strings("destinationIpGroups", dropped),
     destinationFqdns: [...rule.strings("destinationFqdns"), ...rule.strings("targetFqdns")],
     destinationPorts: [...new Set([...rule.strings("destinationPorts"), ...(application?.ports ?? [])])],
     description: nonEmpty(rule.string("description")),
@@ -56,18 +56,20 @@ const classicCollections: readonly (readonly [string, FirewallRuleKind])[] = [
 ];
 
 export const readAzureFirewall: RowReader = (row, base, into) => {
-  const properties = row.object("properties");
+  const gaps = new ContentGaps();
+  const properties = row.content(gaps);
+  const dropped: DroppedElements = { gaps, rule: true };
   const rules: FirewallRule[] = [];
   for (const [key, kind] of classicCollections) {
-    for (const node of properties.objects(key)) {
-      const collectionProperties = node.object("properties");
+    for (const node of properties.objects(key, dropped)) {
+      const collectionProperties = node.content(gaps);
       const action = collectionProperties.object("action").string("type");
       const collection: RuleCollection = { parent: base, name: node.string("name") ?? "", kind, action };
-      for (const rule of collectionProperties.objects("rules"))
-        rules.push(readFirewallRule(rule, collection));
+      for (const rule of collectionProperties.objects("rules", dropped))
+        rules.push(readFirewallRule(rule, collection, dropped));
     }
   }
-  into.azureFirewalls.set(base.key, { ...base, rules });
+  into.azureFirewalls.set(base.key, { ...base, rules, ...gaps.field });
 };
 
 const policyRuleKinds: Readonly<Record<string, FirewallRuleKind>> = {
@@ -85,22 +87,25 @@ function policyRuleKind(rule: Node, collectionType: string | undefined): Firewal
 }
 
 export const readRuleCollectionGroup: RowReader = (row, base, into) => {
-  const properties = row.object("properties");
+  const gaps = new ContentGaps();
+  const properties = row.content(gaps);
+  const dropped: DroppedElements = { gaps, rule: true };
   const rules: FirewallRule[] = [];
-  for (const node of properties.objects("ruleCollections")) {
+  for (const node of properties.objects("ruleCollections", dropped)) {
     const collectionType = node.string("ruleCollectionType");
     const name = node.string("name") ?? "";
     const action = node.object("action").string("type");
-    for (const rule of node.objects("rules")) {
+    for (const rule of node.objects("rules", dropped)) {
       const kind = policyRuleKind(rule, collectionType);
       if (kind === undefined) {
         rule.report(
           "warning",
           "unknown-rule-type",
-          "has no known ruleType (NetworkRule, ApplicationRule, NatRule); skipped",
+          "has no known ruleType (NetworkRule, ApplicationRule, NatRule); skipped, so pinned-IP verdicts answer unverified",
           "ruleType",
         );
-      } else rules.push(readFirewallRule(rule, { parent: base, name, kind, action }));
+        gaps.add(`${rule.path} has no known ruleType`);
+      } else rules.push(readFirewallRule(rule, { parent: base, name, kind, action }, dropped));
     }
   }
   into.firewallPolicyRuleCollectionGroups.set(base.key, {
@@ -110,13 +115,17 @@ export const readRuleCollectionGroup: RowReader = (row, base, into) => {
       parentIdBefore(base.id, "ruleCollectionGroups") ?? parentIdBefore(base.id, "ruleGroups") ?? "",
     priority: properties.number("priority"),
     rules,
+    ...gaps.field,
   });
 };
 
 export const readIpGroup: RowReader = (row, base, into) => {
-  const properties = row.object("properties");
+  const gaps = new ContentGaps();
+  const properties = row.content(gaps);
+  properties.requireList("ipAddresses", gaps);
   into.ipGroups.set(base.key, {
     ...base,
-    ipAddresses: readAddresses(properties, "ipAddresses", ipGroupAddresses),
+    ipAddresses: readAddresses(properties, "ipAddresses", ipGroupAddresses, { gaps, rule: true }),
+    ...gaps.field,
   });
 };

@@ -21,6 +21,11 @@ export interface ArmResource {
   readonly location: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly source: SourceRef;
+  /**
+   * What the input left out of this resource (`properties` missing, list elements dropped), when anything:
+   * verdicts that depend on it answer `unverified` and quote these.
+   */
+  readonly contentGaps?: readonly string[];
 }
 
 export const clusterSkus = ["Automatic", "Standard"] as const;
@@ -96,6 +101,8 @@ export interface Subnet {
   readonly privateEndpointIds: readonly string[];
   /** `serviceAssociationLinks[].linkedResourceType`: the services injected into the subnet (AKS writes one). */
   readonly serviceAssociationLinkTypes: readonly string[];
+  /** As `ArmResource.contentGaps`. */
+  readonly contentGaps?: readonly string[];
 }
 
 export interface VirtualNetwork extends ArmResource {
@@ -288,6 +295,22 @@ export interface Diagnostic {
   readonly code: string;
   readonly message: string;
   readonly origin?: string;
+  readonly row?: number;
+  readonly field?: string;
+  readonly resourceId?: string;
+  /**
+   * Aggregates only (see diagnostics.ts): how many diagnostics of this level and code, in this file, at this
+   * field pattern there were in all; the fields above are the first one's.
+   */
+  readonly count?: number;
+  /** `field` with list indices as `[*]`: `properties.subnets[*]`. */
+  readonly fieldPattern?: string;
+  /** The first ones (at most `diagnosticExamples`), the first included. */
+  readonly examples?: readonly DiagnosticExample[];
+}
+
+export interface DiagnosticExample {
+  readonly message: string;
   readonly row?: number;
   readonly field?: string;
   readonly resourceId?: string;

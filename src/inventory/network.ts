@@ -3,7 +3,7 @@ import { readAddresses, strictPrefixes } from "./addresses.ts";
 import { parentIdBefore } from "./arm-id.ts";
 import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type Delegation, type Subnet } from "./model.ts";
-import { nonEmpty, type Node } from "./read.ts";
+import { ContentGaps, nonEmpty, type Node } from "./read.ts";
 
 function readDelegations(properties: Node): Delegation[] {
   return properties
@@ -31,28 +31,36 @@ export function readSubnet(subnet: Node, vnetId: string, vnetKey = idKey(vnetId)
     subnet.report("error", "malformed-row", "subnet has neither id nor name; skipped, export the VNet again");
     return undefined;
   }
-  const properties = subnet.object("properties");
+  const gaps = new ContentGaps();
+  const properties = subnet.content(gaps);
+  const dropped = { gaps };
+  const addressPrefixes = readSubnetPrefixes(properties);
+  if (properties.exists && addressPrefixes.length === 0 && !properties.has("addressPrefix"))
+    properties.requireList("addressPrefixes", gaps);
   return {
     id,
     key: idKey(id),
     name: name ?? id.split("/").at(-1) ?? "",
     vnetKey,
-    addressPrefixes: readSubnetPrefixes(properties),
+    addressPrefixes,
     delegations: readDelegations(properties),
     networkSecurityGroupId: properties.reference("networkSecurityGroup"),
-    ipConfigurationIds: properties.references("ipConfigurations"),
-    privateEndpointIds: properties.references("privateEndpoints"),
+    ipConfigurationIds: properties.references("ipConfigurations", dropped),
+    privateEndpointIds: properties.references("privateEndpoints", dropped),
     serviceAssociationLinkTypes: properties
       .objects("serviceAssociationLinks")
       .map((link) => nonEmpty(link.object("properties").string("linkedResourceType")))
       .filter((type) => type !== undefined),
+    ...gaps.field,
   };
 }
 
 export const readVirtualNetwork: RowReader = (row, base, into) => {
-  const properties = row.object("properties");
+  const gaps = new ContentGaps();
+  const properties = row.content(gaps);
+  properties.requireList("subnets", gaps);
   const subnets: Subnet[] = [];
-  for (const node of properties.objects("subnets")) {
+  for (const node of properties.objects("subnets", { gaps })) {
     const subnet = readSubnet(node, base.id, base.key);
     if (subnet !== undefined && addOnce(into.subnets, subnet.key, subnet, node, subnet.id))
       subnets.push(subnet);
@@ -62,6 +70,7 @@ export const readVirtualNetwork: RowReader = (row, base, into) => {
     addressPrefixes: readAddresses(properties.object("addressSpace"), "addressPrefixes", strictPrefixes),
     encryptionEnabled: properties.object("encryption").boolean("enabled") ?? false,
     subnets,
+    ...gaps.field,
   });
 };
 

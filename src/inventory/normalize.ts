@@ -1,11 +1,12 @@
 // Maps raw rows from any source to the typed Inventory (DESIGN §3): dispatch on type, one linear pass, diagnostics not throws.
 import { typeFromId } from "./arm-id.ts";
+import { DiagnosticAggregator } from "./diagnostics.ts";
 import { createBuilder, toInventory, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { isLegacyChange, readLegacyChange, readResourceChange } from "./changes.ts";
 import { mergeAgentPoolRows, readAgentPoolRow, readCluster } from "./cluster.ts";
 import { readLoadBalancer, readNetworkInterface, readPrivateEndpoint } from "./endpoints.ts";
 import { readAzureFirewall, readIpGroup, readRuleCollectionGroup } from "./firewall.ts";
-import { idKey, type Diagnostic, type Inventory, type RawRow, type SourceRef } from "./model.ts";
+import { idKey, type Inventory, type RawRow, type SourceRef } from "./model.ts";
 import { mergeStandaloneSubnets, readStandaloneSubnet, readVirtualNetwork } from "./network.ts";
 import { mergeStandaloneSecurityRules, readNetworkSecurityGroup, readStandaloneSecurityRule } from "./nsg.ts";
 import {
@@ -61,7 +62,7 @@ interface UnknownType {
 
 interface Pass {
   readonly into: InventoryBuilder;
-  readonly diagnostics: Diagnostic[];
+  readonly diagnostics: DiagnosticAggregator;
   readonly unknownTypes: Map<string, UnknownType>;
 }
 
@@ -200,7 +201,11 @@ export interface Normalizer {
 }
 
 export function createNormalizer(): Normalizer {
-  const pass: Pass = { into: createBuilder(), diagnostics: [], unknownTypes: new Map() };
+  const pass: Pass = {
+    into: createBuilder(),
+    diagnostics: new DiagnosticAggregator(),
+    unknownTypes: new Map(),
+  };
   let index = 0;
   return {
     add(raw) {
@@ -213,7 +218,7 @@ export function createNormalizer(): Normalizer {
       reportMissingSubnets(pass);
       reportUnknownTypes(pass);
       const tables = (options.tables ?? []).map((table) => table.toLowerCase());
-      return toInventory(pass.into, pass.diagnostics, tables.includes("authorizationresources"));
+      return toInventory(pass.into, pass.diagnostics.list(), tables.includes("authorizationresources"));
     },
   };
 }

@@ -3,7 +3,7 @@ import { readAddresses, nsgPrefixes } from "./addresses.ts";
 import { parentIdBefore } from "./arm-id.ts";
 import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type SecurityRule, type SecurityRuleDirection } from "./model.ts";
-import { nonEmpty, type Node } from "./read.ts";
+import { ContentGaps, nonEmpty, type DroppedElements, type Node } from "./read.ts";
 
 type DefaultRule = Pick<SecurityRule, "name" | "priority" | "direction" | "access" | "description"> & {
   readonly source: string;
@@ -104,10 +104,15 @@ function readAccess(properties: Node): SecurityRule["access"] | undefined {
 }
 
 /** Azure writes a single entry in the singular field and several in the plural one; the rule means both. */
-function mergedAddresses(properties: Node, singular: string, plural: string): string[] {
+function mergedAddresses(
+  properties: Node,
+  singular: string,
+  plural: string,
+  dropped: DroppedElements,
+): string[] {
   return [
     ...readAddresses(properties, singular, nsgPrefixes),
-    ...readAddresses(properties, plural, nsgPrefixes),
+    ...readAddresses(properties, plural, nsgPrefixes, dropped),
   ];
 }
 
@@ -122,6 +127,7 @@ function readSecurityRule(
   nsgId: string,
   nsgKey: string,
   collection: string,
+  dropped: DroppedElements,
 ): SecurityRule | undefined {
   const name = nonEmpty(rule.string("name"));
   const id =
@@ -136,6 +142,7 @@ function readSecurityRule(
       "malformed-rule",
       "security rule lacks id/name, priority, direction or access; skipped, so NSG verdicts may be wrong — fix the input",
     );
+    dropped.gaps.add(`${rule.path} lacks id/name, priority, direction or access`);
     return undefined;
   }
   const protocol = properties.string("protocol");
@@ -151,11 +158,17 @@ function readSecurityRule(
     direction,
     access,
     protocol: protocol ?? "*",
-    sourceAddressPrefixes: mergedAddresses(properties, "sourceAddressPrefix", "sourceAddressPrefixes"),
+    sourceAddressPrefixes: mergedAddresses(
+      properties,
+      "sourceAddressPrefix",
+      "sourceAddressPrefixes",
+      dropped,
+    ),
     destinationAddressPrefixes: mergedAddresses(
       properties,
       "destinationAddressPrefix",
       "destinationAddressPrefixes",
+      dropped,
     ),
     sourcePortRanges: mergedStrings(properties, "sourcePortRange", "sourcePortRanges"),
     destinationPortRanges: mergedStrings(properties, "destinationPortRange", "destinationPortRanges"),
@@ -166,15 +179,19 @@ function readSecurityRule(
 }
 
 export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
-  const properties = row.object("properties");
+  const gaps = new ContentGaps();
+  const properties = row.content(gaps);
+  properties.requireList("securityRules", gaps);
+  const dropped: DroppedElements = { gaps, rule: true };
   const rules: SecurityRule[] = [];
   const add = (rule: SecurityRule | undefined, node: Node): void => {
     if (rule !== undefined && addOnce(into.securityRules, rule.key, rule, node, rule.id)) rules.push(rule);
   };
-  for (const node of properties.objects("securityRules"))
-    add(readSecurityRule(node, base.id, base.key, "securityRules"), node);
-  const defaults = properties.objects("defaultSecurityRules");
-  for (const node of defaults) add(readSecurityRule(node, base.id, base.key, "defaultSecurityRules"), node);
+  for (const node of properties.objects("securityRules", dropped))
+    add(readSecurityRule(node, base.id, base.key, "securityRules", dropped), node);
+  const defaults = properties.objects("defaultSecurityRules", dropped);
+  for (const node of defaults)
+    add(readSecurityRule(node, base.id, base.key, "defaultSecurityRules", dropped), node);
   // ARG queries often trim defaultSecurityRules; every NSG has them, so evaluation needs them back.
   if (defaults.length === 0)
     for (const rule of azureDefaultRules) add(synthesizeDefaultRule(base.id, base.key, rule), row);
@@ -182,6 +199,7 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
     ...base,
     securityRules: rules,
     subnetIds: properties.references("subnets"),
+    ...gaps.field,
   });
 };
 
@@ -189,7 +207,8 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
 export const readStandaloneSecurityRule: RowReader = (row, base, into) => {
   const collection = base.type.endsWith("/defaultsecurityrules") ? "defaultSecurityRules" : "securityRules";
   const nsgId = parentIdBefore(base.id, collection) ?? base.id;
-  const rule = readSecurityRule(row, nsgId, idKey(nsgId), collection);
+  const dropped: DroppedElements = { gaps: new ContentGaps(), rule: true };
+  const rule = readSecurityRule(row, nsgId, idKey(nsgId), collection, dropped);
   if (rule !== undefined) into.standaloneSecurityRules.set(base.key, { ...rule, id: base.id, key: base.key });
 };
 

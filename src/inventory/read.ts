@@ -6,7 +6,12 @@ export interface RowContext {
   readonly origin: string;
   readonly row: number;
   readonly resourceId: string | undefined;
-  readonly diagnostics: Diagnostic[];
+  /** An array, or a DiagnosticAggregator so that a million bad elements cost one entry. */
+  readonly diagnostics: {
+    push(...diagnostics: Diagnostic[]): number;
+    /** True (and counted) when a diagnostic like this one would only add to a full aggregate. */
+    countIfFull?(level: DiagnosticLevel, code: string, origin: string, field: string | undefined): boolean;
+  };
 }
 
 const fixInput = "correct the input or export it again";
@@ -40,6 +45,8 @@ export function recordDiagnostic(
   field: string | undefined,
   message: string,
 ): void {
+  // Past the examples an aggregate keeps, the message is never read: count it without building it.
+  if (context.diagnostics.countIfFull?.(level, code, context.origin, field) === true) return;
   const where = `${context.origin} row ${context.row}${field === undefined || field === "" ? "" : ` ${field}`}`;
   context.diagnostics.push({
     level,
@@ -50,6 +57,35 @@ export function recordDiagnostic(
     ...(field === undefined || field === "" ? {} : { field }),
     ...(context.resourceId === undefined ? {} : { resourceId: context.resourceId }),
   });
+}
+
+/**
+ * Why a resource's content is incomplete (its `properties` missing, an element of a list it needs dropped),
+ * kept short however many elements were bad. Rules answer `unverified` for what depends on it.
+ */
+export class ContentGaps {
+  readonly #reasons: string[] = [];
+  #count = 0;
+
+  /** A function is called only while the reason is still kept. */
+  add(reason: string | (() => string)): void {
+    this.#count++;
+    if (this.#reasons.length < 3) this.#reasons.push(typeof reason === "string" ? reason : reason());
+  }
+
+  /** Spread into a model: `contentGaps` only when something was missing. */
+  get field(): { readonly contentGaps?: readonly string[] } {
+    if (this.#count === 0) return {};
+    const more = this.#count - this.#reasons.length;
+    return { contentGaps: more > 0 ? [...this.#reasons, `and ${more} more`] : [...this.#reasons] };
+  }
+}
+
+/** What a dropped list element costs: where it is counted, and how loud the diagnostic is. */
+export interface DroppedElements {
+  readonly gaps: ContentGaps;
+  /** `error` with code `dropped-rule` for rules (the run is then incomplete), else `warning` `dropped-element`. */
+  readonly rule?: boolean;
 }
 
 /** A value inside a row together with its field path (`properties.agentPoolProfiles[0].count`). */
@@ -102,6 +138,56 @@ export class Node {
     return new Node(this.context, isRecord(value) ? value : undefined, this.pathOf(key));
   }
 
+  /**
+   * `properties` of a row of a kind the audit reads. Missing, null or not an object is a content gap: the
+   * diagnostic names the resource and the field, and rules answer `unverified` for what depends on it.
+   */
+  content(gaps: ContentGaps): Node {
+    const value = this.raw("properties");
+    if (!isRecord(value)) {
+      const what = value === undefined ? "is missing" : `is ${describeValue(value)}, not an object`;
+      this.report(
+        "warning",
+        "missing-properties",
+        `${what}; verdicts that need this resource answer unverified, ${fixInput}`,
+        "properties",
+      );
+      gaps.add(`${this.pathOf("properties")} ${what}`);
+    }
+    return new Node(this.context, isRecord(value) ? value : undefined, this.pathOf("properties"));
+  }
+
+  /** A list the rules need; a missing one is a content gap like missing `properties`. */
+  requireList(key: string, gaps: ContentGaps): void {
+    const value = this.raw(key);
+    if (!this.exists || (value !== undefined && value !== null)) return;
+    this.report(
+      "warning",
+      "missing-field",
+      `is missing; verdicts that need it answer unverified, ${fixInput}`,
+      key,
+    );
+    gaps.add(`${this.pathOf(key)} is missing`);
+  }
+
+  /** A list element that is null or of the wrong type: said, counted as a gap, and dropped. */
+  private dropped(path: string, item: unknown, expected: string, dropped: DroppedElements): void {
+    dropped.gaps.add(() => `${path} is ${describeValue(item)}`);
+    const level = dropped.rule ? "error" : "warning";
+    const code = dropped.rule ? "dropped-rule" : "dropped-element";
+    if (this.context.diagnostics.countIfFull?.(level, code, this.context.origin, path) === true) return;
+    const cost = dropped.rule
+      ? "dropped, so the scan is incomplete"
+      : "dropped, so verdicts that need it answer unverified";
+    recordDiagnostic(
+      this.context,
+      level,
+      code,
+      path,
+      `is ${describeValue(item)}, expected ${expected}; ${cost}`,
+    );
+  }
+
   string(key: string): string | undefined {
     const value = this.raw(key);
     if (typeof value === "string") return value;
@@ -142,21 +228,28 @@ export class Node {
     return undefined;
   }
 
-  private array(key: string): readonly unknown[] {
+  private array(key: string, dropped?: DroppedElements): readonly unknown[] {
     const value = this.raw(key);
     if (Array.isArray(value)) return value;
-    if (value !== undefined && value !== null) this.wrongType(key, "an array");
+    if (value !== undefined && value !== null) {
+      this.wrongType(key, "an array");
+      dropped?.gaps.add(`${this.pathOf(key)} is ${describeValue(value)}, not a list`);
+    }
     return [];
   }
 
-  /** The objects of the array under `key`; other items are reported and skipped. */
-  objects(key: string): Node[] {
-    const items = this.array(key);
+  /**
+   * The objects of the array under `key`; other items are reported and skipped. With `dropped`, a null item
+   * is reported too and every skipped item is a content gap of the resource.
+   */
+  objects(key: string, dropped?: DroppedElements): Node[] {
+    const items = this.array(key, dropped);
     const nodes: Node[] = [];
     for (let index = 0; index < items.length; index++) {
       const item: unknown = items[index];
       const path = `${this.pathOf(key)}[${index}]`;
       if (isRecord(item)) nodes.push(new Node(this.context, item, path));
+      else if (dropped !== undefined) this.dropped(path, item, "an object", dropped);
       else if (item !== null && item !== undefined) {
         recordDiagnostic(
           this.context,
@@ -171,14 +264,16 @@ export class Node {
   }
 
   /** The strings of the array under `key`; a lone string is read as a one-item list. */
-  strings(key: string): string[] {
+  strings(key: string, dropped?: DroppedElements): string[] {
     const value = this.raw(key);
     if (typeof value === "string") return [value];
-    const items = this.array(key);
+    const items = this.array(key, dropped);
     const texts: string[] = [];
     for (let index = 0; index < items.length; index++) {
       const item: unknown = items[index];
       if (typeof item === "string") texts.push(item);
+      else if (dropped !== undefined)
+        this.dropped(`${this.pathOf(key)}[${index}]`, item, "a string", dropped);
       else if (item !== null && item !== undefined) {
         const path = `${this.pathOf(key)}[${index}]`;
         recordDiagnostic(
@@ -209,8 +304,8 @@ export class Node {
   }
 
   /** Ids of the references in the array under `key`. */
-  references(key: string): string[] {
-    return this.objects(key)
+  references(key: string, dropped?: DroppedElements): string[] {
+    return this.objects(key, dropped)
       .map((item) => nonEmpty(item.string("id")))
       .filter((id) => id !== undefined);
   }

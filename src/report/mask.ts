@@ -32,6 +32,7 @@ function collectSubscriptionIds(run: RunRecord): Set<string> {
   for (const result of [...run.results, ...run.resolved]) add(result.subscriptionId);
   for (const cluster of run.clusters) add(cluster.subscriptionId);
   for (const scope of run.coverage.scopes) scope.subscriptions?.forEach(add);
+  for (const scope of run.run.excludedScopes ?? []) scope.subscriptions.forEach(add);
   visitStrings(run, (text) => {
     for (const match of text.matchAll(subscriptionSegment)) add(match[1]);
   });

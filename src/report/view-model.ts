@@ -2,8 +2,10 @@
 import type { CoverageScope } from "../collect/source.ts";
 import type { ClusterPosture, RunRecord } from "../engine/run.ts";
 import type { Result, Severity } from "../engine/result.ts";
+import type { ExcludedScope } from "../engine/scope-exclusions.ts";
 import { isActionable, severities, severityRank } from "../engine/result.ts";
 import type { Diagnostic, DiagnosticLevel } from "../inventory/model.ts";
+import { diagnosticCount } from "../inventory/diagnostics.ts";
 import { diagnosticLevels } from "../inventory/model.ts";
 import type { RuleMeta } from "../rules/define.ts";
 import { withVisibleControlCharacters } from "./control-characters.ts";
@@ -165,7 +167,10 @@ function buildHeader(run: RunRecord, masked: boolean, showAll: boolean): ReportH
     previousRunId: run.run.previousRunId ?? "",
     source: run.run.source,
     inputs: run.run.inputs,
-    scopes: run.coverage.scopes.map(describeScope),
+    scopes: [
+      ...run.coverage.scopes.map(describeScope),
+      ...(run.run.excludedScopes ?? []).map(describeExcluded),
+    ],
     toolName: run.tool.name,
     toolVersion: run.tool.version,
     complete: run.coverage.complete,
@@ -179,6 +184,13 @@ function buildHeader(run: RunRecord, masked: boolean, showAll: boolean): ReportH
     masked,
     showAll,
   };
+}
+
+/** Excluded scopes sit in the scope list itself, so every report that shows the scope shows them. */
+export function describeExcluded(scope: ExcludedScope): string {
+  if (scope.kind === "subscription") return `excluded: subscription ${scope.id}`;
+  const beneath = scope.subscriptions.length;
+  return `excluded: management group ${scope.id} (${beneath} subscription${beneath === 1 ? "" : "s"} beneath${beneath ? `: ${scope.subscriptions.join(", ")}` : ""})`;
 }
 
 function describeScope(scope: CoverageScope): string {
@@ -217,13 +229,17 @@ function buildDiagnostics(diagnostics: readonly Diagnostic[]): DiagnosticsView {
   return {
     counts: diagnosticLevels.map((level) => ({
       level,
-      count: diagnostics.filter((diagnostic) => diagnostic.level === level).length,
+      count: diagnosticCount(diagnostics.filter((diagnostic) => diagnostic.level === level)),
     })),
-    total: diagnostics.length,
+    total: diagnosticCount(diagnostics),
     items: ordered.slice(0, diagnosticsShown).map((diagnostic) => ({
       level: diagnostic.level,
       code: diagnostic.code,
-      message: diagnostic.message,
+      // An aggregate shows its first example and how many share its code, file and field pattern.
+      message:
+        diagnostic.count === undefined
+          ? diagnostic.message
+          : `${diagnostic.message} (${diagnostic.count} like this at ${diagnostic.fieldPattern ?? "this row"}; the first ${diagnostic.examples?.length ?? 1} in findings.json)`,
       location: diagnosticLocation(diagnostic),
     })),
     more,

@@ -205,7 +205,23 @@ function failOutcome(pin: Pin, relations: Relations, wording: PinWording): RuleO
   };
 }
 
-/** One fail per pinning (resource, IP), then one pass per cluster with known IPs that nothing pins. */
+/** Rule holders (and API server endpoint evidence) the input left incomplete: a pin could hide in any of them. */
+function incompleteHolders(inventory: Inventory): string[] {
+  const holders = [
+    ...inventory.networkSecurityGroups.values(),
+    ...inventory.azureFirewalls.values(),
+    ...inventory.firewallPolicyRuleCollectionGroups.values(),
+    ...inventory.ipGroups.values(),
+  ];
+  return holders
+    .filter((holder) => holder.contentGaps !== undefined)
+    .map((holder) => `${holder.name} (${holder.contentGaps!.join("; ")})`);
+}
+
+/**
+ * One fail per pinning (resource, IP), then one pass per cluster with known IPs that nothing pins; that pass
+ * is `unverified` when a rule holder is incomplete in the input.
+ */
 export function* pinOutcomes(
   context: RuleContext,
   knownIps: readonly KnownApiServerIp[],
@@ -220,13 +236,18 @@ export function* pinOutcomes(
   const byCluster = new Map<string, KnownApiServerIp[]>();
   for (const known of knownIps)
     byCluster.set(known.cluster.key, [...(byCluster.get(known.cluster.key) ?? []), known]);
+  const incomplete = byCluster.size === 0 ? [] : incompleteHolders(context.inventory);
   for (const [key, ips] of byCluster) {
     if (pinned.has(key)) continue;
     const cluster = ips[0]!.cluster;
+    const passText = wording.pass(cluster, new Set(ips.map((known) => known.ip)).size);
     yield {
-      status: "pass",
+      status: incomplete.length === 0 ? "pass" : "unverified",
       subject: clusterSubject(cluster),
-      message: wording.pass(cluster, new Set(ips.map((known) => known.ip)).size),
+      message:
+        incomplete.length === 0
+          ? passText
+          : `${passText} Unverified: ${incomplete.length} rule holder(s) are incomplete in the input, e.g. ${incomplete[0]!}.`,
       evidence: {
         ips: ips.map((known) => ({ ip: known.ip, evidence: known.evidence, lastSeen: known.lastSeen })),
       },

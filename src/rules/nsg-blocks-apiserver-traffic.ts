@@ -102,6 +102,11 @@ function checkFlow(
     subnetId: side.ref.id,
     direction,
   };
+  // Without the subnet's own content its NSG is unknown: "no NSG" would be a pass on a default.
+  if (side.subnet.contentGaps !== undefined) {
+    const reason = `subnet ${side.subnet.name} is incomplete in the input (${side.subnet.contentGaps.join("; ")})`;
+    return { ...base, nsgId, nsgName: undefined, verdict: "Unverified", decision: undefined, reason };
+  }
   if (nsgId === undefined || nsgId === "") {
     return {
       ...base,
@@ -129,6 +134,11 @@ function checkFlow(
     },
     { virtualNetworkPrefixes: virtualNetworkPrefixes(side, flow) },
   );
+  // A rule the input dropped could decide ahead of the one that did.
+  if (nsg.contentGaps !== undefined) {
+    const reason = `NSG ${nsg.name} is incomplete in the input (${nsg.contentGaps.join("; ")}), so its rules cannot decide ${flow.label} (${direction})`;
+    return { ...base, nsgId: nsg.id, nsgName: nsg.name, verdict: "Unverified", decision, reason };
+  }
   const skipped = doubt(decision);
   const verdict = skipped === undefined ? decision.access : "Unverified";
   const reason =

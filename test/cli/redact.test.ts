@@ -43,6 +43,18 @@ const cases: readonly { name: string; line: string; secret: string; kept: string
     secret: "AbCd%2Bef",
     kept: "sv=2022",
   },
+  {
+    name: "a Slack incoming-webhook path",
+    line: "POST https://hooks.slack.com/services/T0AAA/B0BBB/xoxsecretpart failed",
+    secret: "T0AAA/B0BBB/xoxsecretpart",
+    kept: "https://hooks.slack.com/",
+  },
+  {
+    name: "a Teams Workflows trigger signature",
+    line: "POST https://prod-07.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sv=1.0&sig=Zm9vYmFy",
+    secret: "Zm9vYmFy",
+    kept: "logic.azure.com:443",
+  },
 ];
 
 describe("redactSecrets", () => {

@@ -1,32 +1,12 @@
 // `scan --email-to` end to end: a real SMTP server on loopback receives the demo report; a dead relay is exit 3.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { header, leafParts, parseMime } from "../deliver/mime.ts";
 import { closedPort, startSmtpServer } from "../deliver/smtp-server.ts";
-
-const cli = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-
-/** Runs the CLI without blocking this process, which hosts the SMTP server. */
-function runCli(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ status: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (status) => {
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+import { runCli } from "./run-cli.ts";
 
 describe("scan --email-to", () => {
   it("mails the demo report with findings.csv attached, byte for byte", async () => {

@@ -84,3 +84,45 @@ export function armError(
 ): Record<string, unknown> {
   return { error: { code, message, details } };
 }
+
+/**
+ * Virtual time for concurrent code: `sleep` parks the caller until `run` moves the time to the earliest parked
+ * wake-up, which it does only once every other promise has settled. Runs are deterministic and never wait.
+ */
+export class VirtualClock implements Clock {
+  #time = 0;
+  #sequence = 0;
+  readonly #timers: { at: number; order: number; wake: () => void }[] = [];
+
+  now(): number {
+    return this.#time;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((wake) => {
+      this.#timers.push({ at: this.#time + Math.max(0, ms), order: this.#sequence++, wake });
+    });
+  }
+
+  async run<T>(work: Promise<T>): Promise<T> {
+    const state = { settled: false };
+    const done = work.finally(() => {
+      state.settled = true;
+    });
+    for (let idle = 0; ;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (state.settled) break;
+      this.#timers.sort((a, b) => a.at - b.at || a.order - b.order);
+      const next = this.#timers.shift();
+      if (next === undefined) {
+        // Real I/O (reading a query file) may still be pending; give up only when nothing moves for long.
+        if (++idle > 10_000) throw new Error("virtual clock: nothing left to wake and the work is not done");
+        continue;
+      }
+      idle = 0;
+      this.#time = Math.max(this.#time, next.at);
+      next.wake();
+    }
+    return done;
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { TenantPacer, parseResetsAfter, retryDelay } from "../../src/collect/pacing.ts";
+import { PrincipalPacer, parseResetsAfter, retryDelay } from "../../src/collect/pacing.ts";
 import { GraphRequestError } from "../../src/collect/graph-client.ts";
 import { subscriptionBatches } from "../../src/collect/scopes.ts";
 import { fakeClock } from "./fakes.ts";
@@ -24,7 +24,7 @@ describe("pacing", () => {
   }
 
   it("prefers Retry-After, then the quota reset, then backoff for 429", () => {
-    const pacer = new TenantPacer(fakeClock());
+    const pacer = new PrincipalPacer(fakeClock());
     const throttled = (retryAfter?: string): GraphRequestError =>
       new GraphRequestError(
         "slow",
@@ -36,11 +36,12 @@ describe("pacing", () => {
     assert.equal(retryDelay(throttled("3"), 0, pacer), 3000);
     assert.equal(retryDelay(throttled(), 2, pacer), 4000);
     pacer.observe(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:05" }));
-    assert.equal(retryDelay(throttled(), 2, pacer), 5000);
+    // The announced reset plus the 10 ms guard against its rounding.
+    assert.equal(retryDelay(throttled(), 2, pacer), 5010);
   });
 
   it("does not retry client errors", () => {
-    const pacer = new TenantPacer(fakeClock());
+    const pacer = new PrincipalPacer(fakeClock());
     const forbidden = new GraphRequestError("no", 403, "AuthorizationFailed", [], headers({}));
     assert.equal(retryDelay(forbidden, 0, pacer), undefined);
   });

@@ -401,16 +401,19 @@ describe("collectResourceGraph", () => {
     await collectResourceGraph(options(clock, { queries }));
     const filterOf = (body: GraphRequestBody): unknown =>
       (body.options as Record<string, unknown> | undefined)?.authorizationScopeFilter;
-    const byTable = recorded.bodies.map((body) => [
-      /^\/\/[^\n]*\n(\w+)/.exec(body.query)?.[1],
-      body.options?.$skipToken ?? "",
-      filterOf(body),
-    ]);
+    // Queries run concurrently, so the requests are compared in a fixed order rather than as sent.
+    const byTable = recorded.bodies
+      .map((body) => [
+        /^\/\/[^\n]*\n(\w+)/.exec(body.query)?.[1],
+        body.options?.$skipToken ?? "",
+        filterOf(body),
+      ])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     assert.deepEqual(byTable, [
-      ["resources", "", undefined],
+      ["authorizationresources", "", "AtScopeAboveAndBelow"],
       ["authorizationresources", "", "AtScopeAboveAndBelow"],
       ["authorizationresources", "page-2", "AtScopeAboveAndBelow"],
-      ["authorizationresources", "", "AtScopeAboveAndBelow"],
+      ["resources", "", undefined],
     ]);
   });
 

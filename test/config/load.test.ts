@@ -44,6 +44,11 @@ const invalid: readonly { name: string; value: unknown; mentions: readonly strin
   },
   { name: "not an object", value: [1, 2], mentions: ["expected object"] },
   {
+    name: "unknown notification format",
+    value: { notify: { webhooks: ["https://hooks.example/x"], format: "discord" } },
+    mentions: ['"notify.format"', '"discord"', '"teams"'],
+  },
+  {
     name: "a secret in the file",
     value: { email: { to: ["a@example.com"], smtpPassword: "hunter2" } },
     mentions: ['"email.smtpPassword"', "environment"],
@@ -100,6 +105,15 @@ describe("parseConfig", () => {
     assert.equal(config.attestations[0]?.restartedAt, "2025-07-01T10:00:00Z");
     assert.equal(config.tenants[0]?.auth, "cli");
     assert.equal(config.email?.maxBodyBytes, 1_000_000);
+  });
+
+  it("reads the notification settings, leaving the missing ones undefined", () => {
+    const config = parseConfig({ notify: { webhooks: ["https://hooks.example/x"] } }, "audit.json");
+    assert.deepEqual(config.notify, {
+      webhooks: ["https://hooks.example/x"],
+      format: undefined,
+      reportUrl: undefined,
+    });
   });
 });
 

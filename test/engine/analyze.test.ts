@@ -1,4 +1,5 @@
 // The engine: rule outcomes become contract results; a throwing rule becomes an error result, the rest go on.
+import { normalize } from "../../src/inventory/normalize.ts";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyze } from "../../src/engine/analyze.ts";
@@ -28,7 +29,8 @@ function fakeRule(id: string, evaluate: () => Iterable<RuleOutcome>): Rule {
   });
 }
 
-const context = {} as RuleContext;
+// Rules here ignore the context; analyze itself reads the inventory for content gaps.
+const context = { inventory: normalize([]) } as unknown as RuleContext;
 
 describe("analyze", () => {
   it("turns outcomes into results with the rule's severity, remediation and a fingerprint", () => {

@@ -304,7 +304,7 @@ describe("buildConversionPlan blockers, NSG rules, pins and surge room", () => {
       const aks = byoCluster({ ipFamilies: ["IPv4", "IPv6"], ...overrides });
       const result = plan(fleet({ clusters: [aks] }), aks);
       assert.ok(result.blockers.some((blocker) => blocker.code === "dual-stack-requirements"));
-      first.forEach((pattern, index) => assert.match(result.commands[index] ?? "", pattern));
+      for (const [index, pattern] of first.entries()) assert.match(result.commands[index] ?? "", pattern);
       const enable = result.commands.findIndex((command) =>
         command.includes("--enable-apiserver-vnet-integration"),
       );

@@ -1,0 +1,23 @@
+// What the live collector tells a progress view while it runs: per tenant, requests as they go and quota waits.
+/** Events of one tenant's collection; every method is optional to call and cheap. */
+export interface CollectProgress {
+  /** The tenant's scope is known: `queries` is queries × scope batches, the units counted as done. */
+  tenantStarted(tenantId: string, queries: number): void;
+  /** One page arrived with this many rows. */
+  pageRead(tenantId: string, rows: number): void;
+  /** One query over one batch is complete (or failed and became a gap). */
+  queryDone(tenantId: string): void;
+  retried(tenantId: string): void;
+  /** Requests of this tenant wait this long for the quota to reset. */
+  quotaWait(tenantId: string, ms: number): void;
+  tenantDone(tenantId: string): void;
+}
+
+export const silentProgress: CollectProgress = {
+  tenantStarted: () => undefined,
+  pageRead: () => undefined,
+  queryDone: () => undefined,
+  retried: () => undefined,
+  quotaWait: () => undefined,
+  tenantDone: () => undefined,
+};
