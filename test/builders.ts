@@ -99,6 +99,7 @@ export function agentPool(overrides: Partial<AgentPool> = {}): AgentPool {
     vnetSubnetId: undefined,
     podSubnetId: undefined,
     mode: "System",
+    applicationSecurityGroupIds: [],
     ...overrides,
   };
 }
@@ -161,6 +162,7 @@ export function subnet(overrides: SubnetOverrides = {}): Subnet {
     networkSecurityGroupId: undefined,
     ipConfigurationIds: [],
     privateEndpointIds: [],
+    serviceAssociationLinkTypes: [],
     ...rest,
   };
 }

@@ -1,5 +1,7 @@
 // The mutable inventory the per-kind readers fill in one pass; `normalize` hands it out as the read-only Inventory.
+import type { Recency } from "./duplicates.ts";
 import type {
+  AgentPool,
   ArmResource,
   AzureFirewall,
   Cluster,
@@ -40,10 +42,24 @@ export interface InventoryBuilder {
   readonly networkInterfaces: Map<string, NetworkInterface>;
   readonly resourceChanges: ResourceChange[];
   readonly roleAssignments: RoleAssignment[];
+  /** Agent pool resources (`managedClusters/agentPools`), merged into their cluster once every row is read. */
+  readonly agentPoolRows: Map<
+    string,
+    { readonly clusterKey: string; readonly pool: AgentPool; readonly source: SourceRef }
+  >;
+  /** NSG security rules that came as rows of their own (`az network nsg rule list`); their NSG's listing wins. */
+  readonly standaloneSecurityRules: Map<string, SecurityRule>;
   readonly subscriptions: Map<string, Subscription>;
   readonly roleDefinitions: Map<string, RoleDefinition>;
-  /** Every top-level id seen so far (lower-cased) → where it was first seen, for duplicate detection. */
-  readonly seen: Map<string, SourceRef>;
+  /** Every top-level id read so far (lower-cased) → the copy kept and how recent it is, for duplicates. */
+  readonly seen: Map<string, SeenRow>;
+}
+
+/** The copy of an id that the inventory holds now. */
+export interface SeenRow {
+  readonly source: SourceRef;
+  readonly type: string;
+  readonly recency: Recency;
 }
 
 /** Reads one row of a known type into the builder; `base` already holds the shared ARM fields. */
@@ -66,6 +82,8 @@ export function createBuilder(): InventoryBuilder {
     networkInterfaces: new Map(),
     resourceChanges: [],
     roleAssignments: [],
+    agentPoolRows: new Map(),
+    standaloneSecurityRules: new Map(),
     subscriptions: new Map(),
     roleDefinitions: new Map(),
     seen: new Map(),

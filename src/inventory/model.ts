@@ -45,6 +45,11 @@ export interface AgentPool {
   readonly vnetSubnetId: string | undefined;
   readonly podSubnetId: string | undefined;
   readonly mode: string | undefined;
+  /**
+   * `networkProfile.applicationSecurityGroups`: the ASGs the pool's NICs join. Empty when the pool lists none (then
+   * its nodes are in no ASG); undefined only when the field could not be read.
+   */
+  readonly applicationSecurityGroupIds: readonly string[] | undefined;
 }
 
 export interface ApiServerAccessProfile {
@@ -97,6 +102,8 @@ export interface Subnet {
   /** Ids of every ipConfiguration in the subnet (NICs, LB frontends, private endpoint NICs…). */
   readonly ipConfigurationIds: readonly string[];
   readonly privateEndpointIds: readonly string[];
+  /** `serviceAssociationLinks[].linkedResourceType`: the services injected into the subnet (AKS writes one). */
+  readonly serviceAssociationLinkTypes: readonly string[];
   /** As `ArmResource.contentGaps`. */
   readonly contentGaps?: readonly string[];
 }
