@@ -187,17 +187,21 @@ export interface SecurityRuleShape {
 }
 
 /** ARM writes one value in the singular field and several in the plural one; both are present, one empty. */
-function singularOrPlural(singular: string, value: string | readonly string[]): Record<string, Json> {
+function singularOrPlural(
+  singular: string,
+  value: string | readonly string[],
+): Record<string, Json | undefined> {
+  // Both keys are always set, so the real example's own value (`sourceAddressPrefix: "*"`) never survives.
   return typeof value === "string"
     ? { [singular]: value, [`${singular}es`]: [] }
-    : { [`${singular}es`]: value };
+    : { [singular]: undefined, [`${singular}es`]: value };
 }
 
 function securityRule(nsgId: string, collection: string, shape: SecurityRuleShape): Json {
   const portsField =
     typeof shape.ports === "string"
       ? { destinationPortRange: shape.ports, destinationPortRanges: [] }
-      : { destinationPortRanges: shape.ports };
+      : { destinationPortRange: undefined, destinationPortRanges: shape.ports };
   return realElement(
     "networkSecurityGroup",
     [collection],
