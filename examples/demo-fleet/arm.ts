@@ -533,7 +533,19 @@ export function roleAssignment(shape: RoleAssignmentShape): Row {
 }
 
 /** A subscription as Resource Graph's `resourcecontainers` lists it: `name` is the display name. */
-export function subscriptionContainer(tenantId: string, subscriptionId: string, displayName: string): Row {
+/** A management group above a subscription, as `managementGroupAncestorsChain` names it. */
+export interface ManagementGroupShape {
+  readonly name: string;
+  readonly displayName: string;
+}
+
+/** `managementGroups` are the groups between the subscription and the tenant root group, nearest first. */
+export function subscriptionContainer(
+  tenantId: string,
+  subscriptionId: string,
+  displayName: string,
+  managementGroups: readonly ManagementGroupShape[] = [],
+): Row {
   return {
     id: `/subscriptions/${subscriptionId}`,
     name: displayName,
@@ -544,7 +556,10 @@ export function subscriptionContainer(tenantId: string, subscriptionId: string, 
     resourceGroup: "",
     subscriptionId,
     properties: {
-      managementGroupAncestorsChain: [{ displayName: "Tenant Root Group", name: tenantId }],
+      managementGroupAncestorsChain: [
+        ...managementGroups.map((group) => ({ displayName: group.displayName, name: group.name })),
+        { displayName: "Tenant Root Group", name: tenantId },
+      ],
       state: "Enabled",
     },
     tags: {},
