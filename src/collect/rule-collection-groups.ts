@@ -1,15 +1,14 @@
 // Firewall Policy rule collection groups, wherever Resource Graph keeps them: both tables, cross-checked, ARM GET.
 import { ServiceClient } from "@azure/core-client";
 import { createPipelineRequest } from "@azure/core-rest-pipeline";
-import type { TokenCredential } from "@azure/identity";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
-import type { AzureCloud } from "./clouds.ts";
 import { armCredential, toGraphRequestError, toTimeoutError } from "./graph-client.ts";
 import { ArmReadPacer } from "./arm-pacing.ts";
 import { systemClock, withRetries } from "./pacing.ts";
-import type { Clock, RetryOptions } from "./pacing.ts";
+import type { RetryOptions } from "./pacing.ts";
 import type { CollectedRows, CoverageGap } from "./source.ts";
 import { errorGap } from "./tenant-scan.ts";
+import type { ReaderOptions } from "./verify.ts";
 
 const groupTypes = new Set([
   "microsoft.network/firewallpolicies/rulecollectiongroups",
@@ -136,14 +135,8 @@ export async function completeRuleCollectionGroups(
   };
 }
 
-export interface GroupReaderOptions {
-  readonly cloud: AzureCloud;
-  readonly credentialFor: (tenantId: string) => TokenCredential;
-  readonly maxRetries?: number;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly requestTimeoutMs?: number;
-}
+/** The ManagedClusters GET's options: a group is read with the same credential, cloud, retries and timeout. */
+export type GroupReaderOptions = ReaderOptions;
 
 /**
  * ARM GET `{group id}?api-version=…` with the same credential, cloud, retries and pacing as the ManagedClusters
