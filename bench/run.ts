@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { ReportSizes } from "./report-sizes.ts";
 import { childJson, cliScan } from "./children.ts";
 import type { CollectReport, CollectRequest, PageChain } from "./collect.ts";
 import { fleetSizes, generateFleet, isFleetSize } from "./fleet.ts";
@@ -34,6 +35,27 @@ interface SizeFigures {
   readonly totalMs: number;
   readonly rssBytes: number;
   readonly lines: Line[];
+}
+
+/** report.html stays a summary (≤ 5 MB at M); findings.xlsx is streamed, so the scan stays within the RSS target. */
+function reportSizeLines(size: FleetSize, sizes: ReportSizes): Line[] {
+  const checked = size === "M";
+  const rss = sizes.maxRssKb * 1024;
+  const target = rssTarget[size];
+  return [
+    [
+      `${size}: report.html`,
+      `${(sizes.htmlBytes / 1e6).toFixed(2)} MB in ${seconds(sizes.htmlMs)}`,
+      checked ? "≤ 5 MB" : "",
+      checked ? verdict(sizes.htmlBytes <= 5e6) : "",
+    ],
+    [
+      `${size}: findings.xlsx (analysis + workbook)`,
+      `${(sizes.xlsxBytes / 1e6).toFixed(1)} MB in ${seconds(sizes.xlsxMs)}, peak RSS ${megabytes(rss)}`,
+      target ? `≤ ${megabytes(target)}` : "",
+      target ? verdict(rss <= target) : "",
+    ],
+  ];
 }
 
 /** Peak RSS targets: M with every report format within 1.0 GB, L within 1.5 GB. */
@@ -74,6 +96,7 @@ async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
     ...(stateDir ? [stateDir] : []),
   ]);
   const cli = await cliScan(snapshot, join(work, `cli-${size}`), join(work, `rss-${size}`));
+  const sizes = await childJson<ReportSizes>("./report-sizes.ts", [snapshot, join(work, `sizes-${size}`)]);
   rmSync(snapshot, { force: true });
   const totalMs = phases.readMs + phases.analyzeMs + phases.renderMs;
   const rss = phases.maxRssKb * 1024;
@@ -109,6 +132,7 @@ async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
       rssLimit ? `≤ ${megabytes(rssLimit)}` : "",
       rssLimit ? verdict(cliRss <= rssLimit) : "",
     ],
+    ...reportSizeLines(size, sizes),
   ];
   if (stateDir) {
     const history = await childJson<HistoryFigures>("./history.ts", [stateDir, String(historyRuns)]);

@@ -24,14 +24,14 @@ export interface PhaseTimes {
   readonly saveMs?: number;
 }
 
-async function timed<T>(work: () => T | Promise<T>): Promise<[T, number]> {
+export async function timed<T>(work: () => T | Promise<T>): Promise<[T, number]> {
   const started = performance.now();
   const value = await work();
   return [value, performance.now() - started];
 }
 
 /** Read, normalize and analyze; the inventory is unreachable once this returns, as in `scan`. */
-async function analyzeSnapshot(snapshot: string): Promise<{
+export async function analyzeSnapshot(snapshot: string): Promise<{
   run: RunRecord;
   observations: Observations;
   rows: number;

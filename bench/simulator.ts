@@ -67,20 +67,6 @@ export function formatResetsAfter(ms: number): string {
   return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}:${rest}`;
 }
 
-/** The subscription rows `resourcecontainers` holds, derived from the fleet. */
-function subscriptionRows(fleet: Fleet): Row[] {
-  return fleet.tenants.flatMap((tenant) =>
-    tenant.subscriptions.map((subscriptionId) => ({
-      id: `/subscriptions/${subscriptionId}`,
-      name: subscriptionId,
-      type: "microsoft.resources/subscriptions",
-      tenantId: tenant.tenantId,
-      subscriptionId,
-      properties: { state: "Enabled" },
-    })),
-  );
-}
-
 export class FleetIndex {
   readonly #tables = new Map<string, readonly Row[]>();
   readonly #answers = new Map<string, readonly Row[]>();
@@ -88,7 +74,8 @@ export class FleetIndex {
   readonly #subscriptionsOf = new Map<string, ReadonlySet<string>>();
 
   constructor(fleet: Fleet) {
-    const tables = new Map<string, Row[]>([["resourcecontainers", subscriptionRows(fleet)]]);
+    // The fleet's tables include `resourcecontainers` (its subscriptions, from the demo builders).
+    const tables = new Map<string, Row[]>();
     for (const tenant of fleet.tenants) {
       this.#subscriptionsOf.set(tenant.tenantId, new Set(tenant.subscriptions.map((id) => id.toLowerCase())));
       for (const [table, rows] of Object.entries(tenant.tables)) {

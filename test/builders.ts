@@ -8,6 +8,7 @@ import type {
   ApiServerAccessProfile,
   AzureFirewall,
   Cluster,
+  FirewallPolicy,
   FirewallPolicyRuleCollectionGroup,
   FirewallRule,
   Inventory,
@@ -98,6 +99,7 @@ export function agentPool(overrides: Partial<AgentPool> = {}): AgentPool {
     vnetSubnetId: undefined,
     podSubnetId: undefined,
     mode: "System",
+    applicationSecurityGroupIds: [],
     ...overrides,
   };
 }
@@ -106,14 +108,15 @@ export type ClusterOverrides = Partial<Omit<Cluster, "apiServerAccessProfile">> 
   readonly apiServerAccessProfile?: Partial<ApiServerAccessProfile>;
 };
 
-/** A running, non-integrated Standard cluster with one kubenet pool on an AKS-managed VNet unless told otherwise. */
+/** A running, non-integrated Base-mode cluster with one kubenet pool on an AKS-managed VNet unless told otherwise. */
 export function cluster(overrides: ClusterOverrides = {}): Cluster {
   const name = overrides.name ?? "aks-1";
   const id = overrides.id ?? clusterId(name);
   const { apiServerAccessProfile, ...rest } = overrides;
   return {
     ...armResource(id, name, "microsoft.containerservice/managedclusters", "westeurope"),
-    sku: "Standard",
+    sku: "Base",
+    tier: "Free",
     hasApiServerAccessProfile: apiServerAccessProfile !== undefined,
     powerState: "Running",
     kubernetesVersion: "1.33.2",
@@ -159,6 +162,7 @@ export function subnet(overrides: SubnetOverrides = {}): Subnet {
     networkSecurityGroupId: undefined,
     ipConfigurationIds: [],
     privateEndpointIds: [],
+    serviceAssociationLinkTypes: [],
     ...rest,
   };
 }
@@ -316,6 +320,18 @@ export function ruleCollectionGroup(
   };
 }
 
+/** A Firewall Policy in the network resource group. */
+export function firewallPolicy(name = "policy-1", overrides: Partial<FirewallPolicy> = {}): FirewallPolicy {
+  const id = `${resourceGroupId(networkResourceGroup)}/providers/Microsoft.Network/firewallPolicies/${name}`;
+  return {
+    ...armResource(id, name, "microsoft.network/firewallpolicies", "westeurope"),
+    ruleCollectionGroupIds: [],
+    basePolicyId: undefined,
+    firewallIds: [],
+    ...overrides,
+  };
+}
+
 export function ipGroupId(name: string): string {
   return `${resourceGroupId(networkResourceGroup)}/providers/Microsoft.Network/ipGroups/${name}`;
 }
@@ -457,6 +473,7 @@ export interface InventoryParts {
   readonly azureFirewalls?: readonly AzureFirewall[];
   readonly ruleCollectionGroups?: readonly FirewallPolicyRuleCollectionGroup[];
   readonly ipGroups?: readonly IpGroup[];
+  readonly firewallPolicies?: readonly FirewallPolicy[];
   readonly subscriptions?: readonly Subscription[];
   readonly roleDefinitions?: readonly RoleDefinition[];
   readonly overrides?: Partial<Inventory>;
@@ -477,6 +494,8 @@ export function inventory(parts: InventoryParts = {}): Inventory {
     securityRules: byKey(nsgs.flatMap((group) => group.securityRules)),
     azureFirewalls: byKey(parts.azureFirewalls ?? []),
     firewallPolicyRuleCollectionGroups: byKey(parts.ruleCollectionGroups ?? []),
+    firewallPolicies: byKey(parts.firewallPolicies ?? []),
+    unreadRuleCollectionGroups: [],
     ipGroups: byKey(parts.ipGroups ?? []),
     loadBalancers: byKey(parts.loadBalancers ?? []),
     privateEndpoints: byKey(parts.privateEndpoints ?? []),

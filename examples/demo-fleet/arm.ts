@@ -187,17 +187,21 @@ export interface SecurityRuleShape {
 }
 
 /** ARM writes one value in the singular field and several in the plural one; both are present, one empty. */
-function singularOrPlural(singular: string, value: string | readonly string[]): Record<string, Json> {
+function singularOrPlural(
+  singular: string,
+  value: string | readonly string[],
+): Record<string, Json | undefined> {
+  // Both keys are always set, so the real example's own value (`sourceAddressPrefix: "*"`) never survives.
   return typeof value === "string"
     ? { [singular]: value, [`${singular}es`]: [] }
-    : { [`${singular}es`]: value };
+    : { [singular]: undefined, [`${singular}es`]: value };
 }
 
 function securityRule(nsgId: string, collection: string, shape: SecurityRuleShape): Json {
   const portsField =
     typeof shape.ports === "string"
       ? { destinationPortRange: shape.ports, destinationPortRanges: [] }
-      : { destinationPortRanges: shape.ports };
+      : { destinationPortRange: undefined, destinationPortRanges: shape.ports };
   return realElement(
     "networkSecurityGroup",
     [collection],
@@ -528,6 +532,39 @@ export function roleAssignment(shape: RoleAssignmentShape): Row {
   };
 }
 
+/** A subscription as Resource Graph's `resourcecontainers` lists it: `name` is the display name. */
+/** A management group above a subscription, as `managementGroupAncestorsChain` names it. */
+export interface ManagementGroupShape {
+  readonly name: string;
+  readonly displayName: string;
+}
+
+/** `managementGroups` are the groups between the subscription and the tenant root group, nearest first. */
+export function subscriptionContainer(
+  tenantId: string,
+  subscriptionId: string,
+  displayName: string,
+  managementGroups: readonly ManagementGroupShape[] = [],
+): Row {
+  return {
+    id: `/subscriptions/${subscriptionId}`,
+    name: displayName,
+    type: "microsoft.resources/subscriptions",
+    tenantId,
+    kind: "",
+    location: "",
+    resourceGroup: "",
+    subscriptionId,
+    properties: {
+      managementGroupAncestorsChain: [
+        ...managementGroups.map((group) => ({ displayName: group.displayName, name: group.name })),
+        { displayName: "Tenant Root Group", name: tenantId },
+      ],
+      state: "Enabled",
+    },
+    tags: {},
+  };
+}
 export interface RoleDefinitionShape {
   readonly tenantId: string;
   readonly subscriptionId: string;

@@ -14,9 +14,10 @@ import {
   roleDefinition,
   roleDefinitionGuids,
   subnet,
+  subscriptionContainer,
   virtualNetwork,
 } from "./arm.ts";
-import type { Json, Placement, Row, SecurityRuleShape } from "./arm.ts";
+import type { Json, ManagementGroupShape, Placement, Row, SecurityRuleShape } from "./arm.ts";
 import { managedCluster } from "./managed-cluster.ts";
 import type { ClusterSpec, PoolSpec } from "./managed-cluster.ts";
 
@@ -72,6 +73,8 @@ export interface NsgSpec {
 export interface SubscriptionSpec {
   readonly name: string;
   readonly subscriptionId: string;
+  /** Management groups above the subscription, nearest first (the tenant root group is added). */
+  readonly managementGroups?: readonly ManagementGroupShape[];
   readonly vnets: readonly VnetSpec[];
   readonly nsgs: readonly NsgSpec[];
   readonly clusters: readonly ClusterSpec[];
@@ -94,6 +97,7 @@ export const tableNames = [
   "networkresources",
   "resourcechanges",
   "authorizationresources",
+  "resourcecontainers",
 ] as const;
 export type TableName = (typeof tableNames)[number];
 export type TableRows = Partial<Record<TableName, readonly Row[]>>;
@@ -268,6 +272,7 @@ function roleScope(context: Context, cluster: ClusterSpec, scope: string): strin
   }
   if (kind === "rg") return `/subscriptions/${context.subscriptionId}/resourceGroups/${ref}`;
   if (kind === "subscription") return `/subscriptions/${context.subscriptionId}`;
+  if (kind === "mg") return `/providers/Microsoft.Management/managementGroups/${ref}`;
   throw new Error(`demo fleet: bad role scope ${scope} for ${cluster.name}`);
 }
 
@@ -448,6 +453,15 @@ export function assembleTenant(tenant: TenantSpec): Record<TableName, readonly R
     networkresources: [],
     resourcechanges: [],
     authorizationresources: [],
+    // Subscription names, shown beside subscription ids in the reports.
+    resourcecontainers: tenant.subscriptions.map((subscription) =>
+      subscriptionContainer(
+        tenant.tenantId,
+        subscription.subscriptionId,
+        subscription.name,
+        subscription.managementGroups,
+      ),
+    ),
   };
   for (const subscription of tenant.subscriptions) addSubscription(tables, tenant.tenantId, subscription);
   for (const table of tableNames) tables[table].sort(byId);

@@ -45,7 +45,8 @@ const fabrikamPaymentsClusters: readonly ClusterSpec[] = [
         subnet: `${payEus2}/snet-aks-nodes`,
       }),
     ],
-    roles: [{ role: "contributor", scope: "subscription" }],
+    // Network Contributor through the landing-zones management group above the subscription → role pass.
+    roles: [{ role: "networkContributor", scope: "mg:mg-fabrikam-landingzones" }],
   },
   {
     // User-assigned identity with Network Contributor on the VNet → identity pass. enablement: unverified medium.
@@ -274,6 +275,7 @@ function paymentsFirewallPolicy(): { resources: readonly Row[]; networkresources
 const fabrikamPaymentsSubscription: SubscriptionSpec = {
   name: "fabrikam-payments-prod",
   subscriptionId: fabrikamPayments,
+  managementGroups: [{ name: "mg-fabrikam-landingzones", displayName: "Fabrikam landing zones" }],
   clusters: fabrikamPaymentsClusters,
   vnets: [
     {

@@ -42,7 +42,7 @@ export type ApiServerSpec =
 
 export interface RoleSpec {
   readonly role: "networkContributor" | "contributor" | "owner" | "custom";
-  /** `subnet:<vnet>/<subnet>`, `vnet:<vnet>`, `rg:<resource group>` or `subscription`. */
+  /** `subnet:<vnet>/<subnet>`, `vnet:<vnet>`, `rg:<resource group>`, `subscription` or `mg:<management group>`. */
   readonly scope: string;
 }
 

@@ -15,6 +15,7 @@ import { failOnLevels } from "./options.ts";
 import { notifyFormats } from "../config/config.ts";
 import { defaultStream } from "../deliver/log-analytics.ts";
 import { scanCommand, type ScanOptions } from "./scan.ts";
+import { defaultHtmlMaxRows } from "../report/limits.ts";
 import { toolInfo } from "../engine/tool.ts";
 
 const collectList = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -54,14 +55,19 @@ export function buildProgram(
     .option("--input <path>", "snapshot file or folder (repeatable)", collectList)
     .option("--config <file>", "config file (JSON)")
     .option("--out <dir>", "folder for the reports", "reports")
-    .option("--format <list>", "comma list of html,csv,json,md", "html,csv,json,md")
+    .option("--format <list>", "comma list of html,csv,json,md,xlsx", "html,csv,json,md")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity")
         .choices(failOnLevels)
         .default("none"),
     )
     .option("--all", "list passing and not-applicable results in HTML and CSV too")
-    .option("--mask", "mask subscription ids in the reports")
+    .option("--mask", "mask subscription ids and tenant and subscription names in the reports")
+    .option(
+      "--html-max-rows <n>",
+      "results per rule and clusters per wave in report.html and the email (the files keep all)",
+      String(defaultHtmlMaxRows),
+    )
     .option("--quiet", "print nothing but errors")
     .option("--no-verify", "do not re-read flagged clusters from ARM (live scans)")
     .option(
@@ -73,6 +79,16 @@ export function buildProgram(
       "how long to wait for another scan holding the run store, e.g. 90s or 10m (default 10m); then exit 2",
     )
     .option("--no-history", "neither read earlier runs nor store this one")
+    .option(
+      "--exclude-subscription <id>",
+      "leave this subscription out of the reports (repeatable; config exclude.subscriptions)",
+      collectList,
+    )
+    .option(
+      "--exclude-management-group <id>",
+      "leave every subscription beneath this management group out (repeatable; config exclude.managementGroups)",
+      collectList,
+    )
     .option("--keep-runs <n>", "stored runs to keep (the newest of each scope always stays)", "90")
     .option("--resolve-dns", "resolve each cluster's FQDN as API server IP evidence")
     .addOption(
@@ -109,9 +125,14 @@ export function buildProgram(
     .description("re-render stored runs; several runs merge into one fleet view")
     .requiredOption("--run <dir>", "run folder or findings.json (repeatable)", collectList)
     .option("--out <dir>", "folder for the reports", "reports")
-    .option("--format <list>", "comma list of html,csv,json,md", "html,csv,json,md")
+    .option("--format <list>", "comma list of html,csv,json,md,xlsx", "html,csv,json,md")
     .option("--all", "list passing and not-applicable results in HTML and CSV too")
-    .option("--mask", "mask subscription ids in the reports")
+    .option("--mask", "mask subscription ids and tenant and subscription names in the reports")
+    .option(
+      "--html-max-rows <n>",
+      "results per rule and clusters per wave in report.html and the email (the files keep all)",
+      String(defaultHtmlMaxRows),
+    )
     .option("--quiet", "print nothing but errors")
     .action(async (options: ReportOptions) => {
       setExit(await reportCommand(options, print));

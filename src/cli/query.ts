@@ -5,7 +5,7 @@ import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
 import { graphQuery, loadAdhocQuery } from "../collect/queries.ts";
 import { CollectOptionError } from "../collect/errors.ts";
 import { showControlCharacters } from "../report/control-characters.ts";
-import { renderCsv } from "../report/csv.ts";
+import { csvText } from "../report/csv.ts";
 
 export const queryFormats = ["table", "csv", "json"] as const;
 export type QueryFormat = (typeof queryFormats)[number];
@@ -66,7 +66,7 @@ function truncate(text: string): string {
 /** The same CSV as the reports: BOM for Excel, CRLF, formula-escaped cells. */
 export function formatCsv(rows: readonly unknown[]): string {
   const columns = columnsOf(rows);
-  return renderCsv(columns, rows, (row) => cells(row, columns));
+  return csvText({ columns, rows, cells: (row) => cells(row, columns) });
 }
 
 export function formatRows(rows: readonly unknown[], format: QueryFormat): string {

@@ -18,11 +18,13 @@ import { severityRank, isActionable, type Severity } from "../findings/result.ts
 import type { RunRecord } from "../findings/run.ts";
 import { scan, type ScanRequest } from "../engine/scan.ts";
 import { defaultKeepRuns } from "../history/store.ts";
+import { defaultHtmlMaxRows } from "../report/limits.ts";
 import { showControlCharacters } from "../report/control-characters.ts";
 import type { ReportFormat } from "../report/write.ts";
 import { printScanSummary } from "./console-summary.ts";
 import { combineExitCodes, ConfigError, exitCodes, UsageError, type ExitCode } from "../errors/errors.ts";
 import { parseFailOn, parseFormats, wholeNumber } from "./options.ts";
+import { managementGroupKey, subscriptionKey } from "../engine/scope-exclusions.ts";
 import { collectView, progressMode, type ProgressStream } from "./collect-progress.ts";
 import { openStateStore, parseLockTimeout } from "./state-store.ts";
 import { hasLiveScope, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
@@ -43,10 +45,14 @@ export interface ScanOptions extends LiveFlags, NotifyFlags, LogAnalyticsFlags {
   /** `--no-history` sets this false: no previous run read, none stored. */
   readonly history?: boolean;
   readonly keepRuns?: string;
+  readonly excludeSubscription?: readonly string[];
+  readonly excludeManagementGroup?: readonly string[];
   /** `--state-lock-timeout`: how long to wait for a scan holding the run store (default 10m). */
   readonly stateLockTimeout?: string;
   readonly resolveDns?: boolean;
   readonly emailTo?: readonly string[];
+  /** `--html-max-rows`: results per rule and clusters per wave in report.html and the email. */
+  readonly htmlMaxRows?: string;
   /** `auto` (the default) shows stage progress on stderr when it is a terminal. */
   readonly progress?: string;
 }
@@ -87,7 +93,11 @@ export async function scanRequest(
 ): Promise<ScanRequest> {
   const keepRuns =
     options.keepRuns === undefined ? defaultKeepRuns : wholeNumber("--keep-runs", options.keepRuns);
-  const config = await loadConfig(options.config ?? (options.demo ? demoConfigPath : undefined));
+  const htmlMaxRows = wholeNumber("--html-max-rows", options.htmlMaxRows ?? String(defaultHtmlMaxRows));
+  const config = withExclusions(
+    await loadConfig(options.config ?? (options.demo ? demoConfigPath : undefined)),
+    options,
+  );
   const email = planEmail(options.emailTo, config, process.env);
   const notify = planNotifications(options, config, process.env);
   const logAnalytics = logAnalyticsPlan(options, config, io);
@@ -107,6 +117,7 @@ export async function scanRequest(
     formats,
     showAll: options.all ?? false,
     mask: options.mask ?? false,
+    htmlMaxRows,
     ...(stateDir !== undefined ? { stateDir } : {}),
     keepRuns,
     stateLockTimeoutMs,
@@ -117,6 +128,30 @@ export async function scanRequest(
     ...(logAnalytics ? { logAnalytics } : {}),
     ...(notify ? { notify } : {}),
     onProgress: progressReporter(options),
+  };
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The exclusion flags add to the config's `exclude` lists. */
+function withExclusions(config: Config, options: ScanOptions): Config {
+  const subscriptions = options.excludeSubscription ?? [];
+  for (const id of subscriptions) {
+    if (!guidPattern.test(subscriptionKey(id)))
+      throw new UsageError(`--exclude-subscription ${id}: expected a subscription id (a GUID).`);
+  }
+  const managementGroups = options.excludeManagementGroup ?? [];
+  for (const id of managementGroups) {
+    if (managementGroupKey(id) === "")
+      throw new UsageError(`--exclude-management-group ${id}: expected a management group id.`);
+  }
+  if (subscriptions.length === 0 && managementGroups.length === 0) return config;
+  return {
+    ...config,
+    exclude: {
+      subscriptions: [...config.exclude.subscriptions, ...subscriptions],
+      managementGroups: [...config.exclude.managementGroups, ...managementGroups],
+    },
   };
 }
 

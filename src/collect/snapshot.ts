@@ -181,17 +181,57 @@ function readExport(value: Record<string, unknown>): FileContent {
   return { ...content, coverage: readCoverage(ownValue(value, "coverage")) };
 }
 
-function classify(file: string, value: unknown): FileContent {
+/**
+ * One resource: an ARM GET body, `az … show -o json` (properties flattened to the top level; the normalizer
+ * re-nests them), or one change record of the resource changes API.
+ */
+function isSingleResource(value: Record<string, unknown>): boolean {
+  const id = ownValue(value, "id");
+  return (typeof id === "string" && id.trim() !== "") || typeof ownValue(value, "changeId") === "string";
+}
+
+/**
+ * A REST API specification example (`x-ms-examples`: `{ parameters, responses: { "200": { body } } }`): the
+ * body of its first successful response. A PUT example carries the same resource under 200 and 201; one is enough.
+ */
+function exampleBody(value: Record<string, unknown>): unknown {
+  const responses = ownValue(value, "responses");
+  if (!isRecord(responses) || !isRecord(ownValue(value, "parameters"))) return undefined;
+  for (const status of Object.keys(responses).sort()) {
+    const response = ownValue(responses, status);
+    if (/^2\d\d$/.test(status) && isRecord(response) && Object.hasOwn(response, "body")) return response.body;
+  }
+  return undefined;
+}
+
+/** `{ "error": { "code", "message" } }`: what ARM answers instead of a resource; worth naming as such. */
+function armError(value: Record<string, unknown>): string | undefined {
+  const error = ownValue(value, "error");
+  if (!isRecord(error)) return undefined;
+  const code = ownValue(error, "code");
+  return typeof code === "string" ? code : "unknown";
+}
+
+function classify(file: string, value: unknown, depth = 0): FileContent {
   if (Array.isArray(value)) return empty(byType(value));
   if (!isRecord(value)) throw new UnreadableInput(`holds ${describeValue(value)}, not rows`);
   if (ownValue(value, "kind") === "aks-vnet-audit-snapshot") return readExport(value);
   if (Object.hasOwn(value, "data")) return readGraphResponse(file, value);
   const armList = ownValue(value, "value");
   if (Array.isArray(armList)) return empty(byType(armList));
+  // The resource changes API answers `{ changes: [...] }`.
+  const changes = ownValue(value, "changes");
+  if (Array.isArray(changes)) return empty(byType(changes));
   const keyed = readTableKeyed(value);
   if (keyed !== undefined) return keyed;
+  if (isSingleResource(value)) return empty(byType([value]));
+  const body = depth === 0 ? exampleBody(value) : undefined;
+  if (body !== undefined) return classify(file, body, depth + 1);
+  const error = armError(value);
+  if (error !== undefined)
+    throw new UnreadableInput(`is an Azure error response (${error}), not resources; run the command again`);
   throw new UnreadableInput(
-    "is a JSON object but none of the accepted shapes (rows array, {data}, {value}, {resources…}, export)",
+    "is a JSON object but none of the accepted shapes (rows array, {data}, {value}, {resources…}, one resource with an id, export)",
   );
 }
 

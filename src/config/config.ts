@@ -22,6 +22,8 @@ export interface Attestation {
 /** A tenant to scan live, with its own scopes and, optionally, its own way to sign in. */
 export interface TenantConfig {
   readonly tenantId: string;
+  /** Shown beside the tenant id when ARM `GET /tenants` cannot be read with the scan's credential. */
+  readonly displayName: string | undefined;
   readonly subscriptions: readonly string[] | undefined;
   readonly managementGroups: readonly string[] | undefined;
   readonly auth: AuthMode | undefined;
@@ -58,6 +60,13 @@ export interface Config {
   readonly tenants: readonly TenantConfig[];
   readonly email: EmailConfig | undefined;
   readonly notify: NotifyConfig | undefined;
+  /** Scopes the reports leave out: subscriptions, and every subscription beneath a management group. */
+  readonly exclude: ScopeExclusionConfig;
+}
+
+export interface ScopeExclusionConfig {
+  readonly subscriptions: readonly string[];
+  readonly managementGroups: readonly string[];
 }
 
 export const defaultConfig: Config = {
@@ -69,5 +78,6 @@ export const defaultConfig: Config = {
   attestations: [],
   tenants: [],
   email: undefined,
+  exclude: { subscriptions: [], managementGroups: [] },
   notify: undefined,
 };

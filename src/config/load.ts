@@ -75,10 +75,15 @@ export function parseConfig(value: unknown, origin: string): Config {
     })),
     tenants: ((input.tenants ?? []) as Partial<TenantConfig>[]).map((t) => ({
       tenantId: t.tenantId ?? "",
+      displayName: t.displayName,
       subscriptions: t.subscriptions,
       managementGroups: t.managementGroups,
       auth: t.auth,
     })),
+    exclude: {
+      subscriptions: (input.exclude as Partial<Config["exclude"]> | undefined)?.subscriptions ?? [],
+      managementGroups: (input.exclude as Partial<Config["exclude"]> | undefined)?.managementGroups ?? [],
+    },
     email:
       input.email === undefined
         ? undefined

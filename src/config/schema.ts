@@ -63,10 +63,19 @@ export const configSchema = {
         required: ["tenantId"],
         properties: {
           tenantId: guid,
+          displayName: nonEmpty,
           subscriptions: { type: "array", items: guid },
           managementGroups: { type: "array", items: nonEmpty },
           auth: { enum: authModes },
         },
+      },
+    },
+    exclude: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        subscriptions: { type: "array", items: guid },
+        managementGroups: { type: "array", items: nonEmpty },
       },
     },
     email: {

@@ -93,3 +93,17 @@ export function restartCommands(cluster: ClusterToConvert): string[] {
     command(["az", "aks", "start"], clusterOptions(cluster)),
   ];
 }
+
+/**
+ * An `az aks …` command on the cluster. `literal` words are this tool's own constants (flags and `"${VAR:?…}"`
+ * placeholders the operator fills in), written as they are; every scanned name and id is quoted.
+ */
+export function clusterCommand(
+  words: readonly string[],
+  cluster: ClusterToConvert,
+  literal: readonly string[] = [],
+): string {
+  const options = clusterOptions(cluster);
+  const subscription = options.pop()!;
+  return [command(words, options), ...literal, command([], [subscription])].join(" ");
+}

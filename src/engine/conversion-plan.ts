@@ -22,6 +22,7 @@ import {
   surgeRoom,
 } from "./conversion-plan-parts.ts";
 import { chooseApiServerSubnet, delegatedSubnetsByVnet, emptyClaims } from "./conversion-plan-subnet.ts";
+import { blockerSteps, type BlockerSteps } from "./conversion-plan-blockers.ts";
 import type { PlanClaims, SubnetChoice } from "./conversion-plan-subnet.ts";
 import type { Result } from "../findings/result.ts";
 import { planRuleIds, type ConversionPlan, type PlanRoleAssignment } from "../findings/conversion-plan.ts";
@@ -97,13 +98,27 @@ function commandsFor(cluster: Cluster, subnet: SubnetChoice, roles: readonly Pla
   ];
 }
 
-function warningsFor(plan: Pick<ConversionPlan, "blockers" | "pinnedRules" | "surgeRoom">): string[] {
+function blockerWarnings(plan: Pick<ConversionPlan, "blockers">, steps: BlockerSteps): string[] {
+  if (steps.cannotRun.length > 0)
+    return [`This plan cannot run, so it has no enable command: ${steps.cannotRun.join("; ")}.`];
+  if (steps.commands.length > 0)
+    return [
+      `The first ${String(steps.commands.length)} command(s) clear the blockers; run them, and let them finish, first.`,
+    ];
+  return plan.blockers.length > 0 ? ["Clear the blockers before running these commands."] : [];
+}
+
+function warningsFor(
+  plan: Pick<ConversionPlan, "blockers" | "pinnedRules" | "surgeRoom">,
+  steps: BlockerSteps,
+): string[] {
   return [
+    ...(steps.cannotRun.length > 0 ? blockerWarnings(plan, steps) : []),
     `Use Azure CLI ${minimumAzureCliVersion} or later.`,
     "The API server IP changes when integration is enabled; its hostname (FQDN) does not. Point clients and rules at the hostname or the API server subnet first.",
     "API Server VNet Integration cannot be turned off again once enabled.",
     "Run az aks stop and az aks start right after the update; the cluster is unavailable while stopped.",
-    ...(plan.blockers.length > 0 ? ["Clear the blockers before running these commands."] : []),
+    ...(steps.cannotRun.length > 0 ? [] : blockerWarnings(plan, steps)),
     ...(plan.pinnedRules.length > 0
       ? [`Update the ${String(plan.pinnedRules.length)} rule(s) that pin the current API server IP first.`]
       : []),
@@ -136,6 +151,7 @@ function planFor(cluster: Cluster, planner: Planner): ConversionPlan {
   const nodeSubnets = nodeSubnetRoom(cluster, context, results);
   const roles = roleAssignments(cluster, planner, subnet.subnet);
   const blocked = results.conversionBlocked.get(cluster.key);
+  const steps = blockerSteps(cluster, blocked);
   const parts = {
     blockers: planBlockers(blocked),
     pinnedRules: pinnedRules(results.pinnedToApiServerIp.get(cluster.key) ?? []),
@@ -152,10 +168,12 @@ function planFor(cluster: Cluster, planner: Planner): ConversionPlan {
     roleAssignments: roles,
     nsgRules: nsgRulesToAdd(cluster, context, subnet.subnet, subnet.proposal.addressPrefix),
     nodeSubnets,
-    commands: commandsFor(cluster, subnet, roles),
+    // Blockers first; a blocker no command clears leaves nothing to run.
+    commands: steps.cannotRun.length > 0 ? [] : [...steps.commands, ...commandsFor(cluster, subnet, roles)],
     minimumAzureCliVersion,
-    warnings: warningsFor(parts),
+    warnings: warningsFor(parts, steps),
     notes: [
+      ...steps.notes,
       ...notesFor(cluster, planner, subnet),
       ...(blocked?.status === "unverified" ? [blocked.message] : []),
     ],

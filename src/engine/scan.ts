@@ -22,6 +22,7 @@
 import { aggregateDiagnostics } from "../inventory/diagnostics.ts";
 import type { CollectedRows } from "../collect/source.ts";
 import { collect, type Collection, type CollectSource } from "../collect/collect.ts";
+import { readTenantNames } from "../collect/tenant-names.ts";
 import type { ManagedClusterReaders } from "../collect/verify.ts";
 import { defaultConfig, type Config } from "../config/config.ts";
 import type { DeliveryOutcome } from "../deliver/delivery.ts";
@@ -38,6 +39,7 @@ import {
   defaultLockTimeoutMs,
   latestRun,
   lockRunStore,
+  readTrend,
   saveRun,
   type RunStoreLock,
   type StateLocation,
@@ -46,6 +48,7 @@ import { findApiServerEndpoints } from "../inventory/apiserver-endpoints.ts";
 import { normalizeCollected } from "../inventory/collected.ts";
 import type { Diagnostic, Inventory } from "../inventory/model.ts";
 import { buildRelations } from "../inventory/relations.ts";
+import { trendRunsShown } from "../report/limits.ts";
 import { writeReports, type ReportFormat } from "../report/write.ts";
 import type { ApiServerEndpoint, Rule, RuleContext } from "../rules/define.ts";
 import { rules as ruleCatalog } from "../rules/index.ts";
@@ -58,9 +61,11 @@ import { releaseMemory } from "./release-memory.ts";
 import { compareResults, type Result } from "../findings/result.ts";
 import type { RunRecord, ToolInfo } from "../findings/run.ts";
 import { runId, runScope, withDroppedRows } from "./run-record.ts";
+import { displayNames } from "./names.ts";
 import { clusterPostures, summarize } from "./summary.ts";
 import { toolInfo } from "./tool.ts";
 import { verifyFlaggedClusters } from "./verify-flagged.ts";
+import { applyScopeExclusions, planScopeExclusions } from "./scope-exclusions.ts";
 
 /** Everything a scan needs, in one object so a new option is one new field. Only `source` is required. */
 export interface ScanRequest {
@@ -75,8 +80,10 @@ export interface ScanRequest {
   readonly formats?: readonly ReportFormat[];
   /** List passing and not-applicable results in HTML and CSV too. */
   readonly showAll?: boolean;
-  /** Mask subscription ids in the reports. */
+  /** Mask subscription ids and tenant and subscription names in the reports. */
   readonly mask?: boolean;
+  /** `--html-max-rows`: results per rule and clusters per wave in report.html and the email. */
+  readonly htmlMaxRows?: number;
   /**
    * Where runs and their history are kept (a folder, a blob container URL, or a store opened from one); without
    * it no previous run is read and this one is not stored.
@@ -135,6 +142,12 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     rules: (request.rules ?? ruleCatalog).map((rule) => rule.meta),
     showAll: request.showAll ?? false,
     mask: request.mask ?? false,
+    ...(request.htmlMaxRows !== undefined ? { htmlMaxRows: request.htmlMaxRows } : {}),
+    // The stored runs of this scope (this one included) for the trend charts; one point without history.
+    trend:
+      request.stateDir !== undefined
+        ? await readTrend(request.stateDir, scopeKey(run.run.scope), trendRunsShown)
+        : [],
   };
   const written = await writeReports(run, out, [...formats], viewOptions);
   const deliveries = [
@@ -199,6 +212,8 @@ async function analyzeCollection(
     collected,
     startedAt,
     previous,
+    // Names beside tenant ids; a live scan asks ARM, other sources have only the config's names.
+    ...(request.source.kind === "live" ? { tenantNames: await readTenantNames(request.source.options) } : {}),
     ...(await enrich(collection, request.resolveDns ?? false)),
   };
   let output = runPipeline(pipeline);
@@ -257,6 +272,8 @@ export interface PipelineOptions {
   readonly inventory?: Inventory | undefined;
   /** Diagnostics of enrich steps (DNS, ARM verification) that belong in the run. */
   readonly extraDiagnostics?: readonly Diagnostic[];
+  /** Tenant display names (lower-cased id → name) from ARM `GET /tenants`; the config's are the fallback. */
+  readonly tenantNames?: Readonly<Record<string, string>>;
 }
 
 export interface PipelineOutput {
@@ -291,9 +308,16 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
     previous: previous?.record,
   });
   diagnostics.push(...reconciled.warnings);
-  const results = sortResults(reconciled.results);
+  const exclusions = planScopeExclusions(
+    config.exclude,
+    inventory.subscriptions,
+    reconciled.results.map((result) => result.subscriptionId),
+  );
+  const scoped = applyScopeExclusions(exclusions, reconciled.results, reconciled.resolved, inventory);
+  diagnostics.push(...scoped.diagnostics);
+  const results = sortResults(scoped.results);
   // A finding missing from an incomplete scan may only be out of reach; calling it resolved would be a lie.
-  const resolved = coverage.complete ? sortResults(reconciled.resolved) : [];
+  const resolved = coverage.complete ? sortResults(scoped.resolved) : [];
   if (!coverage.complete && reconciled.resolved.length > 0) {
     diagnostics.push({
       level: "info",
@@ -301,6 +325,7 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
       message: `${reconciled.resolved.length} finding(s) of the previous run are not listed as resolved because this scan is incomplete.`,
     });
   }
+  const names = displayNames(inventory, options.tenantNames ?? {}, config);
   const finishedAt = (options.now ?? (() => new Date()))();
   const run: RunRecord = {
     schemaVersion: 1,
@@ -313,14 +338,16 @@ export function runPipeline(options: PipelineOptions): PipelineOutput {
       inputs: options.inputs,
       scope: options.scope,
       ...(previous ? { previousRunId: previous.record.run.id } : {}),
+      ...(exclusions.excludedScopes.length ? { excludedScopes: exclusions.excludedScopes } : {}),
     },
     coverage,
-    summary: summarize(inventory, results, resolved),
+    summary: summarize(scoped.reported, results, resolved),
     results,
     resolved,
     // One entry per (level, code, file, field pattern) with its count: two million bad elements stay one line.
     diagnostics: aggregateDiagnostics(diagnostics),
-    clusters: clusterPostures(inventory, results),
+    clusters: clusterPostures(scoped.reported, results, names),
+    names,
   };
   const observations = mergeObservations(
     previous?.observations,

@@ -1,8 +1,9 @@
 // Counts and per-cluster posture derived from results: the numbers every report shows.
 import type { Cluster, Inventory } from "../inventory/model.ts";
-import { isActionable, severityRank, type Result, type Severity } from "../findings/result.ts";
-import type { ClusterPosture, InventoryCounts, RunSummary } from "../findings/run.ts";
 import { countResults } from "../findings/count-results.ts";
+import { readinessByCluster } from "../findings/readiness.ts";
+import { isActionable, severityRank, type Result, type Severity } from "../findings/result.ts";
+import type { ClusterPosture, DisplayNames, InventoryCounts, RunSummary } from "../findings/run.ts";
 
 export function inventoryCounts(inventory: Inventory): InventoryCounts {
   return {
@@ -40,7 +41,12 @@ export function summarize(
 }
 
 /** One posture row per cluster; failing results count when their resource is the cluster itself. */
-export function clusterPostures(inventory: Inventory, results: readonly Result[]): ClusterPosture[] {
+export function clusterPostures(
+  inventory: Inventory,
+  results: readonly Result[],
+  names: DisplayNames = { tenants: {}, subscriptions: {} },
+): ClusterPosture[] {
+  const readiness = readinessByCluster(results);
   const failing = new Map<string, Result[]>();
   for (const result of results) {
     if (!isActionable(result.status)) continue;
@@ -51,10 +57,20 @@ export function clusterPostures(inventory: Inventory, results: readonly Result[]
   }
   return [...inventory.clusters.values()]
     .sort((a, b) => a.key.localeCompare(b.key))
-    .map((cluster) => posture(cluster, failing.get(cluster.key) ?? []));
+    .map((cluster) => ({
+      ...posture(cluster, failing.get(cluster.key) ?? []),
+      tenantName: names.tenants[cluster.tenantId.toLowerCase()] ?? "",
+      subscriptionName: names.subscriptions[cluster.subscriptionId.toLowerCase()] ?? "",
+      readiness: cluster.apiServerAccessProfile.enableVnetIntegration
+        ? "integrated"
+        : (readiness.get(cluster.key) ?? "not-assessed"),
+    }));
 }
 
-function posture(cluster: Cluster, failing: readonly Result[]): ClusterPosture {
+function posture(
+  cluster: Cluster,
+  failing: readonly Result[],
+): Omit<ClusterPosture, "tenantName" | "subscriptionName" | "readiness"> {
   const profile = cluster.apiServerAccessProfile;
   const worst = failing.reduce<Severity | undefined>(
     (acc, result) =>
@@ -68,7 +84,8 @@ function posture(cluster: Cluster, failing: readonly Result[]): ClusterPosture {
     subscriptionId: cluster.subscriptionId,
     resourceGroup: cluster.resourceGroup,
     location: cluster.location,
-    sku: cluster.sku,
+    mode: cluster.sku,
+    tier: cluster.tier ?? "",
     kubernetesVersion: cluster.kubernetesVersion ?? "",
     enableVnetIntegration: profile.enableVnetIntegration,
     apiServerSubnetMode: !profile.enableVnetIntegration ? "none" : profile.subnetId ? "byo" : "managed",

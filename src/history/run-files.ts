@@ -1,6 +1,7 @@
 // The files of one stored run, whatever holds them (a folder or a blob prefix): names, encoding, checked decoding.
 import { UserError } from "../errors/errors.ts";
-import type { RunRecord } from "../findings/run.ts";
+import type { RunRecord, TrendPoint } from "../findings/run.ts";
+import { trendPoint } from "../findings/trend-point.ts";
 import type { Observations } from "./observations.ts";
 import { scopeKey } from "./scope.ts";
 
@@ -30,6 +31,8 @@ export interface RunMeta {
   readonly savedAt: string;
   /** Byte size of each data file, checked when listing. */
   readonly bytes: Readonly<Record<string, number>>;
+  /** Kept here so trend charts read 90 runs without reading 90 findings files; absent in earlier versions. */
+  readonly trend?: TrendPoint;
 }
 
 /** A stored run that cannot be read or a state directory that cannot be written. */
@@ -55,6 +58,7 @@ export function encodeRun(run: RunRecord, observations: Observations, savedAt: D
     scopeKey: scopeKey(run.run.scope),
     savedAt: savedAt.toISOString(),
     bytes: Object.fromEntries(data.map((file) => [file.name, Buffer.byteLength(file.text)])),
+    trend: trendPoint(run),
   };
   return { data, meta, metaText: `${JSON.stringify(meta, null, 2)}\n` };
 }
@@ -152,4 +156,17 @@ export function sizesMatch(meta: RunMeta, sizeOf: (name: string) => number): boo
 
 export function isErrorCode(error: unknown, ...codes: readonly string[]): boolean {
   return error instanceof Error && "code" in error && codes.includes(String(error.code));
+}
+
+/** The meta file's trend figures, when it has well-formed ones. */
+export function trendOf(meta: RunMeta): TrendPoint | undefined {
+  const trend: unknown = meta.trend;
+  return isRecord(trend) &&
+    typeof trend.runId === "string" &&
+    typeof trend.startedAt === "string" &&
+    typeof trend.clusters === "number" &&
+    typeof trend.integratedClusters === "number" &&
+    isRecord(trend.bySeverity)
+    ? (trend as unknown as TrendPoint)
+    : undefined;
 }

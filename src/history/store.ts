@@ -1,6 +1,6 @@
 // The run store (DESIGN §6): whole runs only, retention, the newest run of a scope; in a folder or a blob container.
 import { basename, dirname } from "node:path";
-import type { RunRecord } from "../findings/run.ts";
+import type { RunRecord, TrendPoint } from "../findings/run.ts";
 import type { RunStoreBackend, RunStoreLock } from "./backend.ts";
 import { blobRunStore, parseBlobStateUrl, type BlobAccess } from "./blob-store.ts";
 import { fileRunStore, readRunFolder } from "./file-store.ts";
@@ -9,7 +9,9 @@ import {
   decodeRun,
   encodeRun,
   findingsFile,
+  readMeta,
   RunStoreError,
+  trendOf,
   type RunListing,
   type StoredRun,
 } from "./run-files.ts";
@@ -109,6 +111,29 @@ export async function latestRun(location: StateLocation, scopeKey: string): Prom
     }
   }
   return undefined;
+}
+
+/**
+ * The trend figures of the last `limit` runs of a scope, oldest first, read from each run's small meta file only.
+ * Runs stored by earlier versions carry none and are left out.
+ */
+export async function readTrend(
+  location: StateLocation,
+  scopeKey: string,
+  limit: number,
+): Promise<TrendPoint[]> {
+  const store = storeOf(location);
+  const runs = (await listRuns(store)).filter((run) => run.scopeKey === scopeKey).slice(-limit);
+  const points: TrendPoint[] = [];
+  for (const run of runs) {
+    const meta = await readMeta(
+      (name) => store.readFile(run, name),
+      (name) => `${run.dir}/${name}`,
+    );
+    const trend = meta === undefined || meta === "missing" ? undefined : trendOf(meta);
+    if (trend) points.push(trend);
+  }
+  return points;
 }
 
 /**

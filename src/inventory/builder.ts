@@ -1,8 +1,11 @@
 // The mutable inventory the per-kind readers fill in one pass; `normalize` hands it out as the read-only Inventory.
+import type { Recency } from "./duplicates.ts";
 import type {
+  AgentPool,
   ArmResource,
   AzureFirewall,
   Cluster,
+  FirewallPolicy,
   FirewallPolicyRuleCollectionGroup,
   Inventory,
   IpGroup,
@@ -19,6 +22,7 @@ import type {
   Subscription,
   VirtualNetwork,
 } from "./model.ts";
+import { idKey } from "./model.ts";
 import type { Node } from "./read.ts";
 
 export interface InventoryBuilder {
@@ -31,16 +35,31 @@ export interface InventoryBuilder {
   readonly securityRules: Map<string, SecurityRule>;
   readonly azureFirewalls: Map<string, AzureFirewall>;
   readonly firewallPolicyRuleCollectionGroups: Map<string, FirewallPolicyRuleCollectionGroup>;
+  readonly firewallPolicies: Map<string, FirewallPolicy>;
   readonly ipGroups: Map<string, IpGroup>;
   readonly loadBalancers: Map<string, LoadBalancer>;
   readonly privateEndpoints: Map<string, PrivateEndpoint>;
   readonly networkInterfaces: Map<string, NetworkInterface>;
   readonly resourceChanges: ResourceChange[];
   readonly roleAssignments: RoleAssignment[];
+  /** Agent pool resources (`managedClusters/agentPools`), merged into their cluster once every row is read. */
+  readonly agentPoolRows: Map<
+    string,
+    { readonly clusterKey: string; readonly pool: AgentPool; readonly source: SourceRef }
+  >;
+  /** NSG security rules that came as rows of their own (`az network nsg rule list`); their NSG's listing wins. */
+  readonly standaloneSecurityRules: Map<string, SecurityRule>;
   readonly subscriptions: Map<string, Subscription>;
   readonly roleDefinitions: Map<string, RoleDefinition>;
-  /** Every top-level id seen so far (lower-cased) → where it was first seen, for duplicate detection. */
-  readonly seen: Map<string, SourceRef>;
+  /** Every top-level id read so far (lower-cased) → the copy kept and how recent it is, for duplicates. */
+  readonly seen: Map<string, SeenRow>;
+}
+
+/** The copy of an id that the inventory holds now. */
+export interface SeenRow {
+  readonly source: SourceRef;
+  readonly type: string;
+  readonly recency: Recency;
 }
 
 /** Reads one row of a known type into the builder; `base` already holds the shared ARM fields. */
@@ -56,12 +75,15 @@ export function createBuilder(): InventoryBuilder {
     securityRules: new Map(),
     azureFirewalls: new Map(),
     firewallPolicyRuleCollectionGroups: new Map(),
+    firewallPolicies: new Map(),
     ipGroups: new Map(),
     loadBalancers: new Map(),
     privateEndpoints: new Map(),
     networkInterfaces: new Map(),
     resourceChanges: [],
     roleAssignments: [],
+    agentPoolRows: new Map(),
+    standaloneSecurityRules: new Map(),
     subscriptions: new Map(),
     roleDefinitions: new Map(),
     seen: new Map(),
@@ -98,6 +120,12 @@ export function toInventory(
     securityRules: into.securityRules,
     azureFirewalls: into.azureFirewalls,
     firewallPolicyRuleCollectionGroups: into.firewallPolicyRuleCollectionGroups,
+    firewallPolicies: into.firewallPolicies,
+    unreadRuleCollectionGroups: [...into.firewallPolicies.values()].flatMap((policy) =>
+      policy.ruleCollectionGroupIds
+        .filter((id) => !into.firewallPolicyRuleCollectionGroups.has(idKey(id)))
+        .map((id) => ({ id, key: idKey(id), firewallPolicyId: policy.id, tenantId: policy.tenantId })),
+    ),
     ipGroups: into.ipGroups,
     loadBalancers: into.loadBalancers,
     privateEndpoints: into.privateEndpoints,
@@ -109,4 +137,36 @@ export function toInventory(
       roleAssignmentsCollected || into.roleAssignments.length > 0 ? into.roleAssignments : undefined,
     diagnostics,
   };
+}
+
+/** Takes out what the kept copy of `key` put into the inventory, so that a newer copy can be read in its place. */
+export function forget(into: InventoryBuilder, key: string, seen: SeenRow): void {
+  const vnet = into.virtualNetworks.get(key);
+  if (vnet !== undefined) for (const subnet of vnet.subnets) into.subnets.delete(subnet.key);
+  const nsg = into.networkSecurityGroups.get(key);
+  if (nsg !== undefined) for (const rule of nsg.securityRules) into.securityRules.delete(rule.key);
+  for (const map of [
+    into.clusters,
+    into.virtualNetworks,
+    into.networkSecurityGroups,
+    into.azureFirewalls,
+    into.firewallPolicyRuleCollectionGroups,
+    into.ipGroups,
+    into.loadBalancers,
+    into.privateEndpoints,
+    into.networkInterfaces,
+    into.agentPoolRows,
+    into.standaloneSecurityRules,
+    into.subscriptions,
+  ] as Map<string, unknown>[]) {
+    map.delete(key);
+  }
+  removeWhere(into.standaloneSubnets, (subnet) => subnet.key === key);
+  removeWhere(into.roleAssignments, (assignment) => assignment.key === key);
+  removeWhere(into.resourceChanges, (change) => change.source === seen.source);
+}
+
+function removeWhere<T>(list: T[], drop: (item: T) => boolean): void {
+  const index = list.findIndex(drop);
+  if (index >= 0) list.splice(index, 1);
 }

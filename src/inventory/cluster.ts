@@ -1,11 +1,21 @@
 // Reads an AKS managed cluster row (`microsoft.containerservice/managedclusters`) into a Cluster.
-import type { RowReader } from "./builder.ts";
-import type { AgentPool, ApiServerAccessProfile, Cluster, ClusterSku } from "./model.ts";
-import { ContentGaps, isRecord, nonEmpty, type Node } from "./read.ts";
+import { parentIdBefore } from "./arm-id.ts";
+import type { InventoryBuilder, RowReader } from "./builder.ts";
+import {
+  idKey,
+  type AgentPool,
+  type ApiServerAccessProfile,
+  type Cluster,
+  type ClusterSku,
+} from "./model.ts";
+import { ContentGaps, isRecord, nonEmpty, recordDiagnostic, type Node, type RowContext } from "./read.ts";
 
-/** `Automatic` is AKS Automatic; `Base`, the legacy `Basic` and a missing sku are all Standard. */
+/**
+ * `Automatic` is AKS Automatic; `Base`, the legacy `Basic` and a missing sku are all Base. "Standard" is a pricing
+ * tier (`sku.tier`), so it never names the mode.
+ */
 function readSku(row: Node): ClusterSku {
-  return row.object("sku").string("name")?.toLowerCase() === "automatic" ? "Automatic" : "Standard";
+  return row.object("sku").string("name")?.toLowerCase() === "automatic" ? "Automatic" : "Base";
 }
 
 function readApiServerAccessProfile(profile: Node): ApiServerAccessProfile {
@@ -27,7 +37,24 @@ function readMaxSurge(settings: Node): string | undefined {
   return nonEmpty(settings.string("maxSurge"));
 }
 
-function readAgentPool(pool: Node): AgentPool {
+/** A list of ASG ids; missing means none, anything but a list of strings means unknown. */
+function readApplicationSecurityGroups(networkProfile: Node): string[] | undefined {
+  const raw = networkProfile.raw("applicationSecurityGroups");
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw) || raw.some((item) => typeof item !== "string")) {
+    networkProfile.report(
+      "warning",
+      "wrong-type",
+      "is not a list of application security group ids; the pool's ASG membership is unknown",
+      "applicationSecurityGroups",
+    );
+    return undefined;
+  }
+  return (raw as string[]).filter((id) => id.trim() !== "");
+}
+
+/** One pool: an entry of `agentPoolProfiles`, or an agent pool resource's `properties` with its `name`. */
+export function readAgentPool(pool: Node, name?: string): AgentPool {
   const count = pool.number("count");
   if (count === undefined)
     pool.report("warning", "missing-field", "has no count; read as 0 nodes, export the pool again", "count");
@@ -35,7 +62,7 @@ function readAgentPool(pool: Node): AgentPool {
   const vnetSubnetId = pool.has("vnetSubnetID") ? pool.string("vnetSubnetID") : pool.string("vnetSubnetId");
   const podSubnetId = pool.has("podSubnetID") ? pool.string("podSubnetID") : pool.string("podSubnetId");
   return {
-    name: pool.string("name") ?? "",
+    name: name ?? pool.string("name") ?? "",
     vmSize: pool.string("vmSize") ?? "",
     count: count ?? 0,
     enableAutoScaling: pool.boolean("enableAutoScaling") ?? false,
@@ -45,6 +72,7 @@ function readAgentPool(pool: Node): AgentPool {
     vnetSubnetId: nonEmpty(vnetSubnetId),
     podSubnetId: nonEmpty(podSubnetId),
     mode: pool.string("mode"),
+    applicationSecurityGroupIds: readApplicationSecurityGroups(pool.object("networkProfile")),
   };
 }
 
@@ -82,13 +110,14 @@ export const readCluster: RowReader = (row, base, into) => {
   const cluster: Cluster = {
     ...base,
     sku: readSku(row),
+    tier: nonEmpty(row.object("sku").string("tier")),
     hasApiServerAccessProfile: accessProfile.exists,
     apiServerAccessProfile: readApiServerAccessProfile(accessProfile),
     powerState: readPowerState(properties),
     kubernetesVersion: nonEmpty(
       properties.string("currentKubernetesVersion") ?? properties.string("kubernetesVersion"),
     ),
-    agentPools: properties.objects("agentPoolProfiles", { gaps }).map(readAgentPool),
+    agentPools: properties.objects("agentPoolProfiles", { gaps }).map((pool) => readAgentPool(pool)),
     networkPlugin: networkProfile.string("networkPlugin"),
     networkPluginMode: networkProfile.string("networkPluginMode"),
     ipFamilies: networkProfile.strings("ipFamilies"),
@@ -102,3 +131,40 @@ export const readCluster: RowReader = (row, base, into) => {
   };
   into.clusters.set(base.key, cluster);
 };
+
+/** An agent pool resource (`managedClusters/agentPools`: `az aks nodepool list`, ARM list); merged at the end. */
+export const readAgentPoolRow: RowReader = (row, base, into) => {
+  const clusterId = parentIdBefore(base.id, "agentPools");
+  if (clusterId === undefined) return;
+  into.agentPoolRows.set(base.key, {
+    clusterKey: idKey(clusterId),
+    pool: readAgentPool(row.object("properties"), base.name),
+    source: base.source,
+  });
+};
+
+/**
+ * Agent pool resources join their cluster by id: a pool resource is the pool's own ARM state, so it replaces a
+ * profile of the same name and adds one the cluster row does not list. A pool whose cluster no row describes is
+ * reported and judged nowhere: without the cluster nothing about it can be decided.
+ */
+export function mergeAgentPoolRows(into: InventoryBuilder, diagnostics: RowContext["diagnostics"]): void {
+  const byCluster = new Map<string, AgentPool[]>();
+  for (const { clusterKey, pool, source } of into.agentPoolRows.values()) {
+    if (!into.clusters.has(clusterKey)) {
+      const context: RowContext = { ...source, resourceId: undefined, diagnostics };
+      const message = `is an agent pool of cluster ${clusterKey}, which no input row describes; not judged, add the cluster (az aks show) to the input`;
+      recordDiagnostic(context, "warning", "cluster-not-found", "id", message);
+      continue;
+    }
+    const pools = byCluster.get(clusterKey);
+    if (pools === undefined) byCluster.set(clusterKey, [pool]);
+    else pools.push(pool);
+  }
+  for (const [clusterKey, pools] of byCluster) {
+    const cluster = into.clusters.get(clusterKey)!;
+    const names = new Set(pools.map((pool) => pool.name.toLowerCase()));
+    const kept = cluster.agentPools.filter((profile) => !names.has(profile.name.toLowerCase()));
+    into.clusters.set(clusterKey, { ...cluster, agentPools: [...kept, ...pools] });
+  }
+}

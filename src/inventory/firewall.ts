@@ -119,6 +119,16 @@ export const readRuleCollectionGroup: RowReader = (row, base, into) => {
   });
 };
 
+export const readFirewallPolicy: RowReader = (row, base, into) => {
+  const properties = row.object("properties");
+  into.firewallPolicies.set(base.key, {
+    ...base,
+    ruleCollectionGroupIds: properties.references("ruleCollectionGroups"),
+    basePolicyId: properties.reference("basePolicy"),
+    firewallIds: properties.references("firewalls"),
+  });
+};
+
 export const readIpGroup: RowReader = (row, base, into) => {
   const gaps = new ContentGaps();
   const properties = row.content(gaps);

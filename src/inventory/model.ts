@@ -29,7 +29,8 @@ export interface ArmResource {
   readonly contentGaps?: readonly string[];
 }
 
-export const clusterSkus = ["Automatic", "Standard"] as const;
+/** The cluster mode, `sku.name` in ARM: AKS Automatic or Base (the pricing tier is `sku.tier`, apart). */
+export const clusterSkus = ["Automatic", "Base"] as const;
 export type ClusterSku = (typeof clusterSkus)[number];
 
 export interface AgentPool {
@@ -45,6 +46,11 @@ export interface AgentPool {
   readonly vnetSubnetId: string | undefined;
   readonly podSubnetId: string | undefined;
   readonly mode: string | undefined;
+  /**
+   * `networkProfile.applicationSecurityGroups`: the ASGs the pool's NICs join. Empty when the pool lists none (then
+   * its nodes are in no ASG); undefined only when the field could not be read.
+   */
+  readonly applicationSecurityGroupIds: readonly string[] | undefined;
 }
 
 export interface ApiServerAccessProfile {
@@ -60,6 +66,8 @@ export interface ApiServerAccessProfile {
 
 export interface Cluster extends ArmResource {
   readonly sku: ClusterSku;
+  /** Pricing tier, `sku.tier`: `Free`, `Standard` or `Premium`; undefined when the row has none. */
+  readonly tier: string | undefined;
   /** True when the row carried `properties.apiServerAccessProfile` at all (ARG may omit it). */
   readonly hasApiServerAccessProfile: boolean;
   readonly apiServerAccessProfile: ApiServerAccessProfile;
@@ -95,6 +103,8 @@ export interface Subnet {
   /** Ids of every ipConfiguration in the subnet (NICs, LB frontends, private endpoint NICs…). */
   readonly ipConfigurationIds: readonly string[];
   readonly privateEndpointIds: readonly string[];
+  /** `serviceAssociationLinks[].linkedResourceType`: the services injected into the subnet (AKS writes one). */
+  readonly serviceAssociationLinkTypes: readonly string[];
   /** As `ArmResource.contentGaps`. */
   readonly contentGaps?: readonly string[];
 }
@@ -149,6 +159,24 @@ export interface FirewallPolicyRuleCollectionGroup extends ArmResource {
   readonly firewallPolicyId: string;
   readonly priority: number | undefined;
   readonly rules: readonly FirewallRule[];
+}
+
+/** A Firewall Policy (`microsoft.network/firewallpolicies`): which groups it holds, what it inherits, who enforces it. */
+export interface FirewallPolicy extends ArmResource {
+  /** `properties.ruleCollectionGroups[].id`: the groups the policy itself says it has. */
+  readonly ruleCollectionGroupIds: readonly string[];
+  /** `properties.basePolicy.id`: a child policy's firewalls enforce the base policy's rules too. */
+  readonly basePolicyId: string | undefined;
+  /** `properties.firewalls[].id`. */
+  readonly firewallIds: readonly string[];
+}
+
+/** A group a policy lists but no input row describes: the pinned-IP checks on it answer `unverified`. */
+export interface UnreadRuleCollectionGroup {
+  readonly id: string;
+  readonly key: string;
+  readonly firewallPolicyId: string;
+  readonly tenantId: string;
 }
 
 export interface IpGroup extends ArmResource {
@@ -304,6 +332,9 @@ export interface Inventory {
   readonly securityRules: ReadonlyMap<string, SecurityRule>;
   readonly azureFirewalls: ReadonlyMap<string, AzureFirewall>;
   readonly firewallPolicyRuleCollectionGroups: ReadonlyMap<string, FirewallPolicyRuleCollectionGroup>;
+  readonly firewallPolicies: ReadonlyMap<string, FirewallPolicy>;
+  /** Groups the policies list that no row describes (no table returned them and ARM could not read them). */
+  readonly unreadRuleCollectionGroups: readonly UnreadRuleCollectionGroup[];
   readonly ipGroups: ReadonlyMap<string, IpGroup>;
   readonly loadBalancers: ReadonlyMap<string, LoadBalancer>;
   readonly privateEndpoints: ReadonlyMap<string, PrivateEndpoint>;

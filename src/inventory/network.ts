@@ -47,6 +47,10 @@ export function readSubnet(subnet: Node, vnetId: string, vnetKey = idKey(vnetId)
     networkSecurityGroupId: properties.reference("networkSecurityGroup"),
     ipConfigurationIds: properties.references("ipConfigurations", dropped),
     privateEndpointIds: properties.references("privateEndpoints", dropped),
+    serviceAssociationLinkTypes: properties
+      .objects("serviceAssociationLinks")
+      .map((link) => nonEmpty(link.object("properties").string("linkedResourceType")))
+      .filter((type) => type !== undefined),
     ...gaps.field,
   };
 }

@@ -1,14 +1,14 @@
 // Maps raw rows from any source to the typed Inventory (DESIGN §3): dispatch on type, one linear pass, diagnostics not throws.
 import { typeFromId } from "./arm-id.ts";
 import { DiagnosticAggregator } from "./diagnostics.ts";
-import { createBuilder, toInventory, type InventoryBuilder, type RowReader } from "./builder.ts";
+import { createBuilder, forget, toInventory, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { isLegacyChange, readLegacyChange, readResourceChange } from "./changes.ts";
-import { readCluster } from "./cluster.ts";
+import { mergeAgentPoolRows, readAgentPoolRow, readCluster } from "./cluster.ts";
 import { readLoadBalancer, readNetworkInterface, readPrivateEndpoint } from "./endpoints.ts";
-import { readAzureFirewall, readIpGroup, readRuleCollectionGroup } from "./firewall.ts";
+import { readAzureFirewall, readFirewallPolicy, readIpGroup, readRuleCollectionGroup } from "./firewall.ts";
 import { idKey, type Inventory, type RawRow, type SourceRef } from "./model.ts";
 import { mergeStandaloneSubnets, readStandaloneSubnet, readVirtualNetwork } from "./network.ts";
-import { readNetworkSecurityGroup } from "./nsg.ts";
+import { mergeStandaloneSecurityRules, readNetworkSecurityGroup, readStandaloneSecurityRule } from "./nsg.ts";
 import {
   describeValue,
   isRecord,
@@ -18,6 +18,8 @@ import {
   recordDiagnostic,
   type RowContext,
 } from "./read.ts";
+import { duplicateMessage, newerCopy, readRecency } from "./duplicates.ts";
+import { renestFlattened } from "./flattened.ts";
 import { readArmResource } from "./resource.ts";
 import { readRoleAssignment, readRoleDefinition } from "./role-assignments.ts";
 import { readSubscription } from "./subscriptions.ts";
@@ -27,8 +29,12 @@ const readers: ReadonlyMap<string, RowReader> = new Map([
   ["microsoft.containerservice/managedclusters", readCluster],
   ["microsoft.network/virtualnetworks", readVirtualNetwork],
   ["microsoft.network/virtualnetworks/subnets", readStandaloneSubnet],
+  ["microsoft.containerservice/managedclusters/agentpools", readAgentPoolRow],
   ["microsoft.network/networksecuritygroups", readNetworkSecurityGroup],
+  ["microsoft.network/networksecuritygroups/securityrules", readStandaloneSecurityRule],
+  ["microsoft.network/networksecuritygroups/defaultsecurityrules", readStandaloneSecurityRule],
   ["microsoft.network/azurefirewalls", readAzureFirewall],
+  ["microsoft.network/firewallpolicies", readFirewallPolicy],
   ["microsoft.network/firewallpolicies/rulecollectiongroups", readRuleCollectionGroup],
   // The name before API version 2020-05-01; the spec's own example ids still use it.
   ["microsoft.network/firewallpolicies/rulegroups", readRuleCollectionGroup],
@@ -86,6 +92,14 @@ function reportUnknownTypes(pass: Pass): void {
   }
 }
 
+/**
+ * An ARM resource path: a subscription, something under one, or a tenant-level resource (management groups, root
+ * role assignments): `/subscriptions/{id}…` or `/providers/{namespace}/{type}/{name}…`.
+ */
+function isArmPath(id: string): boolean {
+  return /^\/subscriptions\/[^/]+(\/|$)/i.test(id) || /^\/providers\/[^/]+\/[^/]+\/[^/]+/i.test(id);
+}
+
 function readRow(pass: Pass, row: Node, id: string, source: SourceRef): void {
   const type = (nonEmpty(row.string("type")) ?? typeFromId(id))?.toLowerCase() ?? "(none)";
   const reader = readers.get(type);
@@ -93,18 +107,34 @@ function readRow(pass: Pass, row: Node, id: string, source: SourceRef): void {
     countUnknown(pass, type, source);
     return;
   }
-  const first = pass.into.seen.get(idKey(id));
-  if (first !== undefined) {
+  if (!isArmPath(id)) {
     row.report(
-      "warning",
-      "duplicate-id",
-      `duplicate id ${id} (first in ${first.origin} row ${first.row}); kept the first, remove the duplicate`,
+      "error",
+      "malformed-id",
+      `is not an ARM resource path (/subscriptions/…/providers/…); skipped, keep the resource's full id in the input`,
       "id",
     );
     return;
   }
-  pass.into.seen.set(idKey(id), source);
-  reader(row, readArmResource(row, id, type, source), pass.into);
+  const flattened = isRecord(row.value) ? renestFlattened(row.value, type) : undefined;
+  const armRow = flattened === undefined ? row : new Node(row.context, flattened);
+  const key = idKey(id);
+  const recency = readRecency(armRow);
+  const kept = pass.into.seen.get(key);
+  if (kept !== undefined) {
+    const verdict = newerCopy(kept.recency, recency);
+    const [keptSource, droppedSource] = verdict.replace ? [source, kept.source] : [kept.source, source];
+    row.report(
+      "warning",
+      "duplicate-id",
+      duplicateMessage(id, keptSource, droppedSource, verdict.reason),
+      "id",
+    );
+    if (!verdict.replace) return;
+    forget(pass.into, key, kept);
+  }
+  pass.into.seen.set(key, { source, type, recency });
+  reader(armRow, readArmResource(armRow, id, type, source), pass.into);
 }
 
 function normalizeRow(pass: Pass, raw: unknown, index: number): void {
@@ -184,6 +214,8 @@ export function createNormalizer(): Normalizer {
     },
     finish(options = {}) {
       mergeStandaloneSubnets(pass.into);
+      mergeStandaloneSecurityRules(pass.into);
+      mergeAgentPoolRows(pass.into, pass.diagnostics);
       reportMissingSubnets(pass);
       reportUnknownTypes(pass);
       const tables = (options.tables ?? []).map((table) => table.toLowerCase());

@@ -1,6 +1,7 @@
 // Reads network security groups and their rules; synthesizes Azure's six default rules when a row leaves them out.
 import { readAddresses, nsgPrefixes } from "./addresses.ts";
-import { addOnce, type RowReader } from "./builder.ts";
+import { parentIdBefore } from "./arm-id.ts";
+import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type SecurityRule, type SecurityRuleDirection } from "./model.ts";
 import { ContentGaps, nonEmpty, type DroppedElements, type Node } from "./read.ts";
 
@@ -201,3 +202,23 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
     ...gaps.field,
   });
 };
+
+/** A security rule that came as a row of its own (`az network nsg rule list`, ARM GET of one rule). */
+export const readStandaloneSecurityRule: RowReader = (row, base, into) => {
+  const collection = base.type.endsWith("/defaultsecurityrules") ? "defaultSecurityRules" : "securityRules";
+  const nsgId = parentIdBefore(base.id, collection) ?? base.id;
+  const dropped: DroppedElements = { gaps: new ContentGaps(), rule: true };
+  const rule = readSecurityRule(row, nsgId, idKey(nsgId), collection, dropped);
+  if (rule !== undefined) into.standaloneSecurityRules.set(base.key, { ...rule, id: base.id, key: base.key });
+};
+
+/** Standalone rules join their NSG unless its own listing has them (the NSG's copy wins), and the rule index. */
+export function mergeStandaloneSecurityRules(into: InventoryBuilder): void {
+  for (const rule of into.standaloneSecurityRules.values()) {
+    if (into.securityRules.has(rule.key)) continue;
+    into.securityRules.set(rule.key, rule);
+    const nsg = into.networkSecurityGroups.get(rule.nsgKey);
+    if (nsg !== undefined)
+      into.networkSecurityGroups.set(rule.nsgKey, { ...nsg, securityRules: [...nsg.securityRules, rule] });
+  }
+}

@@ -5,6 +5,14 @@ import type { Prefix } from "../net/prefix.ts";
 import { parentIdBefore, subscriptionFromId } from "./arm-id.ts";
 import { idKey } from "./model.ts";
 import type { AgentPool, Cluster, Inventory, Subnet, VirtualNetwork } from "./model.ts";
+import {
+  apiServerLoadBalancerIds,
+  apiServerLoadBalancerKey,
+  clustersOutsideScan,
+  isLinkedToAks,
+  noClustersOutsideScan,
+  type ClustersOutsideScan,
+} from "./apiserver-subnet-occupancy.ts";
 
 export const managedClustersDelegation = "Microsoft.ContainerService/managedClusters";
 
@@ -31,6 +39,8 @@ export interface ApiServerSubnetUse {
   readonly subnet: SubnetRef;
   /** Clusters whose `apiServerAccessProfile.subnetId` names this subnet, integrated or not. */
   readonly clusters: readonly Cluster[];
+  /** Clusters the subnet itself shows (AKS link, `kube-apiserver` frontends) that no scanned cluster accounts for. */
+  readonly clustersOutsideScan: ClustersOutsideScan;
   /** True when the subnet is in the inventory and delegated to managedClusters. */
   readonly delegated: boolean;
 }
@@ -181,14 +191,31 @@ export function buildRelations(inventory: Inventory): Relations {
     clusterNodeVnetKeys.set(cluster.key, [...new Set(distinctSubnets.map((ref) => ref.vnetKey))]);
   }
 
+  // A subnet AKS linked to itself, or that holds API server frontends, is an API server subnet even when no
+  // scanned cluster names it (the cluster may be in another scope, or on an AKS-managed VNet).
   for (const subnet of inventory.subnets.values()) {
-    if (isDelegatedToManagedClusters(subnet)) apiServerRefs.set(subnet.key, subnetRef(subnet.id, ""));
+    if (
+      isDelegatedToManagedClusters(subnet) ||
+      isLinkedToAks(subnet) ||
+      apiServerLoadBalancerIds(subnet).length > 0
+    )
+      apiServerRefs.set(subnet.key, subnetRef(subnet.id, ""));
   }
 
+  const scannedLoadBalancers = new Set<string>();
+  for (const cluster of inventory.clusters.values()) {
+    const key = apiServerLoadBalancerKey(cluster);
+    if (key !== undefined) scannedLoadBalancers.add(key);
+  }
   const apiServerSubnets = new Map<string, ApiServerSubnetUse>();
   for (const [key, ref] of apiServerRefs) {
     const delegated = ref.subnet !== undefined && isDelegatedToManagedClusters(ref.subnet);
-    apiServerSubnets.set(key, { subnet: ref, clusters: apiServerClusters.get(key) ?? [], delegated });
+    const clusters = apiServerClusters.get(key) ?? [];
+    const outside =
+      ref.subnet === undefined
+        ? noClustersOutsideScan
+        : clustersOutsideScan(ref.subnet, clusters, scannedLoadBalancers);
+    apiServerSubnets.set(key, { subnet: ref, clusters, clustersOutsideScan: outside, delegated });
   }
   const nodeSubnets = new Map<string, NodeSubnetUse>();
   for (const [key, ref] of nodeRefs) nodeSubnets.set(key, { subnet: ref, pools: nodePools.get(key) ?? [] });

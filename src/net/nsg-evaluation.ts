@@ -3,9 +3,14 @@ import type { SecurityRule, SecurityRuleDirection } from "./security-rule.ts";
 import { parsePrefix, prefixContains, prefixesOverlap } from "./prefix.ts";
 import type { Prefix } from "./prefix.ts";
 
-/** Either concrete address ranges, or the Azure load balancer health probe, which has no range of its own. */
+/**
+ * Either concrete address ranges, or the Azure load balancer health probe, which has no range of its own.
+ * `applicationSecurityGroups` is the set of ASG ids (lower-cased) the endpoint's NICs are in; undefined when that
+ * is unknown, so a rule naming an ASG is then not evaluated. The probe is never in an ASG.
+ */
 export type FlowEndpoint =
-  { readonly prefixes: readonly Prefix[] } | { readonly serviceTag: "AzureLoadBalancer" };
+  | { readonly prefixes: readonly Prefix[]; readonly applicationSecurityGroups?: ReadonlySet<string> }
+  | { readonly serviceTag: "AzureLoadBalancer" };
 
 export interface NsgFlow {
   readonly direction: SecurityRuleDirection;
@@ -40,6 +45,12 @@ type TagKind = "any" | "virtualNetwork" | "azureLoadBalancer" | "internet";
 
 type AddressTerm =
   | { readonly kind: TagKind }
+  | {
+      readonly kind: "applicationSecurityGroup";
+      readonly key: string;
+      readonly name: string;
+      readonly side: string;
+    }
   | { readonly kind: "prefix"; readonly prefix: Prefix }
   | { readonly kind: "unsupported"; readonly reason: string };
 
@@ -108,13 +119,9 @@ function parseAddressSide(
   applicationSecurityGroupIds: readonly string[],
 ): AddressTerm[] {
   const terms = prefixes.map((text) => parseAddressTerm(side, text));
-  // ASG membership is a property of each NIC, which the inventory does not read.
   for (const id of applicationSecurityGroupIds) {
     const name = id.split("/").at(-1) ?? id;
-    terms.push({
-      kind: "unsupported",
-      reason: `${side} application security group "${name}" is not evaluated`,
-    });
+    terms.push({ kind: "applicationSecurityGroup", key: id.toLowerCase(), name, side });
   }
   if (terms.length === 0) terms.push({ kind: "unsupported", reason: `rule has no ${side} address prefix` });
   return terms;
@@ -217,6 +224,14 @@ function addressTermApplies(term: AddressTerm, endpoint: FlowEndpoint, context: 
       return "yes";
     case "unsupported":
       return { reason: term.reason };
+    // ASGs hold NICs only: the load balancer's traffic is in none, and other endpoints say which they are in.
+    case "applicationSecurityGroup":
+      if (isLoadBalancer) return "no";
+      return endpoint.applicationSecurityGroups === undefined
+        ? {
+            reason: `${term.side} application security group "${term.name}": the NICs' membership is unknown`,
+          }
+        : answer(endpoint.applicationSecurityGroups.has(term.key));
     case "azureLoadBalancer":
       return answer(isLoadBalancer);
     case "prefix":

@@ -1,39 +1,56 @@
-// `findings.csv`, `clusters.csv` and `plans.csv`: RFC 4180 with CRLF and a BOM for Excel, every cell formula-escaped.
+// `findings.csv`, `clusters.csv` and `plans.csv` through csv-stringify: RFC 4180 with CRLF and a BOM for Excel,
+// control characters made harmless and every cell formula-escaped.
+import type { Readable } from "node:stream";
+import { Readable as ReadableStream } from "node:stream";
+import { stringify, type Options } from "csv-stringify";
+import { stringify as stringifySync } from "csv-stringify/sync";
 import type { ClusterPosture } from "../findings/run.ts";
+import { showControlCharacters } from "./control-characters.ts";
 import type { PlanView, ReportView, ResultView } from "./view-model.ts";
 
-// Excel reads a UTF-8 file as the local code page unless it starts with a byte-order mark.
-const byteOrderMark = "\uFEFF";
-// A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-const formulaStart = /^[=+\-@\t\r]/;
-const needsQuotes = /[",\r\n]/;
+export type CsvValue = string | number | boolean;
 
-export function csvCell(value: string | number | boolean): string {
-  let text = String(value);
-  if (formulaStart.test(text)) text = `'${text}`;
-  return needsQuotes.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+/** What one CSV file holds: its header, its rows and how a row becomes cells. */
+export interface CsvTable<Row> {
+  readonly columns: readonly string[];
+  readonly rows: Iterable<Row>;
+  readonly cells: (row: Row) => readonly CsvValue[];
 }
 
-type CellsOf<Row> = (row: Row) => readonly (string | number | boolean)[];
+const cellOptions = {
+  // A spreadsheet treats a cell starting with `= + - @`, a tab or a carriage return as a formula (OWASP "CSV
+  // injection"); csv-stringify prefixes those with `'`, after the cast, so a cleaned cell is the one checked.
+  escape_formulas: true,
+  // With an explicit CRLF delimiter csv-stringify would only quote cells holding CRLF; a lone LF or CR must be
+  // quoted too, or a reader splits the row there.
+  quote_record_delimiter: true,
+  record_delimiter: "\r\n",
+  cast: {
+    // csv-stringify writes booleans as `1` and an empty cell by default; the files have always said true/false.
+    boolean: (value: boolean) => String(value),
+    string: (value: string) => showControlCharacters(value, { keepTabAndNewline: true }),
+  },
+} as const satisfies Options;
 
-export function renderCsv<Row>(
-  columns: readonly string[],
-  rows: readonly Row[],
-  cellsOf: CellsOf<Row>,
-): string {
-  return [...csvChunks(columns, rows, cellsOf)].join("");
+function fileOptions(columns: readonly string[]): Options {
+  // Excel reads a UTF-8 file as the local code page unless it starts with a byte-order mark.
+  return { ...cellOptions, bom: true, header: true, columns: [...columns] };
 }
 
-/** `renderCsv`'s text one line a piece, so a large file is written without being one string. */
-export function* csvChunks<Row>(
-  columns: readonly string[],
-  rows: readonly Row[],
-  cellsOf: CellsOf<Row>,
-): Generator<string> {
-  const line = (cells: readonly (string | number | boolean)[]): string => cells.map(csvCell).join(",");
-  yield `${byteOrderMark}${line(columns)}`;
-  for (const row of rows) yield `\r\n${line(cellsOf(row))}`;
-  yield "\r\n";
+/** One cell as the files write it. */
+export function csvCell(value: CsvValue): string {
+  return stringifySync([[value]], { ...cellOptions, eof: false });
+}
+
+/** A whole file as one string, for small outputs (`query --format csv`, tests). */
+export function csvText<Row>(table: CsvTable<Row>): string {
+  return stringifySync(Array.from(table.rows, table.cells), fileOptions(table.columns));
+}
+
+/** A whole file through csv-stringify's stream API: rows are pulled one at a time, so a large file is never one string. */
+export function csvStream<Row>(table: CsvTable<Row>): Readable {
+  const rows = ReadableStream.from(table.rows, { objectMode: true }).map((row: Row) => table.cells(row));
+  return rows.pipe(stringify(fileOptions(table.columns)));
 }
 
 const findingColumns = [
@@ -46,30 +63,36 @@ const findingColumns = [
   "message",
   "remediation",
   "tenantId",
+  "tenantName",
   "subscriptionId",
+  "subscriptionName",
   "fingerprint",
   "diff",
 ] as const satisfies readonly (keyof ResultView)[];
 
 /** One row a listed result: actionable and suppressed ones, or every result when the view was built with showAll. */
-export function renderFindingsCsv(view: ReportView): string {
-  return [...findingsCsvChunks(view)].join("");
-}
-
-export function findingsCsvChunks(view: ReportView): Generator<string> {
-  return csvChunks(findingColumns, view.results, (result) => findingColumns.map((column) => result[column]));
+export function findingsTable(view: ReportView): CsvTable<ResultView> {
+  return {
+    columns: findingColumns,
+    rows: view.results,
+    cells: (result) => findingColumns.map((column) => result[column]),
+  };
 }
 
 const clusterColumns = [
   "id",
   "name",
   "tenantId",
+  "tenantName",
   "subscriptionId",
+  "subscriptionName",
   "resourceGroup",
   "location",
-  "sku",
+  "mode",
+  "tier",
   "kubernetesVersion",
   "enableVnetIntegration",
+  "readiness",
   "apiServerSubnetMode",
   "apiServerSubnetId",
   "enablePrivateCluster",
@@ -79,15 +102,18 @@ const clusterColumns = [
   "failingResults",
 ] as const satisfies readonly (keyof ClusterPosture)[];
 
-export function renderClustersCsv(view: ReportView): string {
-  return renderCsv(clusterColumns, view.clusters, (cluster) =>
-    clusterColumns.map((column) => cluster[column]),
-  );
+export function clustersTable(view: ReportView): CsvTable<ClusterPosture> {
+  return {
+    columns: clusterColumns,
+    rows: view.clusters,
+    cells: (cluster) => clusterColumns.map((column) => cluster[column]),
+  };
 }
 
 const planColumns = [
   "clusterId",
   "clusterName",
+  "readiness",
   "blockers",
   "apiServerSubnetAction",
   "apiServerSubnetPrefix",
@@ -100,10 +126,11 @@ const planColumns = [
 ] as const;
 
 /** Multi-valued cells hold one entry a line, so Excel shows them stacked in one cell. */
-function planCells(plan: PlanView): Record<(typeof planColumns)[number], string | number> {
+export function planCells(plan: PlanView): Record<(typeof planColumns)[number], string | number> {
   return {
     clusterId: plan.clusterId,
     clusterName: plan.clusterName,
+    readiness: plan.readiness,
     blockers: plan.blockers.map((blocker) => `${blocker.severity}: ${blocker.reason}`).join("\n"),
     apiServerSubnetAction: plan.subnetAction,
     apiServerSubnetPrefix: plan.subnetPrefix,
@@ -124,13 +151,17 @@ function planCells(plan: PlanView): Record<(typeof planColumns)[number], string 
 }
 
 /** One row a non-integrated cluster with its conversion plan. */
-export function renderPlansCsv(view: ReportView): string {
-  return [...plansCsvChunks(view)].join("");
+export function plansTable(view: ReportView): CsvTable<PlanView> {
+  return {
+    columns: planColumns,
+    rows: view.plans,
+    cells: (plan) => {
+      const cells = planCells(plan);
+      return planColumns.map((column) => cells[column]);
+    },
+  };
 }
 
-export function plansCsvChunks(view: ReportView): Generator<string> {
-  return csvChunks(planColumns, view.plans, (plan) => {
-    const cells = planCells(plan);
-    return planColumns.map((column) => cells[column]);
-  });
-}
+export const renderFindingsCsv = (view: ReportView): string => csvText(findingsTable(view));
+export const renderClustersCsv = (view: ReportView): string => csvText(clustersTable(view));
+export const renderPlansCsv = (view: ReportView): string => csvText(plansTable(view));

@@ -1,5 +1,6 @@
 // The email variant of the report: table layout, inline styles only, findings cut so the body stays under a byte cap.
-import { chipStyle } from "./chips.ts";
+import { chipStyle, readinessColour } from "./chips.ts";
+import { compareResults } from "./findings-view.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import type {
@@ -9,7 +10,9 @@ import type {
   ReportKpis,
   ResultView,
   ReportView,
+  ReadinessView,
   SeverityCount,
+  TrendView,
 } from "./view-model.ts";
 
 /** Gmail clips a message body past about 100 KB and many gateways reject multi-megabyte mail; 1 MB is the default cap. */
@@ -38,11 +41,18 @@ interface EmailKpis {
   readonly diffNote: string;
 }
 
+/** Email clients strip SVG, so the trend is a table of the latest runs with bars made of cells. */
+const trendRowsInEmail = 12;
+/** Flat evidence lines a row shows; findings.csv and the browser report have the rest. */
+const evidenceLinesInEmail = 4;
+
 interface EmailView {
   readonly header: ReportHeader & { readonly moreScopesLabel: string };
   readonly gaps: readonly GapView[];
   readonly moreGapsLabel: string;
   readonly kpis: EmailKpis;
+  readonly trend: TrendView;
+  readonly readiness: ReadinessView;
   readonly tenants: readonly PostureRow[];
   readonly listedCount: number;
   readonly rows: readonly ResultView[];
@@ -54,7 +64,7 @@ const templatesDir = new URL("../../templates/", import.meta.url);
 function loadTemplates(): EmailTemplates {
   // An own instance with only the email partials, so the browser report's partials and helpers stay apart.
   const handlebars = Handlebars.create();
-  handlebars.registerHelper({ severityStyle: chipStyle });
+  handlebars.registerHelper({ severityStyle: chipStyle, readinessColour });
   const partialsDir = new URL("partials/", templatesDir);
   for (const file of readdirSync(partialsDir).filter(
     (name) => name.startsWith("email-") && name.endsWith(".hbs"),
@@ -101,7 +111,12 @@ function emailKpis(kpis: ReportKpis): EmailKpis {
 }
 
 function compactRow(result: ResultView): ResultView {
-  return { ...result, message: clip(result.message, rowMessageMaxLength), evidence: [] };
+  const lines = result.evidence.lines.slice(0, evidenceLinesInEmail);
+  return {
+    ...result,
+    message: clip(result.message, rowMessageMaxLength),
+    evidence: { lines, tables: [], count: lines.length },
+  };
 }
 
 /** Everything but the rows is fixed; `rows` is the first `shown` listed results. */
@@ -116,10 +131,16 @@ function emailView(view: ReportView, rows: readonly ResultView[], shown: number)
     gaps: header.gaps.slice(0, listedGapsMax),
     moreGapsLabel: moreLabel(header.gaps.length - listedGapsMax, "coverage gaps", "findings.json"),
     kpis: emailKpis(view.kpis),
-    tenants: view.posture.byTenant,
-    listedCount: rows.length,
+    trend: { ...view.trend, rows: view.trend.rows.slice(-trendRowsInEmail) },
+    readiness: view.readiness,
+    tenants: view.posture.byTenant.rows,
+    listedCount: view.findings.reduce((total, group) => total + group.count, 0),
     rows: rows.slice(0, shown),
-    moreLabel: moreLabel(rows.length - shown, "findings", "the attached findings.csv"),
+    moreLabel: moreLabel(
+      view.findings.reduce((total, group) => total + group.count, 0) - shown,
+      "findings",
+      "the attached findings.csv",
+    ),
   };
 }
 
@@ -140,7 +161,11 @@ function rowsWithin(rowBytes: readonly number[], budget: number): number {
 export function renderEmailHtml(view: ReportView, options: EmailOptions): string {
   templates ??= loadTemplates();
   const { body, row } = templates;
-  const rows = view.results.map(compactRow);
+  // The per-rule cap of report.html first (worst first within each rule), then the byte cap.
+  const rows = view.findings
+    .flatMap((group) => group.results)
+    .sort(compareResults)
+    .map(compactRow);
   const rowBytes = rows.map((result) => Buffer.byteLength(row(result), "utf8"));
   // The frame measured with no row shown carries the longest "N more" line, so it never underestimates.
   const frameBytes = Buffer.byteLength(body(emailView(view, rows, 0)), "utf8");

@@ -2,19 +2,10 @@
 import type { DiffState, Result, ResultStatus, Severity } from "../findings/result.ts";
 import { isActionable, severityRank } from "../findings/result.ts";
 import type { RuleMeta } from "../rules/define.ts";
+import type { EvidenceView } from "./evidence-view.ts";
+import { armName, evidenceView } from "./evidence-view.ts";
 import { worseSeverity } from "./posture.ts";
-
-/** Long evidence values are cut here; `findings.json` keeps them whole. */
-export const evidenceValueMaxLength = 4000;
-
-/** report.html lists this many results per rule and counts the rest, so a 50,000-finding fleet stays a few MB. */
-export const resultsShownPerRule = 200;
-
-export interface EvidenceEntry {
-  readonly key: string;
-  /** Strings as they are; anything else as compact JSON. */
-  readonly value: string;
-}
+import type { NameLookup } from "./name-lookup.ts";
 
 export interface SuppressionView {
   readonly reason: string;
@@ -35,10 +26,14 @@ export interface ResultView {
   readonly detail: string;
   readonly message: string;
   readonly remediation: string;
-  readonly evidence: readonly EvidenceEntry[];
+  readonly evidence: EvidenceView;
   readonly fingerprint: string;
   readonly tenantId: string;
+  /** Empty when unknown. */
+  readonly tenantName: string;
   readonly subscriptionId: string;
+  /** Empty when unknown. */
+  readonly subscriptionName: string;
   readonly diff: DiffState | "";
   readonly isNew: boolean;
   readonly suppression: SuppressionView;
@@ -54,32 +49,33 @@ export interface RuleGroupView {
   readonly docs: string;
   /** Every result of the rule, also those not listed. */
   readonly count: number;
-  /** The first `resultsShownPerRule`, worst first. */
+  /** The first `--html-max-rows`, worst first. */
   readonly results: readonly ResultView[];
-  /** `1200 more in findings.csv`, or empty. */
+  /** `1200 more in findings.xlsx`, or empty. */
   readonly moreLabel: string;
 }
 
-export function resultView(result: Result, rule: RuleMeta | undefined): ResultView {
+// The plan has a section of its own (conversion waves); as evidence it would repeat it.
+const evidenceShownElsewhere = new Set(["conversionPlan"]);
+
+export function resultView(result: Result, rule: RuleMeta | undefined, names: NameLookup): ResultView {
   return {
     ruleId: result.ruleId,
     ruleTitle: rule?.title ?? result.ruleId,
     status: result.status,
     severity: result.severity,
     resourceId: result.resourceId,
-    resourceName: result.resourceId.split("/").filter(Boolean).at(-1) ?? result.resourceId,
+    resourceName: armName(result.resourceId),
     resourceType: result.resourceType,
     detail: result.detail,
     message: result.message,
     remediation: result.remediation,
-    evidence: Object.entries(result.evidence).map(([key, value]) => ({
-      key,
-      // The plan has a section of its own; as evidence it would only be cut-off JSON.
-      value: key === "conversionPlan" ? "see Conversion plans" : evidenceText(value),
-    })),
+    evidence: evidenceView(result.evidence, evidenceShownElsewhere),
     fingerprint: result.fingerprint,
     tenantId: result.tenantId,
+    tenantName: names.tenant(result.tenantId),
     subscriptionId: result.subscriptionId,
+    subscriptionName: names.subscription(result.subscriptionId),
     diff: result.diff ?? "",
     isNew: result.diff === "new",
     suppression: {
@@ -88,12 +84,6 @@ export function resultView(result: Result, rule: RuleMeta | undefined): ResultVi
       expires: result.suppression?.expires ?? "",
     },
   };
-}
-
-function evidenceText(value: unknown): string {
-  const text =
-    typeof value === "string" ? value : ((JSON.stringify(value) as string | undefined) ?? String(value));
-  return text.length > evidenceValueMaxLength ? `${text.slice(0, evidenceValueMaxLength)}…` : text;
 }
 
 /** Actionable first, then suppressed, then the rest; within each, worst severity first. */
@@ -120,6 +110,8 @@ export function compareText(a: string, b: string): number {
 export function groupByRule(
   results: readonly ResultView[],
   rulesById: ReadonlyMap<string, RuleMeta>,
+  shown: number,
+  moreFile: string,
 ): RuleGroupView[] {
   const byRule = Map.groupBy(results, (result) => result.ruleId);
   return [...byRule]
@@ -134,8 +126,8 @@ export function groupByRule(
         // Only an https link reaches an href, so a hostile rule pack cannot smuggle in `javascript:`.
         docs: rule?.docs.startsWith("https://") ? rule.docs : "",
         count: ruleResults.length,
-        results: ruleResults.slice(0, resultsShownPerRule),
-        moreLabel: moreLabel(ruleResults.length - resultsShownPerRule, "findings.csv"),
+        results: ruleResults.slice(0, shown),
+        moreLabel: moreLabel(ruleResults.length - shown, moreFile),
       };
     })
     .sort(

@@ -1,7 +1,7 @@
 // `report.html`: the view model through Handlebars (strict mode, always escaped), one self-contained file.
 import { readdirSync, readFileSync } from "node:fs";
 import Handlebars from "handlebars";
-import { chipStyle } from "./chips.ts";
+import { chipStyle, readinessColour } from "./chips.ts";
 import type { ReportView } from "./view-model.ts";
 
 /** Shipped in the package's `templates/` folder, next to `src/` and `dist/` alike. */
@@ -15,13 +15,18 @@ function yesNo(flag: unknown): string {
   return flag === true ? "yes" : "no";
 }
 
+// Chart geometry is computed in the view; the template only offsets labels from it.
+const add = (a: unknown, b: unknown): number => Number(a) + Number(b);
+const sub = (a: unknown, b: unknown): number => Number(a) - Number(b);
+const div = (a: unknown, b: unknown): number => Number(a) / Number(b);
+
 function loadTemplate(): Handlebars.TemplateDelegate<ReportView> {
   // An own instance, so helpers and partials never leak into another user of the Handlebars singleton.
   const handlebars = Handlebars.create();
-  handlebars.registerHelper({ chipStyle, chipLabel, yesNo });
+  handlebars.registerHelper({ chipStyle, chipLabel, yesNo, add, sub, div, readinessColour });
   const partialsDir = new URL("partials/", templatesDir);
   for (const file of readdirSync(partialsDir)
-    .filter((name) => name.endsWith(".hbs"))
+    .filter((name) => name.endsWith(".hbs") && !name.startsWith("email-"))
     .sort()) {
     const source = readFileSync(new URL(file, partialsDir), "utf8");
     handlebars.registerPartial(file.slice(0, -".hbs".length), handlebars.compile(source, { strict: true }));

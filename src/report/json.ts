@@ -21,6 +21,7 @@ export function* findingsJsonChunks(run: RunRecord): Generator<string> {
     resolved: run.resolved,
     diagnostics: run.diagnostics,
     clusters: run.clusters,
+    ...(run.names ? { names: run.names } : {}),
   };
   yield* prettyObjectChunks(ordered);
   yield "\n";

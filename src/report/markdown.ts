@@ -34,6 +34,8 @@ function headerLines(view: ReportView): string[] {
     "",
     `Run \`${header.runId.replaceAll("`", "")}\` · ${escapeMarkdown(header.generatedAt)} · source ${escapeMarkdown(header.source)} · ${escapeMarkdown(`${header.toolName} ${header.toolVersion}`)}`,
     "",
+    ...header.scopes.map((scope) => `- Scope: ${escapeMarkdown(scope)}`),
+    ...(header.scopes.length ? [""] : []),
   ];
 }
 

@@ -32,6 +32,7 @@ function collectSubscriptionIds(run: RunRecord): Set<string> {
   for (const result of [...run.results, ...run.resolved]) add(result.subscriptionId);
   for (const cluster of run.clusters) add(cluster.subscriptionId);
   for (const scope of run.coverage.scopes) scope.subscriptions?.forEach(add);
+  for (const scope of run.run.excludedScopes ?? []) scope.subscriptions.forEach(add);
   visitStrings(run, (text) => {
     for (const match of text.matchAll(subscriptionSegment)) add(match[1]);
   });
@@ -60,10 +61,42 @@ function mapStrings(value: unknown, map: (text: string) => string): unknown {
   return value;
 }
 
-/** A copy of the run where every subscription id, wherever it appears (ids, messages, evidence), is masked. */
+/** `masked …1a2b`: a display name says who owns a subscription or tenant as plainly as its id does. */
+export function maskName(id: string): string {
+  return `masked …${id.slice(-4).toLowerCase()}`;
+}
+
+function maskedNames(
+  names: Readonly<Record<string, string>>,
+  maskId: (id: string) => string,
+): Record<string, string> {
+  return Object.fromEntries(Object.keys(names).map((id) => [maskId(id), maskName(id)]));
+}
+
+/**
+ * A copy of the run where every subscription id, wherever it appears (ids, messages, evidence), is masked, and
+ * every tenant and subscription display name is replaced by `maskName` of its id. Names are replaced by exact
+ * value wherever they occur, since a name can be copied into a message.
+ */
 export function maskRun(run: RunRecord): RunRecord {
   const subscriptionIds = collectSubscriptionIds(run);
-  const mask = (text: string): string => replaceSubscriptionIds(text, subscriptionIds, maskSubscriptionId);
+  const names = new Map<string, string>();
+  for (const [id, name] of [
+    ...Object.entries(run.names?.tenants ?? {}),
+    ...Object.entries(run.names?.subscriptions ?? {}),
+  ])
+    if (name !== "") names.set(name, maskName(id));
+  const mask = (text: string): string =>
+    names.get(text) ?? replaceSubscriptionIds(text, subscriptionIds, maskSubscriptionId);
   // mapStrings keeps the shape; only string contents change.
-  return mapStrings(run, mask) as RunRecord;
+  const masked = mapStrings({ ...run, names: undefined }, mask) as RunRecord;
+  if (run.names === undefined) return masked;
+  return {
+    ...masked,
+    names: {
+      // Tenant ids stay (see replaceSubscriptionIds); subscription ids are keyed as the masked run names them.
+      tenants: maskedNames(run.names.tenants, (id) => id),
+      subscriptions: maskedNames(run.names.subscriptions, maskSubscriptionId),
+    },
+  };
 }

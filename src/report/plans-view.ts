@@ -1,7 +1,10 @@
 // Conversion plans as the report shows them, read back from `evidence.conversionPlan` of stored or fresh results.
 import { planRuleIds } from "../findings/conversion-plan.ts";
 import { numberIn, objectIn, objectsIn, stringIn, stringsIn } from "../findings/evidence.ts";
+import type { Readiness } from "../findings/readiness.ts";
+import { planReadiness, readinessLabels } from "../findings/readiness.ts";
 import type { Evidence, Result } from "../findings/result.ts";
+import { armName } from "./evidence-view.ts";
 import { compareText } from "./findings-view.ts";
 
 export interface PlanBlockerView {
@@ -28,6 +31,7 @@ export interface PlanNsgRuleView {
 
 export interface PlanPinView {
   readonly resourceId: string;
+  readonly resourceName: string;
   readonly detail: string;
   readonly ip: string;
 }
@@ -42,6 +46,8 @@ export interface PlanNodeSubnetView {
 
 /** Every field is present (strict templates), text where the plan had none is empty. */
 export interface PlanView {
+  readonly readiness: Readiness;
+  readonly readinessLabel: string;
   readonly clusterId: string;
   readonly clusterName: string;
   readonly resourceGroup: string;
@@ -97,7 +103,10 @@ export function planView(plan: Evidence): PlanView {
   const roleAssignments = objectsIn(plan, "roleAssignments").map(roleView);
   const commands = stringsIn(plan, "commands");
   const subnetAction = text(subnet, "action");
+  const readiness = planReadiness(plan);
   return {
+    readiness,
+    readinessLabel: readinessLabels[readiness],
     ...texts(plan, [
       "clusterId",
       "clusterName",
@@ -125,7 +134,10 @@ export function planView(plan: Evidence): PlanView {
         "reason",
       ]),
     ),
-    pinnedRules: objectsIn(plan, "pinnedRules").map((pin) => texts(pin, ["resourceId", "detail", "ip"])),
+    pinnedRules: objectsIn(plan, "pinnedRules").map((pin) => {
+      const fields = texts(pin, ["resourceId", "detail", "ip"]);
+      return { ...fields, resourceName: armName(fields.resourceId) };
+    }),
     nodeSubnets: objectsIn(plan, "nodeSubnets").map((room) => ({
       subnetName: text(room, "subnetName"),
       free: countText(room, "free"),

@@ -2,10 +2,14 @@
 import type { ClusterPosture } from "../findings/run.ts";
 import type { Result, Severity } from "../findings/result.ts";
 import { isActionable, severityRank } from "../findings/result.ts";
+import type { NameLookup } from "./name-lookup.ts";
+import { postureRowsShown } from "./limits.ts";
 
 export interface PostureRow {
   /** Tenant id, subscription id or region name. */
   readonly key: string;
+  /** Display name of the tenant or subscription; empty for a region or an unknown name. */
+  readonly name: string;
   readonly clusters: number;
   readonly integrated: number;
   /** 0–100, rounded down so that 99.6 % never reads as 100 %. */
@@ -17,11 +21,18 @@ export interface PostureRow {
   readonly worstSeverity: Severity | "none";
 }
 
+export interface PostureTable {
+  /** The worst `postureRowsShown` rows. */
+  readonly rows: readonly PostureRow[];
+  /** `N more in clusters.csv`, or empty. */
+  readonly moreLabel: string;
+}
+
 export interface ReportPosture {
-  readonly byTenant: readonly PostureRow[];
-  readonly bySubscription: readonly PostureRow[];
+  readonly byTenant: PostureTable;
+  readonly bySubscription: PostureTable;
   /** Results count toward a region only through the cluster they are about; a subnet has no region here. */
-  readonly byRegion: readonly PostureRow[];
+  readonly byRegion: PostureTable;
 }
 
 interface Tally {
@@ -55,7 +66,8 @@ function groupPosture(
   results: readonly Result[],
   keyOfCluster: (cluster: ClusterPosture) => string,
   keyOfResult: (result: Result) => string | undefined,
-): PostureRow[] {
+  nameOf: (key: string) => string,
+): PostureTable {
   const tallies = new Map<string, Tally>();
   const tallyOf = (key: string): Tally => {
     // Ids compare case-insensitively (DESIGN §3); the row shows the casing seen first.
@@ -78,9 +90,10 @@ function groupPosture(
     tally.failingFindings += 1;
     tally.worstSeverity = worseSeverity(tally.worstSeverity, result.severity);
   }
-  return [...tallies.values()]
+  const rows = [...tallies.values()]
     .map((tally) => ({
       ...tally,
+      name: nameOf(tally.key),
       percentIntegrated: percentOf(tally.integrated, tally.clusters),
       percentIntegratedLabel: percentLabel(tally.integrated, tally.clusters),
     }))
@@ -90,9 +103,18 @@ function groupPosture(
         b.failingFindings - a.failingFindings ||
         a.key.localeCompare(b.key),
     );
+  return {
+    rows: rows.slice(0, postureRowsShown),
+    moreLabel:
+      rows.length > postureRowsShown ? `${String(rows.length - postureRowsShown)} more in clusters.csv` : "",
+  };
 }
 
-export function buildPosture(clusters: readonly ClusterPosture[], results: readonly Result[]): ReportPosture {
+export function buildPosture(
+  clusters: readonly ClusterPosture[],
+  results: readonly Result[],
+  names: NameLookup,
+): ReportPosture {
   const regionByClusterId = new Map(clusters.map((cluster) => [cluster.id.toLowerCase(), cluster.location]));
   return {
     byTenant: groupPosture(
@@ -100,18 +122,21 @@ export function buildPosture(clusters: readonly ClusterPosture[], results: reado
       results,
       (cluster) => cluster.tenantId,
       (result) => result.tenantId,
+      names.tenant,
     ),
     bySubscription: groupPosture(
       clusters,
       results,
       (cluster) => cluster.subscriptionId,
       (result) => result.subscriptionId,
+      names.subscription,
     ),
     byRegion: groupPosture(
       clusters,
       results,
       (cluster) => cluster.location,
       (result) => regionByClusterId.get(result.resourceId.toLowerCase()),
+      () => "",
     ),
   };
 }

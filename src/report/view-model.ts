@@ -1,7 +1,9 @@
 // The one format-neutral report view: every renderer only serialises what this builds (as azqr's report data).
 import type { CoverageScope } from "../collect/source.ts";
-import type { ClusterPosture, RunRecord } from "../findings/run.ts";
+import type { ClusterPosture, RunRecord, TrendPoint } from "../findings/run.ts";
+import { trendPoint } from "../findings/trend-point.ts";
 import type { Result, Severity } from "../findings/result.ts";
+import type { ExcludedScope } from "../findings/run.ts";
 import { isActionable, severities, severityRank } from "../findings/result.ts";
 import type { Diagnostic, DiagnosticLevel } from "../inventory/model.ts";
 import { diagnosticCount } from "../inventory/diagnostics.ts";
@@ -12,28 +14,45 @@ import { maskRun } from "./mask.ts";
 import type { ReportPosture } from "./posture.ts";
 import { buildPosture, percentLabel, percentOf } from "./posture.ts";
 import type { ResultView, RuleGroupView } from "./findings-view.ts";
+import type { NameLookup } from "./name-lookup.ts";
 import type { PlanView } from "./plans-view.ts";
 import { buildPlanViews } from "./plans-view.ts";
 import { compareResults, compareText, groupByRule, moreLabel, resultView } from "./findings-view.ts";
+import { defaultHtmlMaxRows, diagnosticsShown } from "./limits.ts";
+import type { ReadinessView, WaveView } from "./readiness-view.ts";
+import { buildReadiness, buildWaves } from "./readiness-view.ts";
+import type { TrendView } from "./trend-view.ts";
+import { buildTrend } from "./trend-view.ts";
 
-export type { PostureRow, ReportPosture } from "./posture.ts";
-export type { EvidenceEntry, ResultView, RuleGroupView, SuppressionView } from "./findings-view.ts";
+export type { PostureRow, PostureTable, ReportPosture } from "./posture.ts";
+export type { ResultView, RuleGroupView, SuppressionView } from "./findings-view.ts";
+export type { NameLookup } from "./name-lookup.ts";
 export type { PlanView } from "./plans-view.ts";
-export { evidenceValueMaxLength, resultsShownPerRule } from "./findings-view.ts";
-
-/** A report lists this many diagnostics and counts the rest, so one broken export cannot bloat it. */
-export const diagnosticsShown = 100;
-
-/** report.html lists this many clusters, worst first; clusters.csv has every one. */
-export const clustersShown = 1000;
+export type { ReadinessView, WaveView } from "./readiness-view.ts";
+export type { TrendView } from "./trend-view.ts";
+export { defaultHtmlMaxRows, diagnosticsShown, evidenceValueMaxLength } from "./limits.ts";
 
 export interface ReportViewOptions {
   readonly rules: readonly RuleMeta[];
   /** Also list `pass` and `not_applicable` results. */
   readonly showAll?: boolean;
-  /** Mask subscription ids everywhere (see `maskRun`). */
+  /** Mask subscription ids everywhere and tenant and subscription names with them (see `maskRun`). */
   readonly mask?: boolean;
+  /** `--html-max-rows`: results per rule, clusters per wave, rows per list in report.html and the email. */
+  readonly htmlMaxRows?: number;
+  /** The file a "N more in …" line points to: findings.xlsx when the workbook is written. */
+  readonly listedIn?: ListedIn;
+  /** Earlier runs of the same scope, oldest first; the run itself is added as the last point. */
+  readonly trend?: readonly TrendPoint[];
 }
+
+/** Where the rows a report leaves out can be read. */
+export interface ListedIn {
+  readonly findings: string;
+  readonly plans: string;
+}
+
+const csvListing: ListedIn = { findings: "findings.csv", plans: "plans.csv" };
 
 export interface GapView {
   readonly tenantId: string;
@@ -101,59 +120,100 @@ export interface DiagnosticsView {
 export interface ReportView {
   readonly header: ReportHeader;
   readonly kpis: ReportKpis;
+  readonly trend: TrendView;
+  readonly readiness: ReadinessView;
   readonly posture: ReportPosture;
   /** Every listed result in one flat list (actionable and suppressed; all with showAll), worst first. */
   readonly results: readonly ResultView[];
   /** The listed results except suppressed ones, grouped by rule, worst rule first. */
   readonly findings: readonly RuleGroupView[];
   readonly suppressed: readonly ResultView[];
+  /** The first `--html-max-rows` of `suppressed`, and how many more there are. */
+  readonly listedSuppressed: readonly ResultView[];
+  readonly suppressedMoreLabel: string;
   readonly resolved: readonly ResultView[];
+  readonly listedResolved: readonly ResultView[];
+  readonly resolvedMoreLabel: string;
   readonly diagnostics: DiagnosticsView;
   /** Every cluster, worst first (clusters.csv). */
   readonly clusters: readonly ClusterPosture[];
-  /** The first `clustersShown` of `clusters`, for report.html. */
-  readonly listedClusters: readonly ClusterPosture[];
-  /** `N more in clusters.csv`, or empty. */
-  readonly clustersMoreLabel: string;
   /** One conversion plan per non-integrated cluster (DESIGN §5), by cluster name. */
   readonly plans: readonly PlanView[];
+  /** Clusters grouped by readiness, easiest first, each wave cut at `--html-max-rows`. */
+  readonly waves: readonly WaveView[];
+}
+
+/** A name lookup over the run's display names (lower-cased ids); empty text for an unknown id. */
+export function nameLookup(run: RunRecord): NameLookup {
+  const tenants = run.names?.tenants ?? {};
+  const subscriptions = run.names?.subscriptions ?? {};
+  return {
+    tenant: (tenantId) => tenants[tenantId.toLowerCase()] ?? "",
+    subscription: (subscriptionId) => subscriptions[subscriptionId.toLowerCase()] ?? "",
+  };
 }
 
 export function buildReportView(run: RunRecord, options: ReportViewOptions): ReportView {
   // Every renderer serialises this view, so control characters are made visible once, here.
   const shownRun = withVisibleControlCharacters(options.mask ? maskRun(run) : run);
   const showAll = options.showAll ?? false;
+  const shown = options.htmlMaxRows ?? defaultHtmlMaxRows;
+  const listedIn = options.listedIn ?? csvListing;
   const rulesById = new Map(withVisibleControlCharacters(options.rules).map((rule) => [rule.id, rule]));
-  const toView = (result: Result): ResultView => resultView(result, rulesById.get(result.ruleId));
+  const names = nameLookup(shownRun);
+  const toView = (result: Result): ResultView => resultView(result, rulesById.get(result.ruleId), names);
   const listed = shownRun.results
     .filter((result) => showAll || isActionable(result.status) || result.status === "suppressed")
     .map(toView)
     .sort(compareResults);
+  const clusters = shownRun.clusters
+    .map((cluster) => withCurrentFields(cluster, names))
+    .sort(compareClusters);
+  const plans = buildPlanViews(shownRun.results);
+  const suppressed = listed.filter((result) => result.status === "suppressed");
+  const resolved = shownRun.resolved.map(toView).sort(compareResults);
   return {
     header: buildHeader(shownRun, options.mask ?? false, showAll),
     kpis: buildKpis(shownRun),
-    posture: buildPosture(shownRun.clusters, shownRun.results),
+    trend: buildTrend([
+      ...(options.trend ?? []).filter((point) => point.runId !== run.run.id),
+      trendPoint(run),
+    ]),
+    readiness: buildReadiness(clusters),
+    posture: buildPosture(clusters, shownRun.results, names),
     results: listed,
     findings: groupByRule(
       listed.filter((result) => result.status !== "suppressed"),
       rulesById,
+      shown,
+      listedIn.findings,
     ),
-    suppressed: listed.filter((result) => result.status === "suppressed"),
-    resolved: shownRun.resolved.map(toView).sort(compareResults),
+    suppressed,
+    listedSuppressed: suppressed.slice(0, shown),
+    suppressedMoreLabel: moreLabel(suppressed.length - shown, listedIn.findings),
+    resolved,
+    listedResolved: resolved.slice(0, shown),
+    resolvedMoreLabel: moreLabel(resolved.length - shown, "findings.json"),
     diagnostics: buildDiagnostics(shownRun.diagnostics),
-    ...clusterListing(shownRun.clusters),
-    plans: buildPlanViews(shownRun.results),
+    clusters,
+    plans,
+    waves: buildWaves(clusters, plans, shown, listedIn.plans),
   };
 }
 
-function clusterListing(
-  clusters: readonly ClusterPosture[],
-): Pick<ReportView, "clusters" | "listedClusters" | "clustersMoreLabel"> {
-  const sorted = [...clusters].sort(compareClusters);
+/**
+ * Clusters stored by earlier versions have `sku` ("Standard" meant "not Automatic") and no names or readiness;
+ * they read as the current shape so merged and re-rendered runs render.
+ */
+function withCurrentFields(cluster: ClusterPosture, names: NameLookup): ClusterPosture {
+  const legacy = cluster as Partial<ClusterPosture> & { readonly sku?: string };
   return {
-    clusters: sorted,
-    listedClusters: sorted.slice(0, clustersShown),
-    clustersMoreLabel: moreLabel(sorted.length - clustersShown, "clusters.csv"),
+    ...cluster,
+    tenantName: legacy.tenantName || names.tenant(cluster.tenantId),
+    subscriptionName: legacy.subscriptionName || names.subscription(cluster.subscriptionId),
+    mode: legacy.mode ?? (legacy.sku === "Automatic" ? "Automatic" : "Base"),
+    tier: legacy.tier ?? "",
+    readiness: legacy.readiness ?? (cluster.enableVnetIntegration ? "integrated" : "not-assessed"),
   };
 }
 
@@ -166,7 +226,10 @@ function buildHeader(run: RunRecord, masked: boolean, showAll: boolean): ReportH
     previousRunId: run.run.previousRunId ?? "",
     source: run.run.source,
     inputs: run.run.inputs,
-    scopes: run.coverage.scopes.map(describeScope),
+    scopes: [
+      ...run.coverage.scopes.map(describeScope),
+      ...(run.run.excludedScopes ?? []).map(describeExcluded),
+    ],
     toolName: run.tool.name,
     toolVersion: run.tool.version,
     complete: run.coverage.complete,
@@ -180,6 +243,13 @@ function buildHeader(run: RunRecord, masked: boolean, showAll: boolean): ReportH
     masked,
     showAll,
   };
+}
+
+/** Excluded scopes sit in the scope list itself, so every report that shows the scope shows them. */
+export function describeExcluded(scope: ExcludedScope): string {
+  if (scope.kind === "subscription") return `excluded: subscription ${scope.id}`;
+  const beneath = scope.subscriptions.length;
+  return `excluded: management group ${scope.id} (${beneath} subscription${beneath === 1 ? "" : "s"} beneath${beneath ? `: ${scope.subscriptions.join(", ")}` : ""})`;
 }
 
 function describeScope(scope: CoverageScope): string {

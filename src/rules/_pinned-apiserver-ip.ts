@@ -1,9 +1,16 @@
 // Finds NSG, firewall and IP group destination entries that pin known API server IPs; shared by both pinned-IP rules.
 import type { ResultSubject, RuleOutcome, Severity } from "../findings/result.ts";
-import { subscriptionFromId } from "../inventory/arm-id.ts";
+import { nameFromId, subscriptionFromId } from "../inventory/arm-id.ts";
 import { clusterFqdn } from "../inventory/apiserver-endpoints.ts";
 import { idKey } from "../inventory/model.ts";
-import type { ArmResource, Cluster, FirewallRule, Inventory } from "../inventory/model.ts";
+import type {
+  ArmResource,
+  Cluster,
+  FirewallRule,
+  Inventory,
+  UnreadRuleCollectionGroup,
+} from "../inventory/model.ts";
+import { firewallsEnforcing } from "../inventory/firewall-policies.ts";
 import { clusterSubject, integratedApiServerSubnet } from "../inventory/relations.ts";
 import type { Relations } from "../inventory/relations.ts";
 import { buildIpIndex } from "../net/ip-index.ts";
@@ -36,9 +43,11 @@ export interface Pin {
   readonly knownIps: readonly KnownApiServerIp[];
   /** For an IP group: the firewall rules whose `destinationIpGroups` reach it. */
   readonly referencedBy: readonly string[] | undefined;
+  /** For a rule collection group: the firewalls that enforce it (its policy's and every child policy's). */
+  readonly enforcedBy?: readonly string[];
 }
 
-type PinPlace = Pick<Pin, "subject" | "holder" | "referencedBy"> & { readonly key: string };
+type PinPlace = Pick<Pin, "subject" | "holder" | "referencedBy" | "enforcedBy"> & { readonly key: string };
 
 function armSubject(resource: ArmResource): ResultSubject {
   return {
@@ -98,16 +107,25 @@ function addressRules(parent: { readonly rules: readonly FirewallRule[] }): Fire
 /** Checks firewall rules and returns, per referenced IP group key, the names of the rules that reference it. */
 function checkFirewallRules(inventory: Inventory, collector: PinCollector): Map<string, string[]> {
   const ipGroupReferences = new Map<string, string[]>();
-  const parents = [
+  const enforcing = firewallsEnforcing(inventory.firewallPolicies);
+  const parents: (ArmResource & { rules: readonly FirewallRule[]; firewallPolicyId?: string })[] = [
     ...inventory.azureFirewalls.values(),
     ...inventory.firewallPolicyRuleCollectionGroups.values(),
   ];
   for (const parent of parents) {
     const subject = armSubject(parent);
+    const enforcedBy =
+      parent.firewallPolicyId === undefined ? undefined : enforcing.get(idKey(parent.firewallPolicyId));
     for (const rule of addressRules(parent)) {
       const ruleName = `${rule.collectionName}/${rule.name}`;
       const holder = `firewall rule ${parent.name} ${ruleName}`;
-      const place = { key: parent.key, subject, holder, referencedBy: undefined };
+      const place = {
+        key: parent.key,
+        subject,
+        holder,
+        referencedBy: undefined,
+        ...(enforcedBy === undefined ? {} : { enforcedBy }),
+      };
       collector.check(place, rule.destinationAddresses, (ip) => `${ruleName}@${ip}`);
       for (const groupId of rule.destinationIpGroupIds) {
         const references = ipGroupReferences.get(idKey(groupId));
@@ -179,6 +197,11 @@ export interface PinWording {
   pass(cluster: Cluster, count: number): string;
 }
 
+function enforcedText(pin: Pin): string {
+  if (pin.enforcedBy === undefined || pin.enforcedBy.length === 0) return "";
+  return ` (enforced by firewall ${pin.enforcedBy.map((id) => nameFromId(id)).join(", ")})`;
+}
+
 function failOutcome(pin: Pin, relations: Relations, wording: PinWording): RuleOutcome {
   const clusters = distinctClusters(pin.knownIps);
   const recommendations = [...new Set(clusters.map((cluster) => recommendedDestination(cluster, relations)))];
@@ -188,7 +211,7 @@ function failOutcome(pin: Pin, relations: Relations, wording: PinWording): RuleO
     ...(severity === undefined ? {} : { severity }),
     subject: pin.subject,
     detail: pin.detail,
-    message: `${pin.holder} pins ${pin.ip}, ${wording.describe(clusters)}; use ${recommendations.join(" or ")} instead.`,
+    message: `${pin.holder} pins ${pin.ip}, ${wording.describe(clusters)}${enforcedText(pin)}; use ${recommendations.join(" or ")} instead.`,
     evidence: {
       clusterIds: clusters.map((cluster) => cluster.id),
       ip: pin.ip,
@@ -200,8 +223,26 @@ function failOutcome(pin: Pin, relations: Relations, wording: PinWording): RuleO
         source: known.source,
       })),
       ...(pin.referencedBy === undefined ? {} : { referencedBy: pin.referencedBy }),
+      ...(pin.enforcedBy === undefined ? {} : { enforcedBy: pin.enforcedBy }),
       recommendation: recommendations,
     },
+  };
+}
+
+const ruleCollectionGroupType = "microsoft.network/firewallpolicies/rulecollectiongroups";
+
+/** A group its policy lists that no table returned and ARM could not read: its rules are unknown. */
+function unreadOutcome(group: UnreadRuleCollectionGroup): RuleOutcome {
+  return {
+    status: "unverified",
+    subject: {
+      id: group.id,
+      type: ruleCollectionGroupType,
+      tenantId: group.tenantId,
+      subscriptionId: subscriptionFromId(group.id) ?? "",
+    },
+    message: `Rule collection group ${group.id} of firewall policy ${nameFromId(group.firewallPolicyId)} could not be read (no Resource Graph table returned it, and the ARM GET failed), so its rules may pin an API server IP.`,
+    evidence: { firewallPolicyId: group.firewallPolicyId },
   };
 }
 
@@ -233,6 +274,8 @@ export function* pinOutcomes(
     for (const known of pin.knownIps) pinned.add(known.cluster.key);
     yield failOutcome(pin, context.relations, wording);
   }
+  const unread = context.inventory.unreadRuleCollectionGroups;
+  for (const group of unread) yield unreadOutcome(group);
   const byCluster = new Map<string, KnownApiServerIp[]>();
   for (const known of knownIps)
     byCluster.set(known.cluster.key, [...(byCluster.get(known.cluster.key) ?? []), known]);
@@ -240,6 +283,18 @@ export function* pinOutcomes(
   for (const [key, ips] of byCluster) {
     if (pinned.has(key)) continue;
     const cluster = ips[0]!.cluster;
+    const blind = unread.filter(
+      (group) => group.tenantId === "" || group.tenantId.toLowerCase() === cluster.tenantId.toLowerCase(),
+    );
+    if (blind.length > 0) {
+      yield {
+        status: "unverified",
+        subject: clusterSubject(cluster),
+        message: `No rule read pins cluster ${cluster.name}'s API server IPs, but rule collection group(s) ${blind.map((group) => group.id).join(", ")} could not be read.`,
+        evidence: { unreadRuleCollectionGroups: blind.map((group) => group.id) },
+      };
+      continue;
+    }
     const passText = wording.pass(cluster, new Set(ips.map((known) => known.ip)).size);
     yield {
       status: incomplete.length === 0 ? "pass" : "unverified",

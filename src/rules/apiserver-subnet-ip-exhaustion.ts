@@ -7,6 +7,16 @@ import { apiServerVnetIntegrationDocs, defineRule } from "./define.ts";
 /** AKS reserves at least this many addresses per integrated cluster in its API server subnet. */
 export const apiServerIpsPerCluster = 9;
 
+/** Names the clusters the subnet shows that the scan does not, so nobody reads the count as this scope's. */
+function outsideNote(outside: ApiServerSubnetUse["clustersOutsideScan"]): string {
+  if (outside.count === 0) return "";
+  const evidence =
+    outside.loadBalancerIds.length > 0
+      ? `kube-apiserver load balancers ${outside.loadBalancerIds.join(", ")}`
+      : "AKS's service association link on the subnet";
+  return ` ${outside.count} cluster(s) outside the scan use it (${evidence}); ${apiServerIpsPerCluster} addresses are reserved for each.`;
+}
+
 function evaluateSubnet(use: ApiServerSubnetUse, minFreeApiServerIps: number): RuleOutcome {
   const subnet = sizedSubnet(use.subnet);
   const subject = subnetSubject(use.subnet);
@@ -20,7 +30,8 @@ function evaluateSubnet(use: ApiServerSubnetUse, minFreeApiServerIps: number): R
     };
   }
   const { ipv4Prefixes, capacity } = subnetIpv4Capacity(subnet);
-  const reserved = apiServerIpsPerCluster * use.clusters.length;
+  const outside = use.clustersOutsideScan;
+  const reserved = apiServerIpsPerCluster * (use.clusters.length + outside.count);
   const ipConfigurations = subnet.ipConfigurationIds.length;
   const used = Math.max(reserved, ipConfigurations);
   const free = capacity - used;
@@ -28,6 +39,9 @@ function evaluateSubnet(use: ApiServerSubnetUse, minFreeApiServerIps: number): R
     ipv4Prefixes: ipv4Prefixes.map((prefix) => prefix.text),
     capacity,
     clusters: use.clusters.length,
+    clustersOutsideScan: outside.count,
+    apiServerLoadBalancersOutsideScan: outside.loadBalancerIds,
+    linkedToAks: outside.linkedToAks,
     reservedForClusters: reserved,
     ipConfigurations,
     used,
@@ -41,7 +55,7 @@ function evaluateSubnet(use: ApiServerSubnetUse, minFreeApiServerIps: number): R
       severity: "critical",
       subject,
       evidence,
-      message: `API server subnet ${subnet.name} is over-committed: ${used} addresses needed, ${capacity} usable.`,
+      message: `API server subnet ${subnet.name} is over-committed: ${used} addresses needed, ${capacity} usable.${outsideNote(outside)}`,
     };
   }
   if (free < minFreeApiServerIps) {
@@ -50,14 +64,14 @@ function evaluateSubnet(use: ApiServerSubnetUse, minFreeApiServerIps: number): R
       severity: "medium",
       subject,
       evidence,
-      message: `API server subnet ${subnet.name} has only ${free} free addresses (threshold ${minFreeApiServerIps}).`,
+      message: `API server subnet ${subnet.name} has only ${free} free addresses (threshold ${minFreeApiServerIps}).${outsideNote(outside)}`,
     };
   }
   return {
     status: "pass",
     subject,
     evidence,
-    message: `API server subnet ${subnet.name} has ${free} free addresses.`,
+    message: `API server subnet ${subnet.name} has ${free} free addresses.${outsideNote(outside)}`,
   };
 }
 

@@ -216,6 +216,14 @@ function decide(cluster: Cluster, context: RuleContext, records: readonly Resour
       "undated-enablement",
       "an enablement record has no usable time, so no restart can be shown to follow it",
     );
+  // AKS Automatic clusters are created with the feature on, so only a later enablement on record needs a restart.
+  // An attestation is someone's word about a restart, not a sign that the flag was ever off.
+  if (cluster.sku === "Automatic" && !enabled.some((event) => event.kind !== "attestation"))
+    return {
+      status: "pass",
+      decision: "automatic-sku",
+      message: `Cluster ${cluster.name} is AKS Automatic (sku Automatic), created with API Server VNet Integration on, and no record shows it enabled later.`,
+    };
   const enablement = latest(enabled);
   const create = createdIntegrated(records, enablement, gaDate);
   if (create !== undefined)
@@ -257,6 +265,7 @@ function evaluateCluster(cluster: Cluster, context: RuleContext): RuleOutcome {
   const { status, severity, message, decision, enablement, restart, create } = verdict;
   const evidence = {
     decision,
+    sku: cluster.sku,
     gaDate: context.config.gaDate,
     powerState: cluster.powerState ?? null,
     createdAt: cluster.createdAt ?? null,
@@ -280,7 +289,9 @@ export default defineRule({
       "cluster enabled during the preview needs a restart after general availability (gaDate, default 2025-06-17) " +
       "to move to the supported infrastructure. A cluster left stopped since then may not start again. The rule " +
       "passes only on proof: a change record, two runs of history or an attestation showing a start after " +
-      "max(enablement, gaDate), or a Create record at or after gaDate with no later enablement.",
+      "max(enablement, gaDate), or a Create record at or after gaDate with no later enablement. AKS Automatic " +
+      "clusters (sku Automatic) are created with the feature on and pass unless a change record or history shows " +
+      "a later enablement.",
     remediation:
       "In a maintenance window, restart the cluster: az aks stop -g <rg> -n <cluster>, then az aks start -g <rg> " +
       "-n <cluster> (Azure CLI 2.73.0 or later). If it was already restarted, or created with the feature on, " +

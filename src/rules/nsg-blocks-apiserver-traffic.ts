@@ -1,7 +1,14 @@
 // Checks that the NSGs on an integrated cluster's node and API server subnets let nodes and the health probe reach the API server (DESIGN §4).
 import type { RuleOutcome } from "../findings/result.ts";
 import { idKey } from "../inventory/model.ts";
-import type { Cluster, Inventory, SecurityRule, SecurityRuleDirection, Subnet } from "../inventory/model.ts";
+import type {
+  AgentPool,
+  Cluster,
+  Inventory,
+  SecurityRule,
+  SecurityRuleDirection,
+  Subnet,
+} from "../inventory/model.ts";
 import { clusterSubject, integratedApiServerSubnet, sizedSubnet } from "../inventory/relations.ts";
 import type { SubnetRef } from "../inventory/relations.ts";
 import { evaluateNsgFlow } from "../net/nsg-evaluation.ts";
@@ -121,7 +128,8 @@ function checkFlow(
       direction,
       protocol: "Tcp",
       source: flow.source,
-      destination: { prefixes: flow.destination.prefixes },
+      // The API server listens on internal load balancer frontends, which are in no application security group.
+      destination: { prefixes: flow.destination.prefixes, applicationSecurityGroups: new Set() },
       destinationPort: flow.port,
     },
     { virtualNetworkPrefixes: virtualNetworkPrefixes(side, flow) },
@@ -140,17 +148,52 @@ function checkFlow(
   return { ...base, nsgId: nsg.id, nsgName: nsg.name, verdict, decision, reason };
 }
 
-function nodeFlowChecks(inventory: Inventory, node: FlowSide, apiServer: FlowSide): FlowCheck[] {
-  return nodePorts.flatMap((port) => {
-    const flow: Flow = {
-      label: `${node.subnet.name} → ${apiServer.subnet.name} TCP ${port}`,
-      sourceId: node.ref.id,
-      source: { prefixes: node.prefixes },
-      destination: apiServer,
-      port,
-    };
-    return [checkFlow(inventory, flow, node, "Outbound"), checkFlow(inventory, flow, apiServer, "Inbound")];
-  });
+/** The cluster's pools on one node subnet, grouped by the ASGs their NICs join (unknown membership on its own). */
+interface PoolGroup {
+  readonly poolNames: readonly string[];
+  readonly applicationSecurityGroups: ReadonlySet<string> | undefined;
+}
+
+function poolGroups(pools: readonly AgentPool[]): PoolGroup[] {
+  const groups = new Map<
+    string,
+    { poolNames: string[]; applicationSecurityGroups: Set<string> | undefined }
+  >();
+  for (const pool of pools) {
+    const ids = pool.applicationSecurityGroupIds?.map((id) => id.toLowerCase()).sort();
+    const key = ids === undefined ? "?" : ids.join(" ");
+    const group = groups.get(key);
+    if (group === undefined)
+      groups.set(key, { poolNames: [pool.name], applicationSecurityGroups: ids && new Set(ids) });
+    else group.poolNames.push(pool.name);
+  }
+  return [...groups.values()];
+}
+
+function nodeFlowChecks(
+  inventory: Inventory,
+  node: FlowSide,
+  apiServer: FlowSide,
+  pools: readonly AgentPool[],
+): FlowCheck[] {
+  const groups = poolGroups(pools);
+  return groups.flatMap((group) =>
+    nodePorts.flatMap((port) => {
+      // Pools that join different ASGs can meet different rules; name them when the subnet holds more than one set.
+      const who = groups.length > 1 ? ` (pools ${group.poolNames.join(", ")})` : "";
+      const flow: Flow = {
+        label: `${node.subnet.name}${who} → ${apiServer.subnet.name} TCP ${port}`,
+        sourceId: node.ref.id,
+        source:
+          group.applicationSecurityGroups === undefined
+            ? { prefixes: node.prefixes }
+            : { prefixes: node.prefixes, applicationSecurityGroups: group.applicationSecurityGroups },
+        destination: apiServer,
+        port,
+      };
+      return [checkFlow(inventory, flow, node, "Outbound"), checkFlow(inventory, flow, apiServer, "Inbound")];
+    }),
+  );
 }
 
 function probeCheck(inventory: Inventory, apiServer: FlowSide): FlowCheck {
@@ -209,7 +252,12 @@ function evaluateCluster(cluster: Cluster, apiServerRef: SubnetRef, context: Rul
     const node = flowSide(nodeRef);
     if (node === undefined)
       gaps.push(`node subnet ${nodeRef.id} is not in the inventory or has no address prefix`);
-    else if (apiServer !== undefined) checks.push(...nodeFlowChecks(inventory, node, apiServer));
+    else if (apiServer !== undefined) {
+      const pools = cluster.agentPools.filter(
+        (pool) => pool.vnetSubnetId !== undefined && idKey(pool.vnetSubnetId) === nodeRef.key,
+      );
+      checks.push(...nodeFlowChecks(inventory, node, apiServer, pools));
+    }
   }
 
   const subject = clusterSubject(cluster);
@@ -260,9 +308,10 @@ export default defineRule({
       "  az network nsg rule create -g <nsg-rg> --nsg-name <nsg> -n allow-lb-probe --priority <below the deny> " +
       "--direction Inbound --access Allow --protocol Tcp --source-address-prefixes AzureLoadBalancer " +
       "--destination-address-prefixes <apiserver-subnet-cidr> --destination-port-ranges 9988\n" +
-      "and the matching Outbound rule (443, 4443) on the node subnet's NSG. Rules based on application security " +
-      "groups or other service tags cannot be evaluated offline; check them with " +
-      "az network watcher test-ip-flow or remove the doubt.",
+      "and the matching Outbound rule (443, 4443) on the node subnet's NSG. A rule on an application security " +
+      "group applies to the nodes of pools that list it in networkProfile.applicationSecurityGroups " +
+      "(az aks nodepool update --asg-ids …) and never to the load balancer's traffic. Rules on other service " +
+      "tags cannot be evaluated offline; check them with az network watcher test-ip-flow or remove the doubt.",
     docs: apiServerVnetIntegrationDocs,
   },
   *evaluate(context) {

@@ -18,7 +18,7 @@ import { blockNetwork, fakeCredentials } from "../collect/fakes.ts";
 import { makeResult, prodClusterId, sampleRun } from "../report/sample-run.ts";
 
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../fixtures/log-analytics/${name}`, import.meta.url), "utf8"));
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
 
 /** The REST spec's own example call: its endpoint and api-version are what the SDK must hit. */
 const example = fixture("ingestion-post-example.json") as {

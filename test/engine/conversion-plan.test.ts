@@ -242,15 +242,81 @@ describe("buildConversionPlan commands", () => {
 });
 
 describe("buildConversionPlan blockers, NSG rules, pins and surge room", () => {
-  it("copies the blockers of conversion-blocked", () => {
+  it("copies the blockers of conversion-blocked; qatarcentral cannot run and has no enable command", () => {
     const aks = byoCluster({ location: "qatarcentral" });
     const result = plan(fleet({ clusters: [aks] }), aks);
     assert.deepEqual(
       result.blockers.map(({ code, severity }) => ({ code, severity })),
       [{ code: "unsupported-region", severity: "medium" }],
     );
-    assert.ok(result.warnings.some((warning) => warning.includes("blockers")));
+    assert.deepEqual(result.commands, []);
+    assert.match(
+      result.warnings[0] ?? "",
+      /^This plan cannot run, so it has no enable command: unsupported-region: /,
+    );
   });
+
+  it("an encrypted node VNet with a v4+ pool cannot run either", () => {
+    const aks = byoCluster({
+      agentPools: [agentPool({ vnetSubnetId: nodeSubnetId, vmSize: "Standard_D4s_v5" })],
+    });
+    const inventoryUnderTest = fleet({ clusters: [aks] });
+    const vnets = [...inventoryUnderTest.virtualNetworks.values()].map((vnet) => ({
+      ...vnet,
+      encryptionEnabled: true,
+    }));
+    const encrypted = {
+      ...inventoryUnderTest,
+      virtualNetworks: new Map(vnets.map((vnet) => [vnet.key, vnet])),
+    };
+    const result = plan(encrypted, aks);
+    assert.ok(result.blockers.some((blocker) => blocker.code === "encrypted-vnet-v4-vm-size"));
+    assert.equal(
+      result.commands.some((command) => command.includes("--enable-apiserver-vnet-integration")),
+      false,
+    );
+    assert.match(result.warnings[0] ?? "", /cannot run.*encrypted-vnet-v4-vm-size/);
+  });
+
+  const dualStackCases: { name: string; overrides: ClusterOverrides; first: RegExp[] }[] = [
+    {
+      name: "kubenet on 1.25: upgrade, then migrate to Azure CNI Overlay, then convert",
+      overrides: { networkPlugin: "kubenet", kubernetesVersion: "1.25.6" },
+      first: [
+        /^az aks get-upgrades --resource-group rg-aks --name aks-1 --subscription /,
+        /^az aks upgrade --resource-group rg-aks --name aks-1 --kubernetes-version "\$\{KUBERNETES_VERSION:\?/,
+        /^az aks update --resource-group rg-aks --name aks-1 --network-plugin azure --network-plugin-mode overlay --subscription /,
+      ],
+    },
+    {
+      name: "Azure CNI (flat) on a supported version: only the overlay migration, with a pod CIDR",
+      overrides: { networkPlugin: "azure", kubernetesVersion: "1.30.4" },
+      first: [/^az aks update .*--network-plugin-mode overlay --pod-cidr "\$\{POD_CIDR:\?/],
+    },
+    {
+      name: "Azure CNI Overlay on 1.26.0: only the upgrade",
+      overrides: { networkPlugin: "azure", networkPluginMode: "overlay", kubernetesVersion: "1.26.0" },
+      first: [/^az aks get-upgrades /, /^az aks upgrade /],
+    },
+  ];
+  for (const { name, overrides, first } of dualStackCases) {
+    it(`dual-stack blockers are cleared first: ${name}`, () => {
+      const aks = byoCluster({ ipFamilies: ["IPv4", "IPv6"], ...overrides });
+      const result = plan(fleet({ clusters: [aks] }), aks);
+      assert.ok(result.blockers.some((blocker) => blocker.code === "dual-stack-requirements"));
+      for (const [index, pattern] of first.entries()) assert.match(result.commands[index] ?? "", pattern);
+      const enable = result.commands.findIndex((command) =>
+        command.includes("--enable-apiserver-vnet-integration"),
+      );
+      assert.ok(enable >= first.length, "the enable command comes after the clearing commands");
+      assert.ok(
+        result.warnings.some((warning) =>
+          warning.includes(`first ${String(first.length)} command(s) clear the blockers`),
+        ),
+      );
+      assert.ok(result.notes.some((note) => note.includes("learn.microsoft.com/azure/aks/")));
+    });
+  }
 
   const nsgCases: { name: string; nodeNsg: boolean; apiServerNsg: boolean; expected: string[] }[] = [
     { name: "no NSG: nothing to add", nodeNsg: false, apiServerNsg: false, expected: [] },

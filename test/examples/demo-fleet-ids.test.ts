@@ -316,3 +316,27 @@ function optional(type: string, key: string): boolean {
     (type === "microsoft.network/networksecuritygroups" && key === "defaultSecurityRules")
   );
 }
+
+// A rule built from the real example must not keep the example's singular value beside its own plural one:
+// `sourceAddressPrefix: "*"` next to `sourceAddressPrefixes` would widen the rule to every source.
+describe("demo security rules carry one form of each field", () => {
+  const pairs = ["sourceAddressPrefix", "destinationAddressPrefix", "destinationPortRange"] as const;
+  for (const [name, content] of fleet) {
+    it(`${name}: no rule has both the singular and a non-empty plural field`, () => {
+      const clashes: string[] = [];
+      for (const row of Object.values(JSON.parse(content) as Record<string, Row[]>).flat()) {
+        if (row.type !== "microsoft.network/networksecuritygroups") continue;
+        const properties = row.properties as {
+          securityRules?: { id: string; properties: Record<string, unknown> }[];
+        };
+        for (const rule of properties.securityRules ?? [])
+          for (const field of pairs) {
+            const plural = rule.properties[`${field}es`] ?? rule.properties[`${field}s`];
+            if (rule.properties[field] !== undefined && Array.isArray(plural) && plural.length > 0)
+              clashes.push(`${rule.id} ${field}`);
+          }
+      }
+      assert.deepEqual(clashes, []);
+    });
+  }
+});

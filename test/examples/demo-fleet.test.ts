@@ -7,7 +7,13 @@ import { buildDemoFleet } from "../../examples/demo-fleet/generate.ts";
 import { parseConfig } from "../../src/config/load.ts";
 
 const fleetDir = join(import.meta.dirname, "../../examples/demo-fleet");
-const tables = ["resources", "networkresources", "resourcechanges", "authorizationresources"];
+const tables = [
+  "resources",
+  "networkresources",
+  "resourcechanges",
+  "authorizationresources",
+  "resourcecontainers",
+];
 const generated = buildDemoFleet();
 /** The snapshots (current and earlier runs); runs.json lists them. */
 const fleet = new Map([...generated].filter(([name]) => name !== "history/runs.json"));

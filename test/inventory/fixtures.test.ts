@@ -30,7 +30,7 @@ function only<T>(map: ReadonlyMap<string, T>): T {
 const expectations: Readonly<Record<string, (inventory: Inventory) => void>> = {
   "aks-ManagedClustersCreate_PrivateClusterFQDNSubdomain.json": (inventory) => {
     const cluster = only(inventory.clusters);
-    assert.equal(cluster.sku, "Standard");
+    assert.equal(cluster.sku, "Base");
     assert.equal(cluster.hasApiServerAccessProfile, true);
     assert.equal(cluster.apiServerAccessProfile.enablePrivateCluster, true);
     assert.equal(cluster.apiServerAccessProfile.enableVnetIntegration, false);

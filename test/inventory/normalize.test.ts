@@ -384,13 +384,17 @@ describe("NSG rules", () => {
 });
 
 describe("ids and types", () => {
-  test("duplicate ids in different case keep the first and warn", () => {
+  test("duplicate ids in different case are one resource: the later row is kept and named", () => {
     const upper = { ...goodCluster, id: clusterId.toUpperCase(), properties: { agentPoolProfiles: [] } };
     const inventory = normalize(rawRows(goodCluster, upper));
     assert.equal(inventory.clusters.size, 1);
-    assert.equal(inventory.clusters.get(clusterId.toLowerCase())?.id, clusterId);
+    assert.equal(inventory.clusters.get(clusterId.toLowerCase())?.id, clusterId.toUpperCase());
     const duplicate = inventory.diagnostics.find((diagnostic) => diagnostic.code === "duplicate-id");
     assert.deepEqual([duplicate?.level, duplicate?.row], ["warning", 1]);
+    assert.match(
+      duplicate?.message ?? "",
+      /kept the copy in test.json row 1 \(.*later row\), dropped the one in test.json row 0/,
+    );
   });
 
   test("type is derived from the id and matched in any case", () => {
@@ -589,4 +593,46 @@ describe("role assignments", () => {
     const [role] = normalize(rawRows(assignment)).roleAssignments ?? [];
     assert.deepEqual([role?.scope, role?.principalId, role?.source.row], [vnetId, "p1", 0]);
   });
+});
+
+describe("agent pool application security groups", () => {
+  const asg = `${rg}/providers/Microsoft.Network/applicationSecurityGroups/asg-nodes`;
+  const cases: {
+    name: string;
+    networkProfile: unknown;
+    expected: readonly string[] | undefined;
+    warns: boolean;
+  }[] = [
+    {
+      name: "listed ASGs are read",
+      networkProfile: { applicationSecurityGroups: [asg] },
+      expected: [asg],
+      warns: false,
+    },
+    { name: "no networkProfile: in no ASG", networkProfile: undefined, expected: [], warns: false },
+    {
+      name: "an empty list: in no ASG",
+      networkProfile: { applicationSecurityGroups: [] },
+      expected: [],
+      warns: false,
+    },
+    {
+      name: "not a list: membership unknown",
+      networkProfile: { applicationSecurityGroups: asg },
+      expected: undefined,
+      warns: true,
+    },
+  ];
+  for (const { name, networkProfile, expected, warns } of cases) {
+    test(name, () => {
+      const pool = { name: "system", count: 3, ...(networkProfile === undefined ? {} : { networkProfile }) };
+      const inventory = normalize(rawRows({ ...goodCluster, properties: { agentPoolProfiles: [pool] } }));
+      const [read] = inventory.clusters.get(clusterId.toLowerCase())?.agentPools ?? [];
+      assert.deepEqual(read?.applicationSecurityGroupIds, expected);
+      assert.equal(
+        inventory.diagnostics.some((diagnostic) => diagnostic.code === "wrong-type"),
+        warns,
+      );
+    });
+  }
 });

@@ -154,6 +154,61 @@ const cases: readonly Case[] = [
     notEvaluated: ["deny-asg"],
   },
   {
+    name: "a Deny on a source ASG the flow's NICs join decides",
+    rules: [
+      rule("deny-asg", {
+        priority: 100,
+        access: "Deny",
+        sourceAddressPrefixes: [],
+        sourceApplicationSecurityGroupIds: [`${nsgPath}/../applicationSecurityGroups/ASG-Nodes`],
+      }),
+      allowNodesAt300,
+    ],
+    flow: flow({
+      source: {
+        ...nodes,
+        applicationSecurityGroups: new Set([
+          `${nsgPath}/../applicationSecurityGroups/asg-nodes`.toLowerCase(),
+        ]),
+      },
+    }),
+    access: "Deny",
+    decidingRule: "deny-asg",
+    notEvaluated: [],
+  },
+  {
+    name: "a Deny on a source ASG the flow's NICs do not join does not apply",
+    rules: [
+      rule("deny-asg", {
+        priority: 100,
+        access: "Deny",
+        sourceAddressPrefixes: [],
+        sourceApplicationSecurityGroupIds: [`${nsgPath}/../applicationSecurityGroups/asg-nodes`],
+      }),
+      allowNodesAt300,
+    ],
+    flow: flow({ source: { ...nodes, applicationSecurityGroups: new Set() } }),
+    access: "Allow",
+    decidingRule: "allow-nodes",
+    notEvaluated: [],
+  },
+  {
+    name: "AzureLoadBalancer traffic is in no ASG",
+    rules: [
+      rule("deny-asg", {
+        priority: 100,
+        access: "Deny",
+        sourceAddressPrefixes: [],
+        sourceApplicationSecurityGroupIds: [`${nsgPath}/../applicationSecurityGroups/asg-nodes`],
+        destinationPortRanges: ["9988"],
+      }),
+    ],
+    flow: flow({ source: { serviceTag: "AzureLoadBalancer" }, destinationPort: 9988 }),
+    access: "Allow",
+    decidingRule: "AllowAzureLoadBalancerInBound",
+    notEvaluated: [],
+  },
+  {
     name: "defaults alone allow a source inside the VNet",
     rules: [],
     flow: flow(),
@@ -410,7 +465,10 @@ describe("evaluateNsgFlow", () => {
     const decision = evaluateNsgFlow([deny, asgRule, ...defaultRules], flow(), context);
     assert.equal(decision.decidingRule, deny);
     assert.deepEqual(decision.notEvaluated, [
-      { rule: asgRule, reason: 'source application security group "asg-nodes" is not evaluated' },
+      {
+        rule: asgRule,
+        reason: 'source application security group "asg-nodes": the NICs\' membership is unknown',
+      },
     ]);
   });
 

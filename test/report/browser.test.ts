@@ -81,7 +81,7 @@ describe("report.html in Chromium", () => {
     return tiles.locator(".tile-value").allInnerTexts();
   }
 
-  it("renders at 1280 px without errors, with exact KPI tiles and a conversion plan", async () => {
+  it("renders at 1280 px without errors: KPI tiles, three trend charts, readiness, a wave with its plan", async () => {
     const { page, errors } = await open(reportUrl);
     assert.equal(
       await page.locator('[data-kpi="Clusters"] .tile-value').innerText(),
@@ -93,20 +93,72 @@ describe("report.html in Chromium", () => {
     );
     await kpiTexts(page);
     await page.screenshot({ path: join(screenshotsDir, "report-1280.png") });
-    const plans = page
-      .locator('[data-section="conversion-plans"]')
-      .or(page.locator(".card").filter({ has: page.getByRole("heading", { name: /^Conversion plans/ }) }))
-      .first();
-    await plans.scrollIntoViewIfNeeded();
-    assert.ok(await plans.isVisible(), "the conversion plans section is shown");
-    assert.ok(await plans.locator("h3").first().isVisible(), "one plan is shown");
-    await plans
-      .locator(".rule")
-      .first()
-      .screenshot({ path: join(screenshotsDir, "report-1280-plan.png") });
+    const charts = page.locator('[data-section="trend"] svg[role="img"]');
+    assert.equal(await charts.count(), 3);
+    for (const chart of await charts.all()) {
+      assert.ok(await chart.isVisible());
+      // The text equivalent: a title and a description the chart is labelled by.
+      const labelledBy = (await chart.getAttribute("aria-labelledby"))?.split(" ") ?? [];
+      assert.equal(labelledBy.length, 2);
+      for (const id of labelledBy)
+        assert.notEqual((await page.locator(`[id="${id}"]`).textContent())?.trim(), "");
+    }
+    await page
+      .locator('[data-section="trend"]')
+      .screenshot({ path: join(screenshotsDir, "report-1280-trend.png") });
+    const wave = page.locator('[data-section="conversion-waves"] .wave').first();
+    await wave.scrollIntoViewIfNeeded();
+    assert.ok(await wave.isVisible(), "the first conversion wave is shown");
+    const plan = wave.locator("details.plan").first();
+    assert.equal(await plan.locator("pre").isVisible(), false, "plans start folded");
+    await plan.locator("summary").click();
+    assert.ok(await plan.locator("pre").isVisible(), "the plan's commands show once opened");
+    await wave.screenshot({ path: join(screenshotsDir, "report-1280-wave.png") });
     assert.deepEqual(errors, []);
     await page.context().close();
   });
+
+  for (const javaScriptEnabled of [true, false]) {
+    const mode = javaScriptEnabled ? "on" : "off";
+    it(`links each readiness count to its wave, JavaScript ${mode}`, async () => {
+      const { page, errors } = await open(reportUrl, { javaScriptEnabled });
+      const links = page.locator('[data-section="readiness"] a[href^="#readiness-"]');
+      assert.ok((await links.count()) >= 4, "a link a non-empty readiness state");
+      for (const link of await links.all()) {
+        const href = (await link.getAttribute("href")) ?? "";
+        await link.click();
+        assert.ok(page.url().endsWith(href), `${page.url()} ends with ${href}`);
+        const target = page.locator(`[id="${href.slice(1)}"]`);
+        assert.ok(await target.isVisible(), `${href} is shown`);
+        const box = await target.boundingBox();
+        const viewport = page.viewportSize();
+        assert.ok(
+          box && viewport && box.y < viewport.height && box.y + box.height > 0,
+          `${href} scrolled into view`,
+        );
+        const count = await page
+          .locator(`[data-section="readiness"] tr:has(a[href="${href}"]) td.num`)
+          .innerText();
+        assert.match(await target.locator("h3").innerText(), new RegExp(`\\(${count}\\)`));
+      }
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    });
+
+    it(`folds evidence and ARM ids into <details> that open on click, JavaScript ${mode}`, async () => {
+      const { page, errors } = await open(reportUrl, { javaScriptEnabled });
+      const row = page.locator('table[data-table="findings"] > tbody > tr').first();
+      const evidence = row.locator("details.evidence-details");
+      assert.equal(await evidence.locator("ul.evidence, table").first().isVisible(), false);
+      await evidence.locator("summary").click();
+      assert.ok(await evidence.locator("ul.evidence, table").first().isVisible());
+      const id = row.locator("details.id");
+      await id.locator("summary").click();
+      assert.match(await id.locator(".id").innerText(), /^\/subscriptions\//);
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    });
+  }
 
   it("fits a 390 px phone: tiles wrap, nothing widens the page", async () => {
     const { page, errors } = await open(reportUrl, { viewport: { width: 390, height: 844 } });
@@ -121,6 +173,12 @@ describe("report.html in Chromium", () => {
       .locator(".rule")
       .first()
       .screenshot({ path: join(screenshotsDir, "report-390-finding.png") });
+    await page
+      .locator('[data-section="trend"]')
+      .screenshot({ path: join(screenshotsDir, "report-390-trend.png") });
+    await page
+      .locator('[data-section="readiness"]')
+      .screenshot({ path: join(screenshotsDir, "report-390-readiness.png") });
     assert.deepEqual(errors, []);
     await page.context().close();
   });
@@ -139,16 +197,16 @@ describe("report.html in Chromium", () => {
     await withoutScript.page.context().close();
   });
 
-  it("sorts the clusters table by a clicked header, both ways", async () => {
+  it("sorts a table by a clicked header, both ways", async () => {
     const { page, errors } = await open(reportUrl);
-    const table = page.locator('table[data-table="clusters"]');
+    const table = page.locator('table[data-table="wave"]').first();
     const names = (): Promise<string[]> =>
-      table.locator("> tbody > tr > td:first-child strong").allInnerTexts();
+      table.locator("> tbody > tr > td:first-child > strong").allInnerTexts();
     const before = await names();
+    assert.ok(before.length > 1, "the wave lists more than one cluster");
     const header = table.locator("thead th").first();
     await header.click();
     const ascending = await names();
-    assert.notDeepEqual(ascending, before, "the order changed");
     assert.deepEqual(
       ascending,
       [...before].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())),
@@ -156,6 +214,7 @@ describe("report.html in Chromium", () => {
     assert.equal(await header.getAttribute("aria-sort"), "ascending");
     await header.click();
     assert.deepEqual(await names(), [...ascending].reverse());
+    assert.equal(await header.getAttribute("aria-sort"), "descending");
     assert.deepEqual(errors, []);
     await page.context().close();
   });

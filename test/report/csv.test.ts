@@ -3,7 +3,15 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { csvCell, renderClustersCsv, renderFindingsCsv, renderPlansCsv } from "../../src/report/csv.ts";
 import { buildReportView } from "../../src/report/view-model.ts";
-import { hostileScript, makeResult, sampleRules, sampleRun } from "./sample-run.ts";
+import {
+  hostileScript,
+  makeResult,
+  sampleRules,
+  sampleRun,
+  subscriptionBatch,
+  subscriptionProd,
+  tenantOne,
+} from "./sample-run.ts";
 import { hostilePlanClusterName, planRun } from "./sample-plan.ts";
 
 /** A strict RFC 4180 reader, so the tests check what a spreadsheet would see rather than our own strings. */
@@ -57,8 +65,8 @@ describe("csvCell", () => {
     ["+1", "'+1"],
     ["-2", "'-2"],
     ["@x", "'@x"],
-    ["\tcmd", "'\tcmd"],
-    ["\rcmd", `"'\rcmd"`],
+    // A lone carriage return is shown visibly (control-characters.ts); only CRLF stays a line break.
+    ["\rcmd", "\\u000dcmd"],
     ["a,b", '"a,b"'],
     ['say "hi"', '"say ""hi"""'],
     ["line one\r\nline two", '"line one\r\nline two"'],
@@ -69,6 +77,18 @@ describe("csvCell", () => {
   for (const [input, expected] of cases) {
     it(`writes ${JSON.stringify(input)} as ${JSON.stringify(expected)}`, () => {
       assert.equal(csvCell(input), expected);
+    });
+  }
+});
+
+describe("csvCell with control characters", () => {
+  // Control characters go through control-characters.ts first; none reaches the file raw, and what is left of
+  // a cell that started with one is formula-escaped as any other.
+  for (const input of ["\tcmd", "\u0007bell", "\u001b[31mred", "\u0085next"]) {
+    it(`writes ${JSON.stringify(input)} without a raw control character`, () => {
+      const cell = csvCell(input);
+      assert.doesNotMatch(cell, /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/);
+      assert.ok(!cell.startsWith("\t"));
     });
   }
 });
@@ -101,7 +121,9 @@ describe("renderFindingsCsv", () => {
       "message",
       "remediation",
       "tenantId",
+      "tenantName",
       "subscriptionId",
+      "subscriptionName",
       "fingerprint",
       "diff",
     ]);
@@ -113,7 +135,9 @@ describe("renderFindingsCsv", () => {
       "'-2+3",
     ]);
     assert.deepEqual([rows[2]?.[3], rows[2]?.[6]], ["'@x", "'+1"]);
-    assert.ok(rows.every((row) => row.length === 12));
+    assert.ok(rows.every((row) => row.length === 14));
+    // Names beside ids: the sample names tenant one and the production subscription.
+    assert.deepEqual(rows[1].slice(8, 12), [tenantOne, "Contoso", subscriptionProd, "Contoso Production"]);
   });
 
   const countCases: [showAll: boolean, rows: number][] = [
@@ -139,12 +163,16 @@ describe("renderClustersCsv", () => {
       "id",
       "name",
       "tenantId",
+      "tenantName",
       "subscriptionId",
+      "subscriptionName",
       "resourceGroup",
       "location",
-      "sku",
+      "mode",
+      "tier",
       "kubernetesVersion",
       "enableVnetIntegration",
+      "readiness",
       "apiServerSubnetMode",
       "apiServerSubnetId",
       "enablePrivateCluster",
@@ -155,7 +183,18 @@ describe("renderClustersCsv", () => {
     ]);
     assert.equal(rows.length, 5);
     const hostile = rows.find((row) => row[1] === hostileScript);
-    assert.deepEqual(hostile?.slice(5, 10), ["eastus", "Base", "1.31.2", "false", "none"]);
+    assert.deepEqual(hostile?.slice(7, 14), [
+      "eastus",
+      "Base",
+      "Standard",
+      "1.31.2",
+      "false",
+      "ready",
+      "none",
+    ]);
+    const batch = rows.find((row) => row[1] === "aks-batch");
+    assert.deepEqual(batch?.slice(2, 6), [tenantOne, "Contoso", subscriptionBatch, "Contoso Batch"]);
+    assert.equal(batch[8], "Automatic");
   });
 });
 
@@ -168,6 +207,7 @@ describe("renderPlansCsv", () => {
     assert.deepEqual(header, [
       "clusterId",
       "clusterName",
+      "readiness",
       "blockers",
       "apiServerSubnetAction",
       "apiServerSubnetPrefix",
@@ -183,6 +223,7 @@ describe("renderPlansCsv", () => {
 
   const cases: [column: string, expected: string][] = [
     ["clusterName", `'${hostilePlanClusterName}`],
+    ["readiness", "needs-apiserver-subnet"],
     ["apiServerSubnetAction", "create"],
     ["apiServerSubnetPrefix", "10.0.1.0/28"],
     ["pinnedRules", "0"],

@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 const cli = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
 /** Returns the folder holding report.html, findings.json, the CSVs and summary.md. */
-export async function scanDemo(): Promise<string> {
+export async function scanDemo(formats = "html,csv,json,md"): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), "aks-vnet-audit-report-"));
   const out = join(root, "out");
   // A private state dir: the demo's history must not leak between tests or into the user's own.
   const args = [cli, "scan", "--demo", "--out", out, "--state-dir", join(root, "state"), "--quiet"];
+  args.push("--format", formats);
   const scan = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 });
   if (scan.status !== 0) {
     throw new Error(`scan --demo exited ${String(scan.status)}: ${scan.stderr}`);

@@ -106,7 +106,8 @@ describe("renderEmailHtml", () => {
       assert.match(html, tile(label, value), label);
     }
     assert.ok(html.includes("22222222-2222-2222-2222-222222222222"));
-    assert.equal(rowCount(html), 7);
+    // Suppressed results are counted in the KPIs, not listed.
+    assert.equal(rowCount(html), 6);
     assert.ok(!html.includes("more findings"));
   });
 
@@ -118,7 +119,7 @@ describe("renderEmailHtml", () => {
   it("keeps no row but counts them all when the cap leaves no room", () => {
     const tiny = render({}, 1000);
     assert.equal(rowCount(tiny), 0);
-    assert.ok(tiny.includes("7 more findings in the attached findings.csv"));
+    assert.ok(tiny.includes("6 more findings in the attached findings.csv"));
   });
 });
 
@@ -140,10 +141,19 @@ describe("renderEmailHtml with 50,000 failing results", () => {
       new: 0,
     },
   });
-  const html = renderEmailHtml(buildReportView(run, { rules: sampleRules }), {
+  // A per-rule cap as large as the fleet, so the byte cap is what cuts.
+  const html = renderEmailHtml(buildReportView(run, { rules: sampleRules, htmlMaxRows: total }), {
     maxBodyBytes: defaultMaxBodyBytes,
   });
   const shown = rowCount(html);
+
+  it("lists the report's most severe results per rule (--html-max-rows) and counts the rest", () => {
+    const capped = renderEmailHtml(buildReportView(run, { rules: sampleRules, htmlMaxRows: 50 }), {
+      maxBodyBytes: defaultMaxBodyBytes,
+    });
+    assert.equal(rowCount(capped), 50);
+    assert.ok(capped.includes(`${total - 50} more findings in the attached findings.csv`));
+  });
 
   it("stays under the cap", () => {
     assert.ok(bytes(html) <= defaultMaxBodyBytes, `${bytes(html)} bytes`);

@@ -60,12 +60,16 @@ describe("renderReportHtml escaping", () => {
     assert.doesNotMatch(html, /<img/i);
   });
 
-  it("links out only to https documentation, and only from anchors", () => {
+  it("links out only to https documentation, and only from anchors; other links stay on the page", () => {
     const urls = [...html.matchAll(/https?:\/\/[^"\s<]+/g)].map((match) => match[0]);
-    const hrefs = [...html.matchAll(/<a href="([^"]*)"/g)].map((match) => match[1]);
-    assert.ok(hrefs.length > 0);
-    assert.deepEqual(new Set(urls), new Set(hrefs));
-    assert.ok(hrefs.every((href) => href?.startsWith("https://learn.microsoft.com/")));
+    const hrefs = [...html.matchAll(/<a href="([^"]*)"/g)].map((match) => match[1] ?? "");
+    const external = hrefs.filter((href) => !href.startsWith("#"));
+    assert.ok(external.length > 0);
+    assert.deepEqual(new Set(urls.filter((url) => url !== "http://www.w3.org/2000/svg")), new Set(external));
+    assert.ok(external.every((href) => href.startsWith("https://learn.microsoft.com/")));
+    // In-page links (readiness to its wave) point at an element that exists.
+    for (const href of hrefs.filter((link) => link.startsWith("#")))
+      assert.ok(html.includes(`id="${href.slice(1)}"`), `${href} has a target`);
   });
 });
 
@@ -82,9 +86,12 @@ describe("renderReportHtml sections", () => {
     });
   }
 
-  it("lists findings with evidence, remediation and docs, then suppressed, resolved, diagnostics, clusters", () => {
+  it("orders KPIs, trend, readiness, posture, findings, suppressed, resolved, waves, coverage, diagnostics", () => {
     const html = render();
     const order = [
+      'data-kpi="Clusters"',
+      ">Trend <span",
+      ">Conversion readiness <span",
       ">Posture</h2>",
       ">Findings by rule <span",
       "API server subnet is running out of addresses",
@@ -92,8 +99,9 @@ describe("renderReportHtml sections", () => {
       ">Suppressed <span",
       "Change CHG-42 in progress",
       ">Resolved since the last run <span",
+      ">Conversion waves <span",
+      ">Coverage</h2>",
       ">Diagnostics <span",
-      ">Clusters <span",
     ].map((text) => html.indexOf(text));
     assert.ok(
       order.every((position) => position > 0),
@@ -103,10 +111,10 @@ describe("renderReportHtml sections", () => {
       [...order].sort((a, b) => a - b),
       order,
     );
-    assert.ok(
-      html.includes("&quot;apiServerSubnet&quot;:&quot;10.0.8.0/28&quot;"),
-      "evidence as escaped JSON",
-    );
+    // Evidence for humans: a labelled line, not JSON, and nothing for absent values.
+    assert.match(html, /Plan API server subnet:<\/span> 10\.0\.8\.0\/28/);
+    assert.doesNotMatch(html, /\{&quot;|&quot;:/, "no JSON in the report");
+    assert.doesNotMatch(html, /Restarted at:/, "a null value is left out");
   });
 
   it("shows passing results only with showAll", () => {
@@ -117,7 +125,7 @@ describe("renderReportHtml sections", () => {
   it("renders an empty run without findings, suppressed, resolved or diagnostics sections", () => {
     const html = render({ results: [], resolved: [], diagnostics: [], clusters: [] });
     assert.ok(html.includes("Nothing to act on."));
-    assert.ok(html.includes("No clusters in scope."));
+    assert.ok(!html.includes(">Conversion waves <span"));
     assert.ok(!html.includes(">Suppressed <span"));
     assert.ok(!html.includes(">Resolved since the last run <span"));
     assert.ok(!html.includes(">Diagnostics <span"));
@@ -148,8 +156,8 @@ describe("renderReportHtml sections", () => {
 describe("renderReportHtml conversion plans", () => {
   const html = renderReportHtml(buildReportView(planRun(), { rules: sampleRules }));
 
-  it("renders the section with the commands in a pre block", () => {
-    assert.ok(html.includes("Conversion plans"));
+  it("renders the plan in its wave, the commands in a pre block", () => {
+    assert.match(html, /id="readiness-needs-apiserver-subnet"[^]*Conversion plan<\/summary>/);
     assert.match(html, /<pre[^>]*>az network vnet subnet create [^<]*az aks start [^<]*<\/pre>/);
   });
 
@@ -158,12 +166,12 @@ describe("renderReportHtml conversion plans", () => {
     assert.ok(html.includes("&#x3D;x&#x27;; rm -rf /&lt;b onmouseover&#x3D;alert(1)&gt;"));
   });
 
-  it("points the finding's evidence at the section instead of dumping the plan", () => {
-    assert.ok(html.includes("see Conversion plans"));
+  it("leaves the plan out of the finding's evidence instead of dumping it", () => {
     assert.ok(!html.includes("&quot;commands&quot;"));
+    assert.ok(!html.includes("Conversion plan clusterId"));
   });
 
-  it("leaves the section out when no cluster has a plan", () => {
-    assert.ok(!render().includes("Conversion plans"));
+  it("shows no plan where no cluster has one", () => {
+    assert.ok(!render().includes("Conversion plan</summary>"));
   });
 });

@@ -20,6 +20,7 @@ describe("renderFindingsJson", () => {
       "resolved",
       "diagnostics",
       "clusters",
+      "names",
     ]);
   });
 

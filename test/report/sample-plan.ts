@@ -15,7 +15,7 @@ import {
   subnetId,
   vnet,
 } from "../builders.ts";
-import { makeResult, sampleResults, sampleRun } from "./sample-run.ts";
+import { makeCluster, makeResult, sampleClusters, sampleResults, sampleRun } from "./sample-run.ts";
 
 export const hostilePlanClusterName = "=x'; rm -rf /<b onmouseover=alert(1)>";
 
@@ -43,5 +43,13 @@ export function planRun(): RunRecord {
     resourceId: plan.clusterId,
     evidence: { enableVnetIntegration: false, conversionPlan: plan },
   });
-  return sampleRun({ results: [...sampleResults, result] });
+  const planned = makeCluster({
+    id: plan.clusterId,
+    name: plan.clusterName,
+    enableVnetIntegration: false,
+    apiServerSubnetMode: "none",
+    apiServerSubnetId: "",
+    readiness: "needs-apiserver-subnet",
+  });
+  return sampleRun({ results: [...sampleResults, result], clusters: [...sampleClusters, planned] });
 }

@@ -61,15 +61,19 @@ export function makeResult(overrides: Partial<Result> & Pick<Result, "ruleId" | 
   };
 }
 
-function makeCluster(
+export function makeCluster(
   overrides: Partial<ClusterPosture> & Pick<ClusterPosture, "id" | "name">,
 ): ClusterPosture {
   return {
     tenantId: tenantOne,
+    tenantName: "",
     subscriptionId: subscriptionProd,
+    subscriptionName: "",
     resourceGroup: "rg-prod",
     location: "westeurope",
-    sku: "Base",
+    mode: "Base",
+    tier: "Standard",
+    readiness: overrides.enableVnetIntegration === false ? "ready" : "integrated",
     kubernetesVersion: "1.31.2",
     enableVnetIntegration: true,
     apiServerSubnetMode: "byo",
@@ -168,7 +172,7 @@ export const sampleClusters: readonly ClusterPosture[] = [
     subscriptionId: subscriptionBatch,
     resourceGroup: "rg-batch",
     location: "northeurope",
-    sku: "Automatic",
+    mode: "Automatic",
     apiServerSubnetMode: "managed",
     apiServerSubnetId: "",
     enablePrivateCluster: true,
@@ -189,6 +193,12 @@ export const sampleClusters: readonly ClusterPosture[] = [
     failingResults: 1,
   }),
 ];
+
+/** Display names for one tenant and two of the three subscriptions: the lab's names could not be read. */
+export const sampleNames = {
+  tenants: { [tenantOne]: "Contoso" },
+  subscriptions: { [subscriptionProd]: "Contoso Production", [subscriptionBatch]: "Contoso Batch" },
+};
 
 export const completeCoverage: Coverage = {
   complete: true,
@@ -261,6 +271,7 @@ export function sampleRun(overrides: Partial<RunRecord> = {}): RunRecord {
       },
     ],
     clusters: sampleClusters,
+    names: sampleNames,
     ...overrides,
   };
 }

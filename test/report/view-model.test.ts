@@ -95,7 +95,7 @@ describe("buildReportView posture", () => {
   const cases: [name: string, rows: readonly PostureRow[], expected: Row[]][] = [
     [
       "tenant",
-      defaultView.posture.byTenant,
+      defaultView.posture.byTenant.rows,
       [
         [tenantOne, 3, 2, 66, 5, "critical"],
         [tenantTwo, 1, 0, 0, 1, "medium"],
@@ -103,7 +103,7 @@ describe("buildReportView posture", () => {
     ],
     [
       "subscription",
-      defaultView.posture.bySubscription,
+      defaultView.posture.bySubscription.rows,
       [
         [subscriptionProd, 2, 1, 50, 4, "critical"],
         [subscriptionLab, 1, 0, 0, 1, "medium"],
@@ -113,7 +113,7 @@ describe("buildReportView posture", () => {
     [
       // The subnet finding has no region; only findings on clusters count here.
       "region",
-      defaultView.posture.byRegion,
+      defaultView.posture.byRegion.rows,
       [
         ["westeurope", 2, 1, 50, 3, "high"],
         ["eastus", 1, 0, 0, 1, "medium"],
@@ -134,9 +134,9 @@ describe("buildReportView posture", () => {
       subscriptionId: cluster.subscriptionId.toUpperCase(),
     }));
     const view = buildReportView(sampleRun({ clusters: shouted }), { rules: sampleRules });
-    assert.equal(view.posture.bySubscription.length, 3);
+    assert.equal(view.posture.bySubscription.rows.length, 3);
     assert.equal(
-      view.posture.bySubscription.reduce((total, row) => total + row.failingFindings, 0),
+      view.posture.bySubscription.rows.reduce((total, row) => total + row.failingFindings, 0),
       6,
     );
   });
@@ -230,31 +230,56 @@ describe("buildReportView listed results", () => {
     assert.deepEqual([legacy?.isNew, legacy?.diff, legacy?.resourceName], [true, "new", "aks-legacy"]);
   });
 
-  it("shows string evidence as is, anything else as compact JSON, and cuts long values", () => {
+  it("shows evidence as labelled lines: absent values left out, ids shortened, long values cut", () => {
     const long = "x".repeat(evidenceValueMaxLength + 10);
     const run = sampleRun({
       results: [
         makeResult({
           ruleId: "cluster-not-vnet-integrated",
           resourceId: legacyClusterId,
-          evidence: {
-            subnet: "10.0.0.0/28",
-            free: -7,
-            plan: { blockers: ["qatarcentral"] },
-            missing: null,
-            long,
-          },
+          evidence: { apiServerSubnetId: null, subnet: legacyClusterId, free: -7, missing: "", long },
         }),
       ],
     });
     const evidence = buildReportView(run, { rules: sampleRules }).results[0]?.evidence;
-    assert.deepEqual(evidence?.slice(0, 4), [
-      { key: "subnet", value: "10.0.0.0/28" },
-      { key: "free", value: "-7" },
-      { key: "plan", value: '{"blockers":["qatarcentral"]}' },
-      { key: "missing", value: "null" },
+    assert.deepEqual(
+      evidence?.lines.map((line) => [line.label, line.values.map((value) => value.text)]),
+      [
+        ["Subnet", ["aks-legacy"]],
+        ["Free", ["-7"]],
+        ["Long", [`${"x".repeat(evidenceValueMaxLength)}…`]],
+      ],
+    );
+    assert.equal(evidence.lines[0]?.values[0]?.full, legacyClusterId);
+  });
+});
+
+describe("buildReportView names beside ids", () => {
+  it("names tenants and subscriptions in posture rows and results, empty where the name is unknown", () => {
+    const names = (rows: readonly PostureRow[]): [string, string][] => rows.map((row) => [row.key, row.name]);
+    assert.deepEqual(names(defaultView.posture.byTenant.rows), [
+      [tenantOne, "Contoso"],
+      [tenantTwo, ""],
     ]);
-    assert.equal(evidence[4]?.value.length, evidenceValueMaxLength + 1);
+    assert.deepEqual(names(defaultView.posture.bySubscription.rows), [
+      [subscriptionProd, "Contoso Production"],
+      [subscriptionLab, ""],
+      [subscriptionBatch, "Contoso Batch"],
+    ]);
+    const legacy = defaultView.results.find((result) => result.resourceId === legacyClusterId);
+    assert.deepEqual([legacy?.tenantName, legacy?.subscriptionName], ["Contoso", "Contoso Production"]);
+  });
+
+  it("masks names with the ids: no name survives, each masked name still tells subscriptions apart", () => {
+    const view = buildReportView(sampleRun(), { rules: sampleRules, mask: true });
+    const text = JSON.stringify(view);
+    for (const name of ["Contoso Production", "Contoso Batch", '"Contoso"'])
+      assert.ok(!text.includes(name), name);
+    assert.deepEqual(
+      view.posture.bySubscription.rows.map((row) => row.name),
+      ["masked …a1b2", "", "masked …c3d4"],
+    );
+    assert.equal(view.posture.byTenant.rows[0]?.name, "masked …1111");
   });
 });
 

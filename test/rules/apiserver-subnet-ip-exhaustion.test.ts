@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { readSnapshot } from "../../src/collect/snapshot.ts";
+import { normalize } from "../../src/inventory/normalize.ts";
 import rule from "../../src/rules/apiserver-subnet-ip-exhaustion.ts";
 import type { Config } from "../../src/config/config.ts";
 import type { Cluster } from "../../src/inventory/model.ts";
@@ -26,8 +29,13 @@ function sharingClusters(count: number): Cluster[] {
   );
 }
 
-function frontends(count: number): string[] {
-  return Array.from({ length: count }, (_, index) => apiServerFrontendId(index));
+/** `count` frontends of the clusters' own `kube-apiserver` load balancers (in their node resource groups). */
+function frontends(count: number, owners: readonly Cluster[]): string[] {
+  return Array.from({ length: count }, (_, index) => {
+    const owner = owners[index % Math.max(owners.length, 1)];
+    if (owner === undefined) return apiServerFrontendId(index);
+    return `/subscriptions/${owner.subscriptionId}/resourceGroups/${owner.nodeResourceGroup ?? ""}/providers/Microsoft.Network/loadBalancers/kube-apiserver/frontendIPConfigurations/${index}`;
+  });
 }
 
 interface Case {
@@ -153,13 +161,14 @@ const cases: Case[] = [
 describe("apiserver-subnet-ip-exhaustion", () => {
   for (const testCase of cases) {
     it(testCase.name, () => {
+      const clusters = sharingClusters(testCase.clusters);
       const subnet = apiServerSubnet({
         addressPrefixes: testCase.addressPrefixes,
-        ipConfigurationIds: frontends(testCase.ipConfigurations ?? 0),
+        ipConfigurationIds: frontends(testCase.ipConfigurations ?? 0, clusters),
       });
       const outcomes = evaluate(
         rule,
-        inventory({ clusters: sharingClusters(testCase.clusters), vnets: [vnet({ subnets: [subnet] })] }),
+        inventory({ clusters, vnets: [vnet({ subnets: [subnet] })] }),
         testCase.config,
       );
       assert.deepEqual(summarize(rule, outcomes), [
@@ -183,5 +192,111 @@ describe("apiserver-subnet-ip-exhaustion", () => {
     assert.deepEqual(summarize(rule, outcomes), [
       { id: apiServerSubnetId, status: "unverified", severity: "critical", detail: undefined },
     ]);
+  });
+
+  describe("clusters the subnet shows that the scan does not", () => {
+    const outsideLoadBalancer = (resourceGroup: string): string =>
+      `/subscriptions/00000000-0000-0000-0000-000000000009/resourceGroups/${resourceGroup}/providers/Microsoft.Network/loadBalancers/kube-apiserver`;
+    const outsideCases: {
+      name: string;
+      clusters: number;
+      ipConfigurationIds: (clusters: readonly Cluster[]) => string[];
+      links?: readonly string[];
+      outside: number;
+      numbers: readonly [number, number, number];
+      status: string;
+      severity?: string;
+    }[] = [
+      {
+        name: "two frontends of one outside load balancer are one cluster",
+        clusters: 0,
+        ipConfigurationIds: () =>
+          [0, 1].map((i) => `${outsideLoadBalancer("MC_x")}/frontendIPConfigurations/${i}`),
+        outside: 1,
+        numbers: [27, 9, 18],
+        status: "pass",
+      },
+      {
+        name: "two outside load balancers beside a scanned cluster's own",
+        clusters: 1,
+        ipConfigurationIds: (clusters) => [
+          ...frontends(1, clusters),
+          `${outsideLoadBalancer("MC_x")}/frontendIPConfigurations/0`,
+          `${outsideLoadBalancer("MC_y")}/frontendIPConfigurations/0`,
+        ],
+        outside: 2,
+        numbers: [27, 27, 0],
+        status: "fail",
+        severity: "medium",
+      },
+      {
+        name: "AKS's service association link alone is at least one cluster",
+        clusters: 0,
+        ipConfigurationIds: () => [],
+        links: ["Microsoft.ContainerService/managedClusters"],
+        outside: 1,
+        numbers: [27, 9, 18],
+        status: "pass",
+      },
+      {
+        name: "the link with a scanned cluster using the subnet adds nobody",
+        clusters: 1,
+        ipConfigurationIds: () => [],
+        links: ["Microsoft.ContainerService/managedClusters"],
+        outside: 0,
+        numbers: [27, 9, 18],
+        status: "pass",
+      },
+      {
+        name: "another service's link is no AKS cluster",
+        clusters: 0,
+        ipConfigurationIds: () => [],
+        links: ["Microsoft.Web/serverFarms"],
+        outside: 0,
+        numbers: [27, 0, 27],
+        status: "pass",
+      },
+    ];
+    for (const testCase of outsideCases) {
+      it(testCase.name, () => {
+        const clusters = sharingClusters(testCase.clusters);
+        const subnet = apiServerSubnet({
+          addressPrefixes: ["10.0.255.0/27"],
+          ipConfigurationIds: testCase.ipConfigurationIds(clusters),
+          serviceAssociationLinkTypes: testCase.links ?? [],
+        });
+        const outcomes = evaluate(rule, inventory({ clusters, vnets: [vnet({ subnets: [subnet] })] }));
+        assert.deepEqual(summarize(rule, outcomes), [
+          { id: apiServerSubnetId, status: testCase.status, severity: testCase.severity, detail: undefined },
+        ]);
+        const evidence = outcomes[0]?.evidence ?? {};
+        assert.deepEqual([evidence.capacity, evidence.used, evidence.free], testCase.numbers);
+        assert.equal(evidence.clustersOutsideScan, testCase.outside);
+        if (testCase.outside > 0)
+          assert.match(outcomes[0]?.message ?? "", /cluster\(s\) outside the scan use it/);
+      });
+    }
+
+    it("a real AKS-owned API server subnet with no cluster in scope reserves 9 addresses", async () => {
+      const file = fileURLToPath(
+        new URL("../fixtures/az/subnet-show-apiserver-aks-managed.json", import.meta.url),
+      );
+      const collected = await readSnapshot([file]);
+      const outcomes = evaluate(rule, normalize(collected.rows));
+      const subnetIdInFixture =
+        "/subscriptions/redacts-1111-1111-1111-111111111111/resourceGroups/MC_rg_aksapivnet_swedencentral/providers/Microsoft.Network/virtualNetworks/aks-vnet-68386414/subnets/aks-apiserver-subnet";
+      assert.deepEqual(summarize(rule, outcomes), [
+        { id: subnetIdInFixture, status: "fail", severity: "medium", detail: undefined },
+      ]);
+      const evidence = outcomes[0]?.evidence ?? {};
+      assert.deepEqual(
+        [evidence.capacity, evidence.used, evidence.free, evidence.clustersOutsideScan, evidence.linkedToAks],
+        [11, 9, 2, 1, true],
+      );
+      assert.match(
+        outcomes[0]?.message ?? "",
+        /1 cluster\(s\) outside the scan use it \(kube-apiserver load balancers .*KUBE-APISERVER\)/,
+      );
+    });
   });
 });

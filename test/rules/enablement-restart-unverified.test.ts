@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { readSnapshot } from "../../src/collect/snapshot.ts";
+import { normalize } from "../../src/inventory/normalize.ts";
 import rule from "../../src/rules/enablement-restart-unverified.ts";
 import type { Attestation } from "../../src/config/config.ts";
 import type { ClusterSample, Observations } from "../../src/history/observations.ts";
@@ -413,6 +416,45 @@ const cases: Case[] = [
     severity: "medium",
   },
   {
+    name: "AKS Automatic with no enablement on record passes on its sku",
+    cluster: integrated({ sku: "Automatic" }),
+    status: "pass",
+    decision: "automatic-sku",
+  },
+  {
+    name: "AKS Automatic, stopped, no enablement on record: still created with the feature on",
+    cluster: integrated({ sku: "Automatic", powerState: "Stopped" }),
+    status: "pass",
+    decision: "automatic-sku",
+  },
+  {
+    name: "AKS Automatic with a later enablement change record and no restart fails",
+    cluster: integrated({ sku: "Automatic" }),
+    records: [enable("2025-09-01T10:00:00Z")],
+    status: "fail",
+    severity: "high",
+    decision: "no-restart-since-enablement",
+  },
+  {
+    name: "AKS Automatic with an enablement in history and a restart after it passes on the restart",
+    cluster: integrated({ sku: "Automatic" }),
+    samples: [
+      sample("2025-09-01T00:00:00Z", false),
+      sample("2025-09-02T00:00:00Z", true),
+      sample("2025-09-03T00:00:00Z", true, "Stopped"),
+      sample("2025-09-04T00:00:00Z", true),
+    ],
+    status: "pass",
+    decision: "restart-after-enablement",
+  },
+  {
+    name: "AKS Automatic with only an attested enablement still passes on its sku",
+    cluster: integrated({ sku: "Automatic" }),
+    attestations: [attestation({ enabledAt: "2025-09-01" })],
+    status: "pass",
+    decision: "automatic-sku",
+  },
+  {
     name: "an attestation matches the cluster id case-insensitively",
     attestations: [
       attestation({ cluster: id.toUpperCase(), enabledAt: "2025-09-01", restartedAt: "2025-09-02" }),
@@ -490,5 +532,15 @@ describe("enablement-restart-unverified", () => {
   it("advises az aks stop / start or an attestation when it cannot tell", () => {
     const [outcome] = evaluate(rule, inventory({ clusters: [integrated()] }));
     assert.match(outcome?.message ?? "", /az aks stop.*az aks start.*attestation/);
+  });
+
+  it("a real `az aks show` of an Automatic cluster passes with sku Automatic as the evidence", async () => {
+    const file = fileURLToPath(new URL("../fixtures/az/aks-show-automatic.json", import.meta.url));
+    const collected = await readSnapshot([file]);
+    const outcomes = evaluate(rule, normalize(collected.rows));
+    assert.equal(outcomes.length, 1);
+    const [outcome] = outcomes as [(typeof outcomes)[number]];
+    assert.equal(outcome.status, "pass");
+    assert.deepEqual([outcome.evidence?.decision, outcome.evidence?.sku], ["automatic-sku", "Automatic"]);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import rule from "../../src/rules/nsg-blocks-apiserver-traffic.ts";
-import type { Cluster, NetworkSecurityGroup, SecurityRule } from "../../src/inventory/model.ts";
+import type { AgentPool, Cluster, NetworkSecurityGroup, SecurityRule } from "../../src/inventory/model.ts";
 import {
   agentPool,
   apiServerSubnet,
@@ -29,6 +29,15 @@ function integrated(overrides: { subnetId?: string; enableVnetIntegration?: bool
     networkPlugin: "azure",
     agentPools: [agentPool({ vnetSubnetId: nodeSubnetId })],
     apiServerAccessProfile: { enableVnetIntegration: true, subnetId: apiServerSubnetId, ...overrides },
+  });
+}
+
+/** An integrated cluster whose pools (all on the node subnet) carry the given fields. */
+function withPools(pools: readonly Partial<AgentPool>[]): Cluster {
+  return cluster({
+    networkPlugin: "azure",
+    agentPools: pools.map((pool) => agentPool({ vnetSubnetId: nodeSubnetId, ...pool })),
+    apiServerAccessProfile: { enableVnetIntegration: true, subnetId: apiServerSubnetId },
   });
 }
 
@@ -80,13 +89,69 @@ const cases: Case[] = [
     status: "pass",
   },
   {
-    name: "Deny scoped to an application security group",
+    name: "Deny on an ASG the pools do not join does not apply to them",
+    apiServerRules: [
+      { ...denyKonnectivity, sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asgId] },
+      allowNodes,
+    ],
+    status: "pass",
+    notEvaluated: [],
+  },
+  {
+    name: "Deny on an ASG the pool joins applies to its nodes",
+    clusters: [withPools([{ applicationSecurityGroupIds: [asgId] }])],
+    apiServerRules: [
+      { ...denyKonnectivity, sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asgId] },
+      allowNodes,
+    ],
+    status: "fail",
+    deniedBy: ruleId("nsg-api", "deny-4443"),
+  },
+  {
+    name: "ASG ids compare case-insensitively",
+    clusters: [withPools([{ applicationSecurityGroupIds: [asgId.toUpperCase()] }])],
+    apiServerRules: [
+      { ...denyKonnectivity, sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asgId] },
+      allowNodes,
+    ],
+    status: "fail",
+    deniedBy: ruleId("nsg-api", "deny-4443"),
+  },
+  {
+    name: "one of two pools joins the denied ASG: the subnet's flows fail for that pool",
+    clusters: [withPools([{ name: "system" }, { name: "tagged", applicationSecurityGroupIds: [asgId] }])],
+    apiServerRules: [
+      { ...denyKonnectivity, sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asgId] },
+      allowNodes,
+    ],
+    status: "fail",
+    deniedBy: ruleId("nsg-api", "deny-4443"),
+  },
+  {
+    name: "membership that could not be read leaves an ASG Deny in doubt",
+    clusters: [withPools([{ applicationSecurityGroupIds: undefined }])],
     apiServerRules: [
       { ...denyKonnectivity, sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asgId] },
       allowNodes,
     ],
     status: "unverified",
     notEvaluated: [ruleId("nsg-api", "deny-4443")],
+  },
+  {
+    name: "a Deny on an ASG never applies to the load balancer's probe",
+    clusters: [withPools([{ applicationSecurityGroupIds: [asgId] }])],
+    apiServerRules: [
+      {
+        name: "deny-probe-asg",
+        priority: 100,
+        access: "Deny",
+        sourceAddressPrefixes: [],
+        sourceApplicationSecurityGroupIds: [asgId],
+        destinationPortRanges: ["9988"],
+      },
+    ],
+    status: "pass",
+    notEvaluated: [],
   },
   {
     name: "Deny from another service tag ahead of the default Allow",
@@ -103,7 +168,7 @@ const cases: Case[] = [
     notEvaluated: [ruleId("nsg-api", "allow-tag"), ruleId("nsg-api", "allow-tag")],
   },
   {
-    name: "Allow by ASG ahead of a custom DenyAll leaves the Deny in doubt",
+    name: "Allow by an ASG the pools do not join: the custom DenyAll decides",
     apiServerRules: [
       {
         ...allowNodes,
@@ -120,7 +185,30 @@ const cases: Case[] = [
         destinationPortRanges: ["9988"],
       },
     ],
-    status: "unverified",
+    status: "fail",
+    deniedBy: ruleId("nsg-api", "deny-all"),
+  },
+  {
+    name: "Allow by an ASG the pools join, ahead of a custom DenyAll",
+    clusters: [withPools([{ applicationSecurityGroupIds: [asgId] }])],
+    apiServerRules: [
+      {
+        ...allowNodes,
+        name: "allow-asg",
+        priority: 100,
+        sourceAddressPrefixes: [],
+        sourceApplicationSecurityGroupIds: [asgId],
+      },
+      { name: "deny-all", priority: 200, access: "Deny", protocol: "*", destinationPortRanges: ["*"] },
+      {
+        name: "allow-probe",
+        priority: 90,
+        sourceAddressPrefixes: ["AzureLoadBalancer"],
+        destinationPortRanges: ["9988"],
+      },
+    ],
+    status: "pass",
+    notEvaluated: [],
   },
   {
     name: "outbound Deny on the node subnet NSG",
@@ -255,13 +343,22 @@ describe("nsg-blocks-apiserver-traffic", () => {
     assert.ok(checksOf(outcome?.evidence).every((check) => check.decidingRuleId !== null));
   });
 
-  it("names the application security group in the not-evaluated reason and the message", () => {
-    const testCase = cases.find((entry) => entry.name === "Deny scoped to an application security group")!;
+  it("names the application security group when membership is unknown", () => {
+    const testCase = cases.find((entry) => entry.name.startsWith("membership that could not be read"))!;
     const [outcome] = evaluate(rule, build(testCase));
     const reasons = checksOf(outcome?.evidence).flatMap((check) =>
       check.notEvaluated.map((entry) => entry.reason),
     );
-    assert.ok(reasons.some((reason) => reason.includes("asg-nodes")));
+    assert.ok(reasons.some((reason) => reason.includes('"asg-nodes": the NICs\' membership is unknown')));
     assert.ok(outcome?.message.includes("deny-4443"));
+  });
+
+  it("names the pools when a node subnet holds pools of different ASGs", () => {
+    const testCase = cases.find((entry) => entry.name.startsWith("one of two pools"))!;
+    const [outcome] = evaluate(rule, build(testCase));
+    const flows = checksOf(outcome?.evidence).map((check) => (check as unknown as { flow: string }).flow);
+    assert.ok(flows.includes("nodes (pools tagged) → apiserver TCP 4443"), flows.join("; "));
+    assert.ok(flows.includes("nodes (pools system) → apiserver TCP 4443"));
+    assert.match(outcome?.message ?? "", /denies nodes \(pools tagged\) → apiserver TCP 4443/);
   });
 });

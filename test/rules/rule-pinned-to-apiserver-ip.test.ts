@@ -13,6 +13,8 @@ import {
   ipGroupId,
   nsg,
   ruleCollectionGroup,
+  firewallPolicy,
+  testTenantId,
   subnetId,
   summarize,
   vnet,
@@ -228,5 +230,55 @@ describe("rule-pinned-to-apiserver-ip", () => {
     assert.equal(passes, clusterCount - 5_000);
     assert.equal(outcomes.length, clusterCount);
     console.log(`# scale: ${outcomes.length} results in ${elapsed.toFixed(0)} ms`);
+  });
+
+  it("a base policy's rules apply to the firewall of a child policy: the finding names that firewall", () => {
+    const subject = cluster();
+    const group = ruleCollectionGroup("rcg-1", [{ destinationAddresses: [ip] }]);
+    const basePolicy = firewallPolicy("policy-1", { ruleCollectionGroupIds: [group.id] });
+    const childPolicy = firewallPolicy("policy-child", {
+      basePolicyId: basePolicy.id,
+      firewallIds: [azureFirewall("fw-hub").id],
+    });
+    const outcomes = evaluate(
+      rule,
+      inventory({
+        clusters: [subject],
+        ruleCollectionGroups: [group],
+        firewallPolicies: [basePolicy, childPolicy],
+      }),
+      {},
+      { apiServerEndpoints: endpoints([subject, ip]) },
+    );
+    const [outcome] = outcomes;
+    assert.ok(outcome !== undefined);
+    assert.equal(outcome.status, "fail");
+    assert.deepEqual(outcome.evidence?.enforcedBy, [azureFirewall("fw-hub").id]);
+    assert.match(outcome.message, /enforced by firewall fw-hub/);
+  });
+
+  it("a group its policy lists but nobody could read is unverified, and so is every cluster pass in its tenant", () => {
+    const subject = cluster();
+    const group = ruleCollectionGroup("rcg-unread");
+    const unread = {
+      id: group.id,
+      key: group.key,
+      firewallPolicyId: group.firewallPolicyId,
+      tenantId: testTenantId,
+    };
+    const outcomes = evaluate(
+      rule,
+      inventory({ clusters: [subject], overrides: { unreadRuleCollectionGroups: [unread] } }),
+      {},
+      { apiServerEndpoints: endpoints([subject, ip]) },
+    );
+    assert.deepEqual(
+      outcomes.map((outcome) => [outcome.status, outcome.subject.id]),
+      [
+        ["unverified", group.id],
+        ["unverified", subject.id],
+      ],
+    );
+    for (const outcome of outcomes) assert.ok(outcome.message.includes(group.id), outcome.message);
   });
 });

@@ -1,0 +1,72 @@
+// Evidence for humans: labels from keys, absent values left out, ARM ids shortened, lists of objects as tables.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { armName, evidenceView, labelOf } from "../../src/report/evidence-view.ts";
+
+const subnetId =
+  "/subscriptions/aaaaaaaa-0000-4000-8000-00000000a1b2/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-a";
+
+describe("labelOf", () => {
+  const cases: [key: string, label: string][] = [
+    ["apiServerSubnetId", "API server subnet ID"],
+    ["ipv4Prefixes", "IPv4 prefixes"],
+    ["nsgName", "NSG name"],
+    ["enableVnetIntegration", "Enable VNet integration"],
+    ["clusterIds", "Cluster IDs"],
+    ["free", "Free"],
+    ["reserved_for_clusters", "Reserved for clusters"],
+  ];
+  for (const [key, label] of cases)
+    it(`${key} → ${label}`, () => {
+      assert.equal(labelOf(key), label);
+    });
+});
+
+describe("evidenceView", () => {
+  it("leaves out null, empty text, empty lists and objects of nothing", () => {
+    const view = evidenceView({ a: null, b: "", c: [], d: { e: null }, f: [null, ""], g: 0 });
+    assert.deepEqual(
+      view.lines.map((line) => line.label),
+      ["G"],
+    );
+    assert.equal(view.count, 1);
+  });
+
+  it("shortens ARM ids to their name and keeps the whole id", () => {
+    const [line] = evidenceView({ subnetId }).lines;
+    assert.deepEqual(line?.values, [{ text: "snet-a", full: subnetId }]);
+    assert.equal(armName(subnetId), "snet-a");
+  });
+
+  it("writes booleans as yes/no, lists comma-separated and cut, nested objects as labelled lines", () => {
+    const many = Array.from({ length: 12 }, (_, index) => `10.0.${String(index)}.0/24`);
+    const view = evidenceView({ delegated: false, prefixes: many, plan: { apiServerSubnet: "10.0.8.0/28" } });
+    assert.deepEqual(
+      view.lines.map((line) => [line.label, line.values.map((value) => value.text).join(", ")]),
+      [
+        ["Delegated", "no"],
+        ["Prefixes", [...many.slice(0, 10), "and 2 more"].join(", ")],
+        ["Plan API server subnet", "10.0.8.0/28"],
+      ],
+    );
+  });
+
+  it("turns a list of objects into a small table of the columns that have values", () => {
+    const pools = Array.from({ length: 12 }, (_, index) => ({
+      name: `pool${String(index)}`,
+      count: index,
+      maxSurge: null,
+    }));
+    const [table] = evidenceView({ pools }).tables;
+    assert.deepEqual(table?.columns, ["Name", "Count"]);
+    assert.equal(table.rows.length, 10);
+    assert.equal(table.moreLabel, "2 more in findings.json");
+  });
+
+  it("skips the keys shown elsewhere", () => {
+    assert.equal(
+      evidenceView({ conversionPlan: { commands: ["az"] } }, new Set(["conversionPlan"])).count,
+      0,
+    );
+  });
+});
