@@ -71,6 +71,10 @@ async function readmeExample(): Promise<string> {
   return code;
 }
 
+interface LockFile {
+  readonly packages: Readonly<Record<string, { readonly version?: string } | undefined>>;
+}
+
 let root = "";
 let prefix = "";
 let installed = "";
@@ -127,6 +131,13 @@ describe("the packed package", () => {
     assert.match(demo.stdout, /^Scanned \d+ clusters/);
     const findings = JSON.parse(await readFile(join(out, "findings.json"), "utf8")) as { results: unknown[] };
     assert.ok(findings.results.length > 0);
+    // The tarball's npm-shrinkwrap.json pinned the tested dependency versions, and the checkout keeps no copy.
+    const lock = JSON.parse(await readFile(join(repository, "package-lock.json"), "utf8")) as LockFile;
+    const storageBlob = JSON.parse(
+      await readFile(join(installed, "node_modules/@azure/storage-blob/package.json"), "utf8"),
+    ) as { version: string };
+    assert.equal(storageBlob.version, lock.packages["node_modules/@azure/storage-blob"]?.version);
+    assert.ok(!existsSync(join(repository, "npm-shrinkwrap.json")), "postpack removes npm-shrinkwrap.json");
     // The installed package runs compiled JavaScript, not the TypeScript sources.
     assert.ok(existsSync(join(installed, "dist/cli/main.js")));
     assert.ok(!existsSync(join(installed, "src")), "src/ is not shipped");
