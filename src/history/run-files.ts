@@ -1,7 +1,7 @@
 // The files of one stored run, whatever holds them (a folder or a blob prefix): names, encoding, checked decoding.
-import { UserError } from "../cli/errors.ts";
-import type { RunRecord, TrendPoint } from "../engine/run.ts";
-import { trendPoint } from "../engine/summary.ts";
+import { UserError } from "../errors/errors.ts";
+import type { RunRecord, TrendPoint } from "../findings/run.ts";
+import { trendPoint } from "../findings/trend-point.ts";
 import type { Observations } from "./observations.ts";
 import { scopeKey } from "./scope.ts";
 
