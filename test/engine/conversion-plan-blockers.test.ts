@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { readSnapshot } from "../../src/collect/snapshot.ts";
-import type { ConversionPlan } from "../../src/engine/conversion-plan.ts";
+import type { ConversionPlan } from "../../src/findings/conversion-plan.ts";
 import { scanRows } from "../reliability/in-process.ts";
 
 /** The REST spec's dual-stack create example: kubenet, Kubernetes 1.22.1, IPv4 + IPv6, AKS-managed VNet. */
