@@ -1,9 +1,9 @@
 // The files of one stored run, whatever holds them (a folder or a blob prefix): names, encoding, checked decoding.
 import { promisify } from "node:util";
 import { gunzipSync, gzip } from "node:zlib";
-import { UserError } from "../cli/errors.ts";
-import type { RunRecord, TrendPoint } from "../engine/run.ts";
-import { trendPoint } from "../engine/summary.ts";
+import { UserError } from "../errors/errors.ts";
+import type { RunRecord, TrendPoint } from "../findings/run.ts";
+import { trendPoint } from "../findings/trend-point.ts";
 import { decodeColumns, encodeColumns, isColumnsDocument } from "./columns.ts";
 import type { Observations } from "./observations.ts";
 import { scopeKey } from "./scope.ts";

@@ -1,6 +1,6 @@
 // The run store (DESIGN §6): whole runs only, retention, the newest run of a scope; in a folder or a blob container.
 import { basename, dirname } from "node:path";
-import type { RunRecord, TrendPoint } from "../engine/run.ts";
+import type { RunRecord, TrendPoint } from "../findings/run.ts";
 import type { RunStoreBackend, RunStoreLock } from "./backend.ts";
 import { blobRunStore, parseBlobStateUrl, type BlobAccess } from "./blob-store.ts";
 import { fileRunStore, readRunFolder } from "./file-store.ts";
