@@ -7,6 +7,7 @@ import { ArmReadPacer } from "./arm-pacing.ts";
 import { systemClock, withRetries } from "./pacing.ts";
 import type { RetryOptions } from "./pacing.ts";
 import type { CollectedRows, CoverageGap } from "./source.ts";
+import { scanningTenant } from "./source.ts";
 import { errorGap } from "./tenant-scan.ts";
 import type { ReaderOptions } from "./verify.ts";
 
@@ -48,11 +49,6 @@ function idOf(row: RawRow): string | undefined {
   return typeof value?.id === "string" && value.id !== "" ? value.id : undefined;
 }
 
-/** The tenant whose scan returned the row (`resource-graph:<tenant>/<query>`): its credential reads ARM too. */
-function scanningTenant(row: RawRow): string {
-  return /^resource-graph:([^/]+)\//.exec(row.source.origin)?.[1] ?? "";
-}
-
 /** The groups a policy lists in `properties.ruleCollectionGroups[].id`. */
 function listedGroups(row: RawRow): string[] {
   const groups = (row.value as Row | null)?.properties?.ruleCollectionGroups;
@@ -90,7 +86,7 @@ export async function completeRuleCollectionGroups(
         listed.set(groupId.toLowerCase(), {
           id: groupId,
           policyId: id,
-          tenantId: scanningTenant(row),
+          tenantId: scanningTenant(row) ?? "",
           origin: row.source.origin,
         });
       }
@@ -144,7 +140,7 @@ export type GroupReaderOptions = ReaderOptions;
  */
 export function createRuleCollectionGroupReader(options: GroupReaderOptions): RuleCollectionGroupReader {
   const clock = options.clock ?? systemClock;
-  const clients = new Map<string, { client: ServiceClient; retry: RetryOptions }>();
+  const clients = new Map<string, { client: ServiceClient; pacer: ArmReadPacer; retry: RetryOptions }>();
   const timeout = options.requestTimeoutMs ?? 120_000;
   return async (groupId, tenantId) => {
     let entry = clients.get(tenantId.toLowerCase());
@@ -155,17 +151,18 @@ export function createRuleCollectionGroupReader(options: GroupReaderOptions): Ru
         endpoint: options.cloud.armEndpoint,
         retryOptions: { maxRetries: 0 },
       });
+      const pacer = new ArmReadPacer(clock);
       const retry: RetryOptions = {
         clock,
-        pacer: new ArmReadPacer(clock),
+        pacer,
         random: options.random ?? Math.random,
         maxRetries: options.maxRetries ?? 3,
         debug: (): void => undefined,
       };
-      entry = { client, retry };
+      entry = { client, pacer, retry };
       clients.set(tenantId.toLowerCase(), entry);
     }
-    const { client, retry } = entry;
+    const { client, pacer, retry } = entry;
     const url = `${options.cloud.armEndpoint.replace(/\/+$/, "")}${groupId}?api-version=${networkApiVersion}`;
     return withRetries(async () => {
       let response;
@@ -174,6 +171,8 @@ export function createRuleCollectionGroupReader(options: GroupReaderOptions): Ru
       } catch (error) {
         throw toGraphRequestError(toTimeoutError(error, timeout), undefined);
       }
+      // ARM says what is left of its read bucket in every answer; the pacer takes it, as for the cluster GETs.
+      pacer.observe((header) => response.headers.get(header) ?? undefined);
       let parsedBody: unknown;
       try {
         parsedBody = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;

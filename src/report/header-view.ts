@@ -85,11 +85,22 @@ export function describeExcluded(scope: ExcludedScope): string {
   return `excluded: management group ${scope.id} (${beneath} subscription${beneath === 1 ? "" : "s"} beneath${beneath ? `: ${scope.subscriptions.join(", ")}` : ""})`;
 }
 
+/** Lighthouse: `s1, s2 delegated from tenant T`, one clause per delegating tenant. */
+function delegatedText(scope: CoverageScope): string {
+  const byTenant = new Map<string, string[]>();
+  for (const { subscriptionId, tenantId } of scope.delegatedSubscriptions ?? [])
+    byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), subscriptionId]);
+  return [...byTenant]
+    .map(([tenantId, ids]) => `${ids.join(", ")} delegated from tenant ${tenantId}`)
+    .join("; ");
+}
+
 function describeScope(scope: CoverageScope): string {
   const parts = [
     scope.tenantId ? `tenant ${scope.tenantId}` : "",
     scope.subscriptions?.length ? `subscriptions ${scope.subscriptions.join(", ")}` : "",
     scope.managementGroups?.length ? `management groups ${scope.managementGroups.join(", ")}` : "",
+    delegatedText(scope),
     scope.file ? `file ${scope.file}` : "",
   ];
   return parts.filter(Boolean).join(": ") || "everything the principal can see";
