@@ -124,6 +124,14 @@ after(async () => {
 });
 
 describe("the packed package", () => {
+  it("bundles every production dependency, so the install needs no registry", async () => {
+    const manifest = JSON.parse(await readFile(join(repository, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      bundleDependencies: string[];
+    };
+    assert.deepEqual([...manifest.bundleDependencies].sort(), Object.keys(manifest.dependencies).sort());
+  });
+
   it("installs globally and runs `aks-vnet-audit --version` and `scan --demo` from the linked bin", async () => {
     // The linked bin's `#!/usr/bin/env node` finds this Node first.
     const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}` };
