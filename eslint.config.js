@@ -33,4 +33,10 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: "readonly", URL: "readonly", console: "readonly" } },
   },
+  {
+    // The dependency-cruiser rule set: CommonJS, outside the type checker's project.
+    files: ["**/*.cjs"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable" } },
+  },
 );

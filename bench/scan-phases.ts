@@ -7,7 +7,7 @@ import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
 import { toolInfo } from "../src/engine/tool.ts";
 import { releaseMemory } from "../src/engine/release-memory.ts";
-import type { RunRecord } from "../src/engine/run.ts";
+import type { RunRecord } from "../src/findings/run.ts";
 import type { Observations } from "../src/history/observations.ts";
 import { saveRun } from "../src/history/store.ts";
 

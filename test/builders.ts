@@ -1,7 +1,7 @@
 // Builders for inventory models with sensible defaults, so each test states only what it is about.
 import { defaultConfig } from "../src/config/config.ts";
 import type { Config } from "../src/config/config.ts";
-import type { RuleOutcome } from "../src/engine/result.ts";
+import type { RuleOutcome } from "../src/findings/result.ts";
 import { idKey } from "../src/inventory/model.ts";
 import type {
   AgentPool,

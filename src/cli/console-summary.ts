@@ -1,7 +1,7 @@
 // The few lines a scan prints: what was scanned, what failed, where the reports are, and loudly if incomplete.
 import { diagnosticCount } from "../inventory/diagnostics.ts";
-import { severities } from "../engine/result.ts";
-import type { RunRecord } from "../engine/run.ts";
+import { severities } from "../findings/result.ts";
+import type { RunRecord } from "../findings/run.ts";
 
 export function printScanSummary(
   run: RunRecord,

@@ -7,8 +7,8 @@ import type { Clock } from "../collect/pacing.ts";
 import type { ManagedClusterReaders } from "../collect/verify.ts";
 import type { ResourceGraphOptions, TenantTarget } from "../collect/resource-graph.ts";
 import type { Config } from "../config/config.ts";
-import { redactSecrets } from "./redact.ts";
-import { UsageError } from "./errors.ts";
+import { redactSecrets } from "../errors/redact.ts";
+import { UsageError } from "../errors/errors.ts";
 import { wholeNumber } from "./options.ts";
 
 export interface LiveFlags {

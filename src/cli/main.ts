@@ -4,7 +4,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { showControlCharacters } from "../report/control-characters.ts";
-import { exitCodes, UserError, type ExitCode } from "./errors.ts";
+import { exitCodes, UserError, type ExitCode } from "../errors/errors.ts";
 import { diffCommand, reportCommand, type ReportOptions } from "./report-command.ts";
 import { rulesCommand } from "./rules-command.ts";
 import { loadConfig } from "../config/load.ts";

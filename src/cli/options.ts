@@ -1,7 +1,7 @@
 // Parsing of flag values shared by several commands; each error names the flag, the value and what it takes.
-import { severities, type Severity } from "../engine/result.ts";
+import { severities, type Severity } from "../findings/result.ts";
 import { reportFormats, type ReportFormat } from "../report/write.ts";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../errors/errors.ts";
 
 export const failOnLevels = [...severities, "none"] as const;
 

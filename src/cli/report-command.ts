@@ -5,12 +5,12 @@ import { mergeRuns } from "../report/merge-runs.ts";
 import { writeReports } from "../report/write.ts";
 import { rules } from "../rules/index.ts";
 import { printScanSummary } from "./console-summary.ts";
-import { exitCodes, type ExitCode } from "./errors.ts";
+import { exitCodes, type ExitCode } from "../errors/errors.ts";
 import { parseFormats, wholeNumber } from "./options.ts";
 import { readTrend } from "../history/store.ts";
 import { defaultHtmlMaxRows, trendRunsShown } from "../report/limits.ts";
 import type { StoredRun } from "../history/store.ts";
-import type { TrendPoint } from "../engine/run.ts";
+import type { TrendPoint } from "../findings/run.ts";
 import { basename, dirname } from "node:path";
 
 export interface ReportOptions {

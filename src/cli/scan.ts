@@ -14,15 +14,15 @@ import {
   type LogAnalyticsPlan,
 } from "../deliver/log-analytics.ts";
 import { planNotifications, type NotifyFlags } from "../deliver/notify.ts";
-import { severityRank, isActionable, type Severity } from "../engine/result.ts";
-import type { RunRecord } from "../engine/run.ts";
+import { severityRank, isActionable, type Severity } from "../findings/result.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { scan, type ScanRequest } from "../engine/scan.ts";
 import { defaultKeepRuns } from "../history/store.ts";
 import { defaultHtmlMaxRows } from "../report/limits.ts";
 import { showControlCharacters } from "../report/control-characters.ts";
 import type { ReportFormat } from "../report/write.ts";
 import { printScanSummary } from "./console-summary.ts";
-import { combineExitCodes, ConfigError, exitCodes, UsageError, type ExitCode } from "./errors.ts";
+import { combineExitCodes, ConfigError, exitCodes, UsageError, type ExitCode } from "../errors/errors.ts";
 import { parseFailOn, parseFormats, wholeNumber } from "./options.ts";
 import { managementGroupKey, subscriptionKey } from "../engine/scope-exclusions.ts";
 import { collectView, progressMode, type ProgressStream } from "./collect-progress.ts";

@@ -4,7 +4,7 @@ import { createCredentialFactory, isAuthMode } from "../collect/auth.ts";
 import { resolveCloud } from "../collect/clouds.ts";
 import { defaultLockTimeoutMs, openRunStore, type RunStoreBackend } from "../history/store.ts";
 import { parseBlobStateUrl } from "../history/blob-store.ts";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../errors/errors.ts";
 import type { LiveFlags } from "./live.ts";
 
 /** `90`, `90s`, `10m`, `1m30s`: seconds unless a unit says otherwise. */

@@ -2,6 +2,7 @@
 import pLimit from "p-limit";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
 import type { CollectedRows, Coverage, CoverageGap } from "./source.ts";
+import { graphOrigin } from "./source.ts";
 import type { AuthMode, CredentialFactory } from "./auth.ts";
 import { createCredentialFactory } from "./auth.ts";
 import type { AzureCloud } from "./clouds.ts";
@@ -16,7 +17,8 @@ import { maxPageSize } from "./paging.ts";
 import type { GraphQuery } from "./queries.ts";
 import { loadInventoryQueries, loadSubscriptionsQuery } from "./queries.ts";
 import { checkBatchSize, defaultBatchSize } from "./scopes.ts";
-import { scanTenant } from "./tenant-scan.ts";
+import { claimSubscriptions } from "./lighthouse.ts";
+import { openTenant, scanTenant } from "./tenant-scan.ts";
 import type { TenantResult, TenantTarget } from "./tenant-scan.ts";
 
 export type { TenantTarget } from "./tenant-scan.ts";
@@ -81,8 +83,14 @@ export async function collectResourceGraph(options: ResourceGraphOptions): Promi
     debug: options.debug ?? ((): void => undefined),
   };
   const limit = pLimit(options.concurrency ?? defaultConcurrency);
+  // Sign in and discover everywhere first: with Lighthouse two tenants may reach one subscription, and which of
+  // them reads it is decided over all of them (claimSubscriptions), never by which answered first.
+  const opened = await Promise.all(options.tenants.map((tenant) => limit(() => openTenant(tenant, context))));
+  const claims = claimSubscriptions(
+    opened.map((tenant) => ({ tenantId: tenant.target.tenantId, subscriptions: tenant.subscriptions ?? [] })),
+  );
   const results = await Promise.all(
-    options.tenants.map((tenant) => limit(() => scanTenant(tenant, context))),
+    opened.map((tenant, index) => limit(() => scanTenant(tenant, claims[index] ?? [], context))),
   );
   const diagnostics: Diagnostic[] = [];
   const rows = mergeRows(results, queries, diagnostics);
@@ -105,7 +113,7 @@ function mergeRows(
     const seen = new Set<string>();
     let duplicates = 0;
     for (const result of results) {
-      const origin = `resource-graph:${result.tenantId}/${query.name}`;
+      const origin = graphOrigin(result.tenantId, query.name);
       let index = 0;
       for (const value of result.rowsByQuery.get(query.name) ?? []) {
         const key = rowId(value);

@@ -7,6 +7,7 @@ import { ArmReadPacer } from "./arm-pacing.ts";
 import { systemClock, withRetries } from "./pacing.ts";
 import type { RetryOptions } from "./pacing.ts";
 import type { CollectedRows, CoverageGap } from "./source.ts";
+import { scanningTenant } from "./source.ts";
 import { errorGap } from "./tenant-scan.ts";
 import type { ReaderOptions } from "./verify.ts";
 
@@ -48,11 +49,6 @@ function idOf(row: RawRow): string | undefined {
   return typeof value?.id === "string" && value.id !== "" ? value.id : undefined;
 }
 
-/** The tenant whose scan returned the row (`resource-graph:<tenant>/<query>`): its credential reads ARM too. */
-function scanningTenant(row: RawRow): string {
-  return /^resource-graph:([^/]+)\//.exec(row.source.origin)?.[1] ?? "";
-}
-
 /** The groups a policy lists in `properties.ruleCollectionGroups[].id`. */
 function listedGroups(row: RawRow): string[] {
   const groups = (row.value as Row | null)?.properties?.ruleCollectionGroups;
@@ -90,7 +86,7 @@ export async function completeRuleCollectionGroups(
         listed.set(groupId.toLowerCase(), {
           id: groupId,
           policyId: id,
-          tenantId: scanningTenant(row),
+          tenantId: scanningTenant(row) ?? "",
           origin: row.source.origin,
         });
       }

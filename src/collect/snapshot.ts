@@ -131,7 +131,21 @@ function readScope(scope: Record<string, unknown>): CoverageScope {
     ...optionalString(scope, "file"),
     ...(Array.isArray(subscriptions) ? { subscriptions: strings(subscriptions) } : {}),
     ...(Array.isArray(managementGroups) ? { managementGroups: strings(managementGroups) } : {}),
+    ...delegatedSubscriptions(ownValue(scope, "delegatedSubscriptions")),
   };
+}
+
+/** An export's Lighthouse delegations, so a replayed snapshot says "delegated from" as the live scan did. */
+function delegatedSubscriptions(value: unknown): Pick<CoverageScope, "delegatedSubscriptions"> {
+  if (!Array.isArray(value)) return {};
+  const delegated = value.filter(isRecord).flatMap((entry) => {
+    const subscriptionId = ownValue(entry, "subscriptionId");
+    const tenantId = ownValue(entry, "tenantId");
+    return typeof subscriptionId === "string" && typeof tenantId === "string"
+      ? [{ subscriptionId, tenantId }]
+      : [];
+  });
+  return delegated.length > 0 ? { delegatedSubscriptions: delegated } : {};
 }
 
 function readGap(gap: Record<string, unknown>): CoverageGap {

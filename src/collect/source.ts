@@ -9,6 +9,11 @@ export interface CoverageScope {
   readonly tenantId?: string;
   readonly subscriptions?: readonly string[];
   readonly managementGroups?: readonly string[];
+  /**
+   * Subscriptions of `subscriptions` that another tenant delegated to this one through Azure Lighthouse (their
+   * rows carry that tenant's id); reports say "delegated from tenant X".
+   */
+  readonly delegatedSubscriptions?: readonly { readonly subscriptionId: string; readonly tenantId: string }[];
   readonly file?: string;
 }
 
@@ -47,4 +52,18 @@ export interface SnapshotFile {
   readonly exportedAt: string;
   readonly coverage: Coverage;
   readonly tables: Readonly<Record<string, readonly unknown[]>>;
+}
+
+/** The origin of a Resource Graph row: which tenant's scan returned it, through which query. */
+export function graphOrigin(tenantId: string, queryName: string): string {
+  return `resource-graph:${tenantId}/${queryName}`;
+}
+
+/**
+ * The tenant whose scan returned the row (see `graphOrigin`), or `undefined` for rows of other sources. Its
+ * credential reads the row's resource by ARM GET too: with Azure Lighthouse the row's own `tenantId` is the
+ * customer's, where the scanning principal has no sign-in of its own.
+ */
+export function scanningTenant(row: RawRow): string | undefined {
+  return /^resource-graph:([^/]+)\//.exec(row.source.origin)?.[1];
 }

@@ -13,6 +13,8 @@ import type { ScopeBatch } from "./paging.ts";
 import type { CollectProgress } from "./progress.ts";
 import type { GraphQuery } from "./queries.ts";
 import { batchScope, managementGroupBatches, subscriptionBatches } from "./scopes.ts";
+import { delegatedFrom } from "./lighthouse.ts";
+import type { DiscoveredSubscription } from "./lighthouse.ts";
 
 export interface TenantTarget {
   readonly tenantId: string;
@@ -50,7 +52,7 @@ export interface TenantResult {
   readonly gaps: readonly CoverageGap[];
 }
 
-interface TenantSession {
+export interface TenantSession {
   readonly client: GraphClient;
   readonly retry: RetryOptions;
   readonly pacer: PrincipalPacer;
@@ -120,7 +122,16 @@ function endsTenant(error: unknown): boolean {
   return error instanceof CredentialError || (error instanceof GraphRequestError && error.statusCode === 401);
 }
 
-async function discoverSubscriptions(session: TenantSession, context: TenantContext): Promise<string[]> {
+/**
+ * Tenant-wide discovery. Resource Graph also returns the subscriptions other tenants delegated to this principal
+ * through Azure Lighthouse, each row with its own `tenantId`
+ * (https://learn.microsoft.com/azure/governance/resource-graph/concepts/query-language#query-scope).
+ */
+async function discoverSubscriptions(
+  target: TenantTarget,
+  session: TenantSession,
+  context: TenantContext,
+): Promise<DiscoveredSubscription[]> {
   const result = await readAllPages(
     session.client,
     context.discoveryQuery.kql,
@@ -129,54 +140,96 @@ async function discoverSubscriptions(session: TenantSession, context: TenantCont
     session.retry,
     session.onPage,
   );
-  return result.rows
-    .map((row) => (row as { subscriptionId?: unknown }).subscriptionId)
-    .filter((id): id is string => typeof id === "string" && id !== "");
+  return result.rows.flatMap((row): DiscoveredSubscription[] => {
+    const { subscriptionId, tenantId } = row as { subscriptionId?: unknown; tenantId?: unknown };
+    if (typeof subscriptionId !== "string" || subscriptionId === "") return [];
+    const home = typeof tenantId === "string" && tenantId !== "" ? tenantId : target.tenantId;
+    return [{ subscriptionId, tenantId: home }];
+  });
 }
 
-async function resolveBatches(
-  target: TenantTarget,
-  session: TenantSession,
+/** A tenant signed in and its reach known (first phase of a run), or the gap that ended it there. */
+export interface OpenedTenant {
+  readonly target: TenantTarget;
+  readonly session?: TenantSession;
+  /** What the tenant can read: given with `--subscription`, or discovered tenant-wide; undefined for management groups. */
+  readonly subscriptions?: readonly DiscoveredSubscription[];
+  readonly gaps: readonly CoverageGap[];
+}
+
+/** Signs in and finds the tenant's subscriptions; nothing is read yet, so the run can first decide who reads what. */
+export async function openTenant(target: TenantTarget, context: TenantContext): Promise<OpenedTenant> {
+  const tenantId = target.tenantId;
+  try {
+    const session = openSession(target, context);
+    if (target.subscriptions && target.subscriptions.length > 0) {
+      const subscriptions = target.subscriptions.map((subscriptionId) => ({ subscriptionId, tenantId }));
+      return { target, session, subscriptions, gaps: [] };
+    }
+    if (target.managementGroups && target.managementGroups.length > 0) return { target, session, gaps: [] };
+    const subscriptions = await discoverSubscriptions(target, session, context);
+    context.debug(`[${tenantId}] discovered ${subscriptions.length} subscriptions`);
+    return { target, session, subscriptions, gaps: [] };
+  } catch (error) {
+    // A missing secret or a bad option is the user's to fix, not a gap in coverage.
+    if (error instanceof CollectOptionError) throw error;
+    return { target, gaps: [errorGap(tenantId, error)] };
+  }
+}
+
+function scopeOf(
+  opened: OpenedTenant,
+  kept: readonly DiscoveredSubscription[],
   context: TenantContext,
-): Promise<{ scope: CoverageScope; batches: ScopeBatch[] }> {
-  if (target.subscriptions && target.subscriptions.length > 0) {
-    return {
-      scope: { tenantId: target.tenantId, subscriptions: target.subscriptions },
-      batches: subscriptionBatches(target.subscriptions, context.batchSize),
-    };
+): { scope: CoverageScope; batches: ScopeBatch[] } {
+  const { tenantId, managementGroups } = opened.target;
+  if (opened.subscriptions === undefined && managementGroups && managementGroups.length > 0) {
+    return { scope: { tenantId, managementGroups }, batches: managementGroupBatches(managementGroups) };
   }
-  if (target.managementGroups && target.managementGroups.length > 0) {
-    return {
-      scope: { tenantId: target.tenantId, managementGroups: target.managementGroups },
-      batches: managementGroupBatches(target.managementGroups),
-    };
-  }
-  const subscriptions = await discoverSubscriptions(session, context);
-  context.debug(`[${target.tenantId}] discovered ${subscriptions.length} subscriptions`);
+  const subscriptions = kept.map((subscription) => subscription.subscriptionId);
+  const delegated = delegatedFrom(tenantId, kept);
+  context.debug(
+    `[${tenantId}] scanning ${subscriptions.length} subscriptions (${delegated.length} delegated through Azure Lighthouse)`,
+  );
   return {
-    scope: { tenantId: target.tenantId, subscriptions },
+    scope: {
+      tenantId,
+      subscriptions,
+      ...(delegated.length > 0 ? { delegatedSubscriptions: delegated } : {}),
+    },
     batches: subscriptionBatches(subscriptions, context.batchSize),
   };
 }
 
-export async function scanTenant(target: TenantTarget, context: TenantContext): Promise<TenantResult> {
-  const tenantId = target.tenantId;
+/**
+ * Second phase: every query over the subscriptions this tenant was given (`kept`, out of what it can read; the
+ * rest another tenant of the run reads).
+ */
+export async function scanTenant(
+  opened: OpenedTenant,
+  kept: readonly DiscoveredSubscription[],
+  context: TenantContext,
+): Promise<TenantResult> {
+  const tenantId = opened.target.tenantId;
   const rowsByQuery = new Map<string, unknown[]>();
-  const gaps: CoverageGap[] = [];
-  let scope: CoverageScope = { tenantId };
+  const gaps: CoverageGap[] = [...opened.gaps];
+  const session = opened.session;
+  if (session === undefined) {
+    context.progress.tenantDone(tenantId);
+    return { tenantId, scope: { tenantId }, rowsByQuery, gaps };
+  }
+  const { scope, batches } = scopeOf(opened, kept, context);
   try {
-    const session = openSession(target, context);
-    const resolved = await resolveBatches(target, session, context);
-    scope = resolved.scope;
-    if (resolved.batches.length === 0) {
+    // A tenant whose every subscription another tenant of the run reads has nothing left to read, and no gap.
+    if (batches.length === 0 && (opened.subscriptions?.length ?? 0) === 0) {
       gaps.push({
         tenantId,
         code: "noSubscriptions",
         message: `No subscription of tenant ${tenantId} is visible to this principal`,
       });
     }
-    context.progress.tenantStarted(tenantId, context.queries.length * resolved.batches.length);
-    await runQueries(resolved.batches, session, context, { tenantId, rowsByQuery, gaps });
+    context.progress.tenantStarted(tenantId, context.queries.length * batches.length);
+    await runQueries(batches, session, context, { tenantId, rowsByQuery, gaps });
     if (session.pacer.subscriptionLimitHit) {
       gaps.push({
         tenantId,
@@ -186,7 +239,6 @@ export async function scanTenant(target: TenantTarget, context: TenantContext): 
       });
     }
   } catch (error) {
-    // A missing secret or a bad option is the user's to fix, not a gap in coverage.
     if (error instanceof CollectOptionError) throw error;
     gaps.push(errorGap(tenantId, error));
   }

@@ -3,6 +3,7 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { TokenCredential } from "@azure/identity";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
+import { scanningTenant } from "./source.ts";
 import type { AzureCloud } from "./clouds.ts";
 import { armClientOptions, armCredential, toGraphRequestError, toTimeoutError } from "./graph-client.ts";
 import type { RawArmResponse } from "./graph-client.ts";
@@ -73,7 +74,9 @@ async function verifyRow(
   const parts = parseClusterId(cluster.id);
   if (!parts) throw new Error(`not a managedClusters id: ${cluster.id}`);
   const tenantId = typeof cluster.tenantId === "string" ? cluster.tenantId : "";
-  const body = await readers(parts.subscriptionId, tenantId).get(parts.resourceGroup, parts.name);
+  // A delegated (Lighthouse) cluster is read with the credential of the tenant that scanned it.
+  const readingTenant = scanningTenant(row) ?? tenantId;
+  const body = await readers(parts.subscriptionId, readingTenant).get(parts.resourceGroup, parts.name);
   if (typeof body !== "object" || body === null) throw new Error("ARM returned no body");
   // ARM bodies lack the ARG-only columns and spell the type in mixed case.
   const value = {

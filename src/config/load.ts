@@ -1,7 +1,7 @@
 // Reads and validates the config file; every error names the key, the value and the expected form (exit 2).
 import { readFile } from "node:fs/promises";
 import { Ajv, type ErrorObject } from "ajv";
-import { ConfigError } from "../cli/errors.ts";
+import { ConfigError } from "../errors/errors.ts";
 import {
   defaultConfig,
   type Attestation,

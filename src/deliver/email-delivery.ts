@@ -1,7 +1,7 @@
 // `scan --email-to`: checks mail settings before the scan, then sends the report after it is on disk.
 import { join } from "node:path";
 import type { Config } from "../config/config.ts";
-import type { RunRecord } from "../engine/run.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { defaultMaxBodyBytes } from "../report/email.ts";
 import { buildReportView, type ReportViewOptions } from "../report/view-model.ts";
 import type { DeliveryOutcome } from "./delivery.ts";

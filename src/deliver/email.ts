@@ -2,8 +2,8 @@
 import { readFile } from "node:fs/promises";
 import { createTransport } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
-import { redactSecrets } from "../cli/redact.ts";
-import type { RunRecord } from "../engine/run.ts";
+import { redactSecrets } from "../errors/redact.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { renderEmailHtml } from "../report/email.ts";
 import type { ReportView } from "../report/view-model.ts";
 import { DeliveryError } from "./errors.ts";

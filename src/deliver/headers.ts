@@ -1,6 +1,6 @@
 // What goes into mail headers: the subject and addresses, made safe against header injection from scanned data.
-import { ConfigError } from "../cli/errors.ts";
-import type { RunRecord } from "../engine/run.ts";
+import { ConfigError } from "../errors/errors.ts";
+import type { RunRecord } from "../findings/run.ts";
 
 /** Control characters (CR and LF above all), Unicode line breaks and bidi overrides that could forge or disguise a header. */
 const unsafeInHeader = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;

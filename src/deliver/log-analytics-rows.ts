@@ -1,6 +1,6 @@
 // The rows a run sends to Log Analytics: one `run` row and one `result` row per result, in one custom table.
-import type { Result } from "../engine/result.ts";
-import type { RunRecord } from "../engine/run.ts";
+import type { Result } from "../findings/result.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { scopeKey } from "../history/scope.ts";
 
 /**

@@ -5,9 +5,9 @@ import {
   LogsIngestionClient,
   type LogsUploadFailure,
 } from "@azure/monitor-ingestion";
-import { ConfigError } from "../cli/errors.ts";
-import { redactSecrets } from "../cli/redact.ts";
-import type { RunRecord } from "../engine/run.ts";
+import { ConfigError } from "../errors/errors.ts";
+import { redactSecrets } from "../errors/redact.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { showControlCharacters } from "../report/control-characters.ts";
 import type { DeliveryOutcome } from "./delivery.ts";
 import { DeliveryError } from "./errors.ts";

@@ -1,7 +1,7 @@
 // The summary a notification carries: scope, coverage, KPIs and the new critical and high findings of one run.
-import type { Severity } from "../engine/result.ts";
-import { isActionable, severities, compareResults } from "../engine/result.ts";
-import type { RunRecord } from "../engine/run.ts";
+import type { Severity } from "../findings/result.ts";
+import { isActionable, severities, compareResults } from "../findings/result.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { showControlCharacters } from "../report/control-characters.ts";
 import { percentLabel, percentOf } from "../report/posture.ts";
 import { tenantScope } from "./headers.ts";

@@ -1,7 +1,7 @@
 // Webhook notification: which webhooks, in which format, checked before the scan; posted after the reports exist.
-import { ConfigError } from "../cli/errors.ts";
+import { ConfigError } from "../errors/errors.ts";
 import { notifyFormats, type Config, type NotifyFormat } from "../config/config.ts";
-import type { RunRecord } from "../engine/run.ts";
+import type { RunRecord } from "../findings/run.ts";
 import type { DeliveryOutcome } from "./delivery.ts";
 import { DeliveryError } from "./errors.ts";
 import { buildNotificationSummary, type NotificationSummary } from "./notify-summary.ts";

@@ -1,5 +1,5 @@
 // SMTP settings from environment variables only (DESIGN §7): credentials never come from flags or config files.
-import { ConfigError } from "../cli/errors.ts";
+import { ConfigError } from "../errors/errors.ts";
 import { checkMailbox } from "./headers.ts";
 
 export type Environment = Readonly<Record<string, string | undefined>>;

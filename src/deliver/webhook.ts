@@ -1,6 +1,6 @@
 // Posts JSON to a webhook: HTTPS only (loopback aside), a timeout per attempt, bounded retries, the URL never logged.
-import { ConfigError } from "../cli/errors.ts";
-import { redactSecrets } from "../cli/redact.ts";
+import { ConfigError } from "../errors/errors.ts";
+import { redactSecrets } from "../errors/redact.ts";
 import { showControlCharacters } from "../report/control-characters.ts";
 import { DeliveryError } from "./errors.ts";
 

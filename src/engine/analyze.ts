@@ -2,7 +2,7 @@
 import type { Rule, RuleContext } from "../rules/define.ts";
 import { contentGapIndex, withContentGaps } from "./content-gaps.ts";
 import { fingerprint } from "./fingerprint.ts";
-import type { Result, RuleOutcome } from "./result.ts";
+import type { Result, RuleOutcome } from "../findings/result.ts";
 
 export function analyze(rules: readonly Rule[], context: RuleContext): Result[] {
   const results: Result[] = [];

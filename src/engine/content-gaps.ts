@@ -1,7 +1,7 @@
 // A verdict on a resource whose content the input left out answers `unverified`, quoting what was missing.
 import type { Inventory } from "../inventory/model.ts";
 import type { RuleMeta } from "../rules/define.ts";
-import type { Result } from "./result.ts";
+import type { Result } from "../findings/result.ts";
 
 /** Lower-cased id → what the input left out, for every resource a result can be about. */
 export function contentGapIndex(inventory: Inventory): ReadonlyMap<string, readonly string[]> {

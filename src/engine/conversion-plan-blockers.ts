@@ -1,8 +1,8 @@
 // What a blocked conversion plan does first: the commands that clear each blocker, or why the plan cannot run.
 import type { Cluster } from "../inventory/model.ts";
 import { clusterCommand } from "./conversion-plan-commands.ts";
-import { objectsIn, stringIn, stringsIn } from "./conversion-plan-inputs.ts";
-import type { Result } from "./result.ts";
+import { objectsIn, stringIn, stringsIn } from "../findings/evidence.ts";
+import type { Result } from "../findings/result.ts";
 
 /**
  * Blockers no command clears (DESIGN §4): API Server VNet Integration is not offered in qatarcentral, and an

@@ -1,14 +1,8 @@
 // What a conversion plan reads from the rules' results, indexed once per run so each plan costs map reads.
 import { idKey } from "../inventory/model.ts";
-import type { Evidence, Result } from "./result.ts";
-
-export const planRuleIds = {
-  notIntegrated: "cluster-not-vnet-integrated",
-  conversionBlocked: "conversion-blocked",
-  apiServerSubnetExhaustion: "apiserver-subnet-ip-exhaustion",
-  nodeSubnetExhaustion: "node-subnet-ip-exhaustion",
-  pinnedToApiServerIp: "rule-pinned-to-apiserver-ip",
-} as const;
+import type { Result } from "../findings/result.ts";
+import { planRuleIds } from "../findings/conversion-plan.ts";
+import { stringsIn } from "../findings/evidence.ts";
 
 export interface PlanResults {
   /** Cluster key → its `conversion-blocked` result. */
@@ -41,44 +35,4 @@ export function indexPlanResults(results: readonly Result[]): PlanResults {
     }
   }
   return { conversionBlocked, apiServerSubnetExhaustion, nodeSubnetExhaustion, pinnedToApiServerIp };
-}
-
-// Evidence is a plain record by contract; these read one field of the shape its rule writes, or nothing.
-
-export function numberIn(evidence: Evidence | undefined, field: string): number | undefined {
-  const value = evidence?.[field];
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-export function stringIn(evidence: Evidence | undefined, field: string): string | undefined {
-  const value = evidence?.[field];
-  return typeof value === "string" ? value : undefined;
-}
-
-export function stringsIn(evidence: Evidence | undefined, field: string): string[] {
-  return recordsIn(evidence, field, (value) => (typeof value === "string" ? value : undefined));
-}
-
-function asObject(value: unknown): Evidence | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Evidence)
-    : undefined;
-}
-
-export function objectIn(evidence: Evidence | undefined, field: string): Evidence | undefined {
-  return asObject(evidence?.[field]);
-}
-
-export function objectsIn(evidence: Evidence | undefined, field: string): Evidence[] {
-  return recordsIn(evidence, field, asObject);
-}
-
-function recordsIn<T>(
-  evidence: Evidence | undefined,
-  field: string,
-  read: (value: unknown) => T | undefined,
-): T[] {
-  const value = evidence?.[field];
-  if (!Array.isArray(value)) return [];
-  return value.map(read).filter((item): item is T => item !== undefined);
 }

@@ -4,7 +4,7 @@ import { idKey } from "../inventory/model.ts";
 import type { Cluster } from "../inventory/model.ts";
 import type { SubnetRef } from "../inventory/relations.ts";
 import type { RuleContext } from "../rules/define.ts";
-import { numberIn, objectsIn, stringIn } from "./conversion-plan-inputs.ts";
+import { numberIn, objectsIn, stringIn } from "../findings/evidence.ts";
 import type { PlanResults } from "./conversion-plan-inputs.ts";
 import type {
   ConversionPlan,
@@ -12,8 +12,8 @@ import type {
   PlanNodeSubnetRoom,
   PlanNsgRule,
   PlanPinnedRule,
-} from "./conversion-plan.ts";
-import type { Result } from "./result.ts";
+} from "../findings/conversion-plan.ts";
+import type { Result } from "../findings/result.ts";
 
 /** The blockers `conversion-blocked` found (medium and low); facts it could not establish go to the plan's notes. */
 export function planBlockers(blocked: Result | undefined): PlanBlocker[] {

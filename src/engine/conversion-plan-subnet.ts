@@ -8,9 +8,9 @@ import type { Prefix } from "../net/prefix.ts";
 import { apiServerIpsPerCluster } from "../rules/apiserver-subnet-ip-exhaustion.ts";
 import type { RuleContext } from "../rules/define.ts";
 import type { SubnetToCreate } from "./conversion-plan-commands.ts";
-import { numberIn } from "./conversion-plan-inputs.ts";
+import { numberIn } from "../findings/evidence.ts";
 import type { PlanResults } from "./conversion-plan-inputs.ts";
-import type { ApiServerSubnetProposal } from "./conversion-plan.ts";
+import type { ApiServerSubnetProposal } from "../findings/conversion-plan.ts";
 
 /** The smallest API server subnet AKS accepts. */
 const apiServerSubnetLength = 28;

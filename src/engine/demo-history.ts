@@ -6,7 +6,7 @@ import { latestRun, listRuns, saveRun, type StateLocation } from "../history/sto
 import type { CollectedRows } from "../collect/source.ts";
 import type { Observations } from "../history/observations.ts";
 import type { StoredRun } from "../history/run-files.ts";
-import type { RunRecord } from "./run.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { runId } from "./run-record.ts";
 
 /** The pipeline's analysis of one earlier state, as if scanned at `startedAt` after `previous`. */

@@ -1,7 +1,7 @@
 // Display names beside ids: subscriptions from `resourcecontainers`, tenants from ARM or the config.
 import type { Config } from "../config/config.ts";
 import type { Inventory } from "../inventory/model.ts";
-import type { DisplayNames } from "./run.ts";
+import type { DisplayNames } from "../findings/run.ts";
 
 /**
  * Names keyed by lower-cased id. A tenant name read from ARM `GET /tenants` wins over the config's

@@ -1,8 +1,9 @@
 // Reconcile: apply suppressions, then diff against the previous run of the same scope (DESIGN §6).
 import type { Suppression } from "../config/config.ts";
 import type { Diagnostic } from "../inventory/model.ts";
-import type { Result, ResultStatus } from "./result.ts";
-import type { RunRecord } from "./run.ts";
+import type { Result, ResultStatus } from "../findings/result.ts";
+import type { RunRecord } from "../findings/run.ts";
+import { diffResults } from "../findings/diff.ts";
 
 export interface ReconcileOptions {
   readonly suppressions: readonly Suppression[];
@@ -28,13 +29,6 @@ export interface Reconciled {
 
 /** Only findings can be suppressed; a rule `error` is the tool failing and always stays visible. */
 const suppressibleStatuses: readonly ResultStatus[] = ["fail", "unverified"];
-/** Statuses that count as "still failing" when diffing runs; a suppressed finding has not gone away. */
-const failingStatuses: readonly ResultStatus[] = ["fail", "unverified", "error", "suppressed"];
-
-export function isFailing(result: Result): boolean {
-  return failingStatuses.includes(result.status);
-}
-
 /**
  * Failing results get `diff` `new` or `persisting`; `pass` and `not_applicable` results carry no `diff`,
  * since "new pass" says nothing a reader acts on, and fixed findings already appear in `resolved`.
@@ -113,31 +107,6 @@ function applySuppressions(
   for (const matcher of matching)
     restored.set(matcher, [...(restored.get(matcher) ?? []), result.fingerprint]);
   return result;
-}
-
-/** Marks failing `results` `new` or `persisting` against `previous`, and lists what stopped failing. */
-export function diffResults(
-  results: readonly Result[],
-  previous: readonly Result[],
-): { results: Result[]; resolved: Result[] } {
-  const wasFailing = new Set(previous.filter(isFailing).map((result) => result.fingerprint));
-  const isFailingNow = new Set(results.filter(isFailing).map((result) => result.fingerprint));
-  return {
-    results: results.map((result) =>
-      isFailing(result)
-        ? { ...result, diff: wasFailing.has(result.fingerprint) ? "persisting" : "new" }
-        : withoutDiff(result),
-    ),
-    resolved: previous
-      .filter((result) => isFailing(result) && !isFailingNow.has(result.fingerprint))
-      .map((result) => ({ ...result, diff: "resolved" })),
-  };
-}
-
-function withoutDiff(result: Result): Result {
-  const copy: { -readonly [K in keyof Result]: Result[K] } = { ...result };
-  delete copy.diff;
-  return copy;
 }
 
 function expiredWarning(matcher: SuppressionMatcher, restoredCount: number): Diagnostic {

@@ -2,15 +2,7 @@
 // reports leave out, a management group standing for every subscription beneath it.
 import type { Config } from "../config/config.ts";
 import type { Diagnostic, Subscription } from "../inventory/model.ts";
-
-/** One exclusion as the run records it: what was asked, and the subscriptions it took out of this run. */
-export interface ExcludedScope {
-  readonly kind: "subscription" | "managementGroup";
-  /** The subscription id or management group id (`name`) as given. */
-  readonly id: string;
-  /** Subscriptions this exclusion left out of the run, lower-cased and sorted. */
-  readonly subscriptions: readonly string[];
-}
+import type { ExcludedScope } from "../findings/run.ts";
 
 export interface ScopeExclusionPlan {
   readonly excludes: (subscriptionId: string) => boolean;

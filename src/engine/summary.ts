@@ -1,15 +1,9 @@
 // Counts and per-cluster posture derived from results: the numbers every report shows.
 import type { Cluster, Inventory } from "../inventory/model.ts";
-import { isActionable, severities, severityRank, type Result, type Severity } from "./result.ts";
-import { readinessByCluster } from "./readiness.ts";
-import type {
-  ClusterPosture,
-  DisplayNames,
-  InventoryCounts,
-  RunRecord,
-  RunSummary,
-  TrendPoint,
-} from "./run.ts";
+import { countResults } from "../findings/count-results.ts";
+import { readinessByCluster } from "../findings/readiness.ts";
+import { isActionable, severityRank, type Result, type Severity } from "../findings/result.ts";
+import type { ClusterPosture, DisplayNames, InventoryCounts, RunSummary } from "../findings/run.ts";
 
 export function inventoryCounts(inventory: Inventory): InventoryCounts {
   return {
@@ -44,28 +38,6 @@ export function summarize(
     resolved: resolved.length,
     inventory: inventoryCounts(inventory),
   };
-}
-
-/** The result counts of a summary: per status, failing ones per severity, suppressed and new apart. */
-export function countResults(
-  results: readonly Result[],
-): Pick<RunSummary, "results" | "byStatus" | "bySeverity" | "suppressed" | "new"> {
-  const byStatus: Record<string, number> = {};
-  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<
-    Severity,
-    number
-  >;
-  let suppressed = 0;
-  let added = 0;
-  for (const result of results) {
-    byStatus[result.status] = (byStatus[result.status] ?? 0) + 1;
-    if (result.status === "suppressed") suppressed += 1;
-    if (isActionable(result.status)) {
-      bySeverity[result.severity] += 1;
-      if (result.diff === "new") added += 1;
-    }
-  }
-  return { results: results.length, byStatus, bySeverity, suppressed, new: added };
 }
 
 /** One posture row per cluster; failing results count when their resource is the cluster itself. */
@@ -123,21 +95,5 @@ function posture(
     powerState: cluster.powerState ?? "",
     worstSeverity: worst ?? "none",
     failingResults: failing.length,
-  };
-}
-
-/** The figures of a run the trend charts plot. */
-export function trendPoint(run: RunRecord): TrendPoint {
-  const { summary } = run;
-  return {
-    runId: run.run.id,
-    startedAt: run.run.startedAt,
-    clusters: summary.clusters,
-    integratedClusters: summary.integratedClusters,
-    bySeverity: summary.bySeverity,
-    new: summary.new,
-    resolved: summary.resolved,
-    hasPrevious: run.run.previousRunId !== undefined,
-    complete: run.coverage.complete,
   };
 }

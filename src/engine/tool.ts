@@ -1,6 +1,6 @@
 // The tool's own name and version, read from package.json so reports and `--version` never drift.
 import { readFileSync } from "node:fs";
-import type { ToolInfo } from "../engine/run.ts";
+import type { ToolInfo } from "../findings/run.ts";
 
 let cached: ToolInfo | undefined;
 

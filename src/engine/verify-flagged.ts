@@ -10,8 +10,8 @@ import {
   verifyClusters,
   type ManagedClusterReaders,
 } from "../collect/verify.ts";
-import { isActionable, severityRank } from "./result.ts";
-import type { RunRecord } from "./run.ts";
+import { isActionable, severityRank } from "../findings/result.ts";
+import type { RunRecord } from "../findings/run.ts";
 
 /** The collected rows with flagged clusters replaced by their ARM bodies, or undefined when none was flagged. */
 export async function verifyFlaggedClusters(

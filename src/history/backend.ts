@@ -15,7 +15,7 @@ export interface RunStoreBackend {
   /** Whole runs only, in any order. May clear what a dead save left behind. */
   listWhole(): Promise<RunListing[]>;
   /** One file of a listed run; undefined when it does not exist. */
-  readFile(run: RunListing, name: string): Promise<string | undefined>;
+  readFile(run: RunListing, name: string): Promise<Uint8Array | undefined>;
   /**
    * Writes the data files, then the meta file that commits them, so a save cut short is never listed.
    * Throws a `RunStoreError` when the run id is already stored. Returns where the run is.

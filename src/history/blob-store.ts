@@ -191,8 +191,11 @@ async function commitRun(
   if (await marker.exists()) throw alreadyStored;
   const json = { blobHTTPHeaders: { blobContentType: "application/json" } };
   for (const file of encoded.data) {
-    const body = Buffer.from(file.text);
-    await container.getBlockBlobClient(`${runsPrefix}${id}/${file.name}`).upload(body, body.length, json);
+    // Gzipped files are stored as gzip, not as JSON with a content encoding that clients would undo on download.
+    const type = file.name.endsWith(".gz") ? "application/gzip" : "application/json";
+    await container
+      .getBlockBlobClient(`${runsPrefix}${id}/${file.name}`)
+      .upload(file.bytes, file.bytes.byteLength, { blobHTTPHeaders: { blobContentType: type } });
   }
   const body = Buffer.from(encoded.metaText);
   try {
@@ -217,9 +220,9 @@ async function removeRun(container: ContainerClient, runPrefix: string): Promise
   }
 }
 
-async function download(container: ContainerClient, name: string): Promise<string | undefined> {
+async function download(container: ContainerClient, name: string): Promise<Buffer | undefined> {
   try {
-    return (await container.getBlobClient(name).downloadToBuffer()).toString("utf8");
+    return await container.getBlobClient(name).downloadToBuffer();
   } catch (error) {
     if (error instanceof RestError && error.statusCode === 404 && error.code === "BlobNotFound")
       return undefined;

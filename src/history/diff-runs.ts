@@ -1,7 +1,7 @@
 // `diff RUN_A RUN_B`: what started failing, what stopped and what stayed, between two stored runs.
-import { diffResults, isFailing } from "../engine/reconcile.ts";
-import { compareResults, type Result } from "../engine/result.ts";
-import type { RunRecord } from "../engine/run.ts";
+import { diffResults, isFailing } from "../findings/diff.ts";
+import { compareResults, type Result } from "../findings/result.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { scopeKey } from "./scope.ts";
 
 export interface RunDiff {

@@ -57,7 +57,7 @@ async function commitRun(runsDir: string, encoded: EncodedRun): Promise<string> 
   await rm(temp, { recursive: true, force: true });
   await mkdir(temp);
   try {
-    for (const file of encoded.data) await writeDurably(join(temp, file.name), file.text);
+    for (const file of encoded.data) await writeDurably(join(temp, file.name), file.bytes);
     await writeDurably(join(temp, metaFile), encoded.metaText);
     await syncDirectory(temp);
     await rename(temp, target);
@@ -132,19 +132,19 @@ async function removeRun(run: RunListing): Promise<void> {
   await rm(doomed, { recursive: true, force: true });
 }
 
-async function readRunFile(dir: string, name: string): Promise<string | undefined> {
+async function readRunFile(dir: string, name: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(join(dir, name), "utf8");
+    return await readFile(join(dir, name));
   } catch (error) {
     if (isErrorCode(error, "ENOENT")) return undefined;
     throw error;
   }
 }
 
-async function writeDurably(path: string, text: string): Promise<void> {
+async function writeDurably(path: string, content: Uint8Array | string): Promise<void> {
   const handle = await open(path, "wx");
   try {
-    await handle.writeFile(text);
+    await handle.writeFile(content);
     await handle.sync();
   } finally {
     await handle.close();

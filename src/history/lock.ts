@@ -1,5 +1,5 @@
 // Waiting for a run store's lock: a scan that cannot take it within `--state-lock-timeout` stops with exit 2.
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../errors/errors.ts";
 
 /** Ten minutes: a nightly scan of a large estate stores its run in well under that. */
 export const defaultLockTimeoutMs = 10 * 60 * 1000;

@@ -1,13 +1,8 @@
 // Per-cluster observations carried from run to run, so the newest run alone knows a cluster's past (DESIGN §6).
 
-/** Where an API server IP was seen; the first two are ARM facts, `dns` and `config` are weaker. */
-export const apiServerIpEvidenceKinds = [
-  "kube-apiserver-frontend",
-  "private-endpoint-nic",
-  "dns",
-  "config",
-] as const;
-export type ApiServerIpEvidence = (typeof apiServerIpEvidenceKinds)[number];
+import type { ApiServerIpEvidence } from "../inventory/apiserver-endpoints.ts";
+
+export { apiServerIpEvidenceKinds, type ApiServerIpEvidence } from "../inventory/apiserver-endpoints.ts";
 
 /** The integration flag and power state of one cluster at one run. */
 export interface ClusterSample {

@@ -1,11 +1,16 @@
 // The files of one stored run, whatever holds them (a folder or a blob prefix): names, encoding, checked decoding.
-import { UserError } from "../cli/errors.ts";
-import type { RunRecord, TrendPoint } from "../engine/run.ts";
-import { trendPoint } from "../engine/summary.ts";
+import { promisify } from "node:util";
+import { gunzipSync, gzip } from "node:zlib";
+import { UserError } from "../errors/errors.ts";
+import type { RunRecord, TrendPoint } from "../findings/run.ts";
+import { trendPoint } from "../findings/trend-point.ts";
+import { decodeColumns, encodeColumns, isColumnsDocument } from "./columns.ts";
 import type { Observations } from "./observations.ts";
 import { scopeKey } from "./scope.ts";
 
+/** The name `scan` publishes; runs stored by earlier versions hold it as is (pretty-printed JSON). */
 export const findingsFile = "findings.json";
+/** Runs stored by earlier versions hold observations as plain JSON under this name. */
 export const observationsFile = "observations.json";
 /** Written last, so its presence with matching sizes says the other files are whole (the run's commit marker). */
 export const metaFile = "run.json";
@@ -42,29 +47,84 @@ export class RunStoreError extends UserError {
 
 /** A run as the store writes it: data files first, then the meta file that commits them. */
 export interface EncodedRun {
-  readonly data: readonly { readonly name: string; readonly text: string }[];
+  readonly data: readonly { readonly name: string; readonly bytes: Uint8Array }[];
   readonly meta: RunMeta;
   readonly metaText: string;
 }
 
-export function encodeRun(run: RunRecord, observations: Observations, savedAt: Date): EncodedRun {
-  const data = [
-    { name: findingsFile, text: `${JSON.stringify(run, null, 2)}\n` },
-    { name: observationsFile, text: `${JSON.stringify(observations)}\n` },
-  ];
+/**
+ * Findings and observations are stored by column (`columns.ts`) and gzipped where that pays: at 10,000 clusters a
+ * run is about 3 % of its pretty-printed findings.json, and loads faster than parsing that file would.
+ */
+export async function encodeRun(
+  run: RunRecord,
+  observations: Observations,
+  savedAt: Date,
+): Promise<EncodedRun> {
+  const data = await Promise.all([encodeData("findings", run), encodeData("observations", observations)]);
   const meta: RunMeta = {
     schemaVersion: 1,
     runId: run.run.id,
     scopeKey: scopeKey(run.run.scope),
     savedAt: savedAt.toISOString(),
-    bytes: Object.fromEntries(data.map((file) => [file.name, Buffer.byteLength(file.text)])),
+    bytes: Object.fromEntries(data.map((file) => [file.name, file.bytes.byteLength])),
     trend: trendPoint(run),
   };
   return { data, meta, metaText: `${JSON.stringify(meta, null, 2)}\n` };
 }
 
+type DataStem = "findings" | "observations";
+
+/** Where each part of a run may be, newest encoding first; the last is how earlier versions stored it. */
+function dataNames(stem: DataStem): readonly string[] {
+  return [`${stem}.columns.json.gz`, `${stem}.columns.json`, `${stem}.json`];
+}
+
+/** True for the name of any data file a run may hold, in any encoding. */
+export function isRunDataFile(name: string): boolean {
+  return dataNames("findings").includes(name) || dataNames("observations").includes(name);
+}
+
+/** Gzip is kept when it saves at least a fifth: a run of a handful of clusters is left readable. */
+const gzipPays = 0.8;
+
+async function encodeData(stem: DataStem, value: unknown): Promise<{ name: string; bytes: Uint8Array }> {
+  const plain = Buffer.from(asciiJson(encodeColumns(value)), "latin1");
+  const zipped = await gzipAsync(plain, { level: 6 });
+  return zipped.byteLength <= plain.byteLength * gzipPays
+    ? { name: `${stem}.columns.json.gz`, bytes: zipped }
+    : { name: `${stem}.columns.json`, bytes: plain };
+}
+
+const gzipAsync = promisify(gzip);
+/** Output chunks above this are not worth one allocation; 64 KB is zlib's default. */
+const maxChunk = 1 << 30;
+
+/**
+ * Gunzips into one buffer of the size the gzip trailer records (ISIZE, RFC 1952 §2.3.1), so a 50 MB run is not
+ * inflated in 64 KB chunks and then copied into one. Synchronous: on the thread pool each chunk costs a hop, and
+ * measured slower.
+ */
+function gunzipWhole(zipped: Uint8Array): Buffer {
+  const trailer =
+    zipped.byteLength >= 18 ? Buffer.from(zipped.buffer, zipped.byteOffset, zipped.byteLength) : undefined;
+  const size = trailer ? trailer.readUInt32LE(trailer.length - 4) : 0;
+  return gunzipSync(zipped, { chunkSize: Math.min(maxChunk, Math.max(64 * 1024, size + 1)) });
+}
+
+/**
+ * JSON with every character past ASCII written as `\uXXXX`: V8 then reads the file into a one-byte string,
+ * half the memory and a faster parse than the two-byte string a single "≥" in a message would make of it.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** Reads one file of a run; undefined when it does not exist. */
-export type ReadRunFile = (name: string) => Promise<string | undefined>;
+export type ReadRunFile = (name: string) => Promise<Uint8Array | undefined>;
 
 /** Reads and checks every file of a run. `where` names a file of it in messages. */
 export async function decodeRun(
@@ -74,7 +134,11 @@ export async function decodeRun(
 ): Promise<StoredRun> {
   const meta = await readMeta(read, where);
   if (meta === undefined) throw new RunStoreError(`${where(metaFile)} is not a valid run meta file.`);
-  const record = await readJson(read, findingsFile, where, isRunRecord, "a findings.json of schemaVersion 1");
+  const listed = meta === "missing" ? undefined : Object.keys(meta.bytes);
+  const [record, observations] = await Promise.all([
+    readData(read, "findings", listed, where, isRunRecord, "a findings.json of schemaVersion 1"),
+    readData(read, "observations", listed, where, isObservations, "an observations file"),
+  ]);
   if (record === undefined) throw new RunStoreError(`${dir} holds no ${findingsFile}; pass a run folder.`);
   if (meta !== "missing" && meta.runId !== record.run.id) {
     throw new RunStoreError(`${dir} holds run ${record.run.id} but its ${metaFile} names ${meta.runId}.`);
@@ -84,8 +148,28 @@ export async function decodeRun(
     dir,
     scopeKey: meta === "missing" ? scopeKey(record.run.scope) : meta.scopeKey,
     record,
-    observations: await readJson(read, observationsFile, where, isObservations, "an observations file"),
+    observations,
   };
+}
+
+/**
+ * One part of a run in whichever encoding it was stored: the meta file lists the names a run has; a folder
+ * without one (copied by hand) is probed, newest encoding first.
+ */
+async function readData<T>(
+  read: ReadRunFile,
+  stem: DataStem,
+  listed: readonly string[] | undefined,
+  where: (name: string) => string,
+  check: (value: unknown) => value is T,
+  what: string,
+): Promise<T | undefined> {
+  for (const name of dataNames(stem)) {
+    if (listed && !listed.includes(name)) continue;
+    const value = await readJson(read, name, where, check, what);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 /** `"missing"` when there is no meta file; undefined when there is one that does not parse. */
@@ -110,9 +194,14 @@ async function readJson<T>(
 ): Promise<T | undefined> {
   let value: unknown;
   try {
-    const text = await read(name);
-    if (text === undefined) return undefined;
-    value = JSON.parse(text);
+    const stored = await read(name);
+    if (stored === undefined) return undefined;
+    const bytes = name.endsWith(".gz") ? gunzipWhole(stored) : stored;
+    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+    if (name.includes(".columns.")) {
+      if (!isColumnsDocument(value)) throw new Error("not a columns document");
+      value = decodeColumns(value);
+    }
   } catch (error) {
     throw new RunStoreError(`${where(name)} cannot be read (${(error as Error).message}); expected ${what}.`);
   }

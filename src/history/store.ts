@@ -1,6 +1,6 @@
 // The run store (DESIGN §6): whole runs only, retention, the newest run of a scope; in a folder or a blob container.
 import { basename, dirname } from "node:path";
-import type { RunRecord, TrendPoint } from "../engine/run.ts";
+import type { RunRecord, TrendPoint } from "../findings/run.ts";
 import type { RunStoreBackend, RunStoreLock } from "./backend.ts";
 import { blobRunStore, parseBlobStateUrl, type BlobAccess } from "./blob-store.ts";
 import { fileRunStore, readRunFolder } from "./file-store.ts";
@@ -8,7 +8,7 @@ import type { Observations } from "./observations.ts";
 import {
   decodeRun,
   encodeRun,
-  findingsFile,
+  isRunDataFile,
   readMeta,
   RunStoreError,
   trendOf,
@@ -67,7 +67,7 @@ export async function saveRun(
   }
   const store = storeOf(location);
   await options.lock?.confirm();
-  const target = await store.commit(encodeRun(run, observations, new Date()));
+  const target = await store.commit(await encodeRun(run, observations, new Date()));
   await pruneRuns(store, options.keepRuns);
   return target;
 }
@@ -77,9 +77,9 @@ export async function listRuns(location: StateLocation): Promise<RunListing[]> {
   return (await storeOf(location).listWhole()).sort((a, b) => compareIds(a.id, b.id));
 }
 
-/** Loads a run from its folder or blob prefix, or from the path of its `findings.json`. */
+/** Loads a run from its folder or blob prefix, or from the path of one of its data files (`findings.json`). */
 export async function loadRun(path: string): Promise<StoredRun> {
-  const dir = basename(path) === findingsFile ? dirname(path) : path;
+  const dir = isRunDataFile(basename(path)) ? dirname(path) : path;
   const blob = parseBlobStateUrl(dir);
   if (!blob) return readRunFolder(dir);
   const match = /^(?:(.*)\/)?runs\/([^/]+)$/.exec(blob.prefix.replace(/\/$/, ""));

@@ -1,5 +1,4 @@
 // Finds each cluster's current API server IPs from ARM evidence in its node resource group and from DNS answers (DESIGN §3).
-import type { ApiServerEndpoint } from "../rules/define.ts";
 import { nameFromId, resourceGroupFromId, subscriptionFromId, typeFromId } from "./arm-id.ts";
 import { idKey } from "./model.ts";
 import type { Cluster, Inventory, LoadBalancer, PrivateEndpoint } from "./model.ts";
@@ -9,6 +8,23 @@ export const kubeApiServerName = "kube-apiserver";
 
 /** The private link sub-resource of an AKS API server private endpoint. */
 const managementGroupId = "management";
+
+/** Where an API server IP was seen; the first two are ARM facts, `dns` and `config` are weaker. */
+export const apiServerIpEvidenceKinds = [
+  "kube-apiserver-frontend",
+  "private-endpoint-nic",
+  "dns",
+  "config",
+] as const;
+export type ApiServerIpEvidence = (typeof apiServerIpEvidenceKinds)[number];
+
+/** One API server IP of a cluster and what shows it. */
+export interface ApiServerEndpoint {
+  readonly ip: string;
+  readonly evidence: ApiServerIpEvidence;
+  /** The resource (LB frontend, NIC ipConfiguration) or DNS name that shows the IP. */
+  readonly source: string;
+}
 
 const managedClustersSegment = "/providers/microsoft.containerservice/managedclusters/";
 

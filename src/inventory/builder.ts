@@ -138,3 +138,35 @@ export function toInventory(
     diagnostics,
   };
 }
+
+/** Takes out what the kept copy of `key` put into the inventory, so that a newer copy can be read in its place. */
+export function forget(into: InventoryBuilder, key: string, seen: SeenRow): void {
+  const vnet = into.virtualNetworks.get(key);
+  if (vnet !== undefined) for (const subnet of vnet.subnets) into.subnets.delete(subnet.key);
+  const nsg = into.networkSecurityGroups.get(key);
+  if (nsg !== undefined) for (const rule of nsg.securityRules) into.securityRules.delete(rule.key);
+  for (const map of [
+    into.clusters,
+    into.virtualNetworks,
+    into.networkSecurityGroups,
+    into.azureFirewalls,
+    into.firewallPolicyRuleCollectionGroups,
+    into.ipGroups,
+    into.loadBalancers,
+    into.privateEndpoints,
+    into.networkInterfaces,
+    into.agentPoolRows,
+    into.standaloneSecurityRules,
+    into.subscriptions,
+  ] as Map<string, unknown>[]) {
+    map.delete(key);
+  }
+  removeWhere(into.standaloneSubnets, (subnet) => subnet.key === key);
+  removeWhere(into.roleAssignments, (assignment) => assignment.key === key);
+  removeWhere(into.resourceChanges, (change) => change.source === seen.source);
+}
+
+function removeWhere<T>(list: T[], drop: (item: T) => boolean): void {
+  const index = list.findIndex(drop);
+  if (index >= 0) list.splice(index, 1);
+}

@@ -1,5 +1,4 @@
 // One id twice in the input: keep the newer state of the resource (DESIGN §3) and say which copy was kept.
-import type { InventoryBuilder, SeenRow } from "./builder.ts";
 import type { SourceRef } from "./model.ts";
 import { nonEmpty, type Node } from "./read.ts";
 
@@ -80,36 +79,4 @@ function where(source: SourceRef): string {
 
 export function duplicateMessage(id: string, kept: SourceRef, dropped: SourceRef, reason: string): string {
   return `duplicate id ${id}: kept the copy in ${where(kept)} (${reason}), dropped the one in ${where(dropped)}; remove the older copy from the input`;
-}
-
-/** Takes out what the kept copy of `key` put into the inventory, so that a newer copy can be read in its place. */
-export function forget(into: InventoryBuilder, key: string, seen: SeenRow): void {
-  const vnet = into.virtualNetworks.get(key);
-  if (vnet !== undefined) for (const subnet of vnet.subnets) into.subnets.delete(subnet.key);
-  const nsg = into.networkSecurityGroups.get(key);
-  if (nsg !== undefined) for (const rule of nsg.securityRules) into.securityRules.delete(rule.key);
-  for (const map of [
-    into.clusters,
-    into.virtualNetworks,
-    into.networkSecurityGroups,
-    into.azureFirewalls,
-    into.firewallPolicyRuleCollectionGroups,
-    into.ipGroups,
-    into.loadBalancers,
-    into.privateEndpoints,
-    into.networkInterfaces,
-    into.agentPoolRows,
-    into.standaloneSecurityRules,
-    into.subscriptions,
-  ] as Map<string, unknown>[]) {
-    map.delete(key);
-  }
-  removeWhere(into.standaloneSubnets, (subnet) => subnet.key === key);
-  removeWhere(into.roleAssignments, (assignment) => assignment.key === key);
-  removeWhere(into.resourceChanges, (change) => change.source === seen.source);
-}
-
-function removeWhere<T>(list: T[], drop: (item: T) => boolean): void {
-  const index = list.findIndex(drop);
-  if (index >= 0) list.splice(index, 1);
 }

@@ -1,5 +1,6 @@
 // The normalized inventory: typed, read-only models that every rule reads (DESIGN §3).
 // Raw rows are `unknown` until the normalizer has checked them; everything here is trusted.
+import type { SecurityRule } from "../net/security-rule.ts";
 
 /** Where a model came from, so diagnostics and evidence can point back at the input. */
 export interface SourceRef {
@@ -114,30 +115,13 @@ export interface VirtualNetwork extends ArmResource {
   readonly subnets: readonly Subnet[];
 }
 
-export const securityRuleDirections = ["Inbound", "Outbound"] as const;
-export type SecurityRuleDirection = (typeof securityRuleDirections)[number];
-
-export interface SecurityRule {
-  readonly id: string;
-  readonly key: string;
-  readonly name: string;
-  /** Lower-cased id of the NSG that holds the rule. */
-  readonly nsgKey: string;
-  readonly isDefault: boolean;
-  readonly priority: number;
-  readonly direction: SecurityRuleDirection;
-  readonly access: "Allow" | "Deny";
-  /** `Tcp`, `Udp`, `Icmp`, `Esp`, `Ah` or `*`. */
-  readonly protocol: string;
-  /** `sourceAddressPrefix` + `sourceAddressPrefixes` merged. */
-  readonly sourceAddressPrefixes: readonly string[];
-  readonly destinationAddressPrefixes: readonly string[];
-  readonly sourcePortRanges: readonly string[];
-  readonly destinationPortRanges: readonly string[];
-  readonly sourceApplicationSecurityGroupIds: readonly string[];
-  readonly destinationApplicationSecurityGroupIds: readonly string[];
-  readonly description: string | undefined;
-}
+// The security rule is the unit src/net/nsg-evaluation.ts decides flows with, so its shape lives there (net imports no
+// model); the inventory re-exports it as one of its own.
+export {
+  securityRuleDirections,
+  type SecurityRule,
+  type SecurityRuleDirection,
+} from "../net/security-rule.ts";
 
 export interface NetworkSecurityGroup extends ArmResource {
   /** Custom rules followed by default rules (the six Azure defaults synthesized when absent). */

@@ -1,7 +1,7 @@
 // Maps raw rows from any source to the typed Inventory (DESIGN §3): dispatch on type, one linear pass, diagnostics not throws.
 import { typeFromId } from "./arm-id.ts";
 import { DiagnosticAggregator } from "./diagnostics.ts";
-import { createBuilder, toInventory, type InventoryBuilder, type RowReader } from "./builder.ts";
+import { createBuilder, forget, toInventory, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { isLegacyChange, readLegacyChange, readResourceChange } from "./changes.ts";
 import { mergeAgentPoolRows, readAgentPoolRow, readCluster } from "./cluster.ts";
 import { readLoadBalancer, readNetworkInterface, readPrivateEndpoint } from "./endpoints.ts";
@@ -18,7 +18,7 @@ import {
   recordDiagnostic,
   type RowContext,
 } from "./read.ts";
-import { duplicateMessage, forget, newerCopy, readRecency } from "./duplicates.ts";
+import { duplicateMessage, newerCopy, readRecency } from "./duplicates.ts";
 import { renestFlattened } from "./flattened.ts";
 import { readArmResource } from "./resource.ts";
 import { readRoleAssignment, readRoleDefinition } from "./role-assignments.ts";

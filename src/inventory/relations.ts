@@ -1,5 +1,5 @@
 // Lookups derived once per run from the inventory (which cluster uses which subnet), shared by every rule.
-import type { ResultSubject } from "../engine/result.ts";
+import type { ResultSubject } from "../findings/result.ts";
 import { parsePrefix, usableAddressCount } from "../net/prefix.ts";
 import type { Prefix } from "../net/prefix.ts";
 import { parentIdBefore, subscriptionFromId } from "./arm-id.ts";

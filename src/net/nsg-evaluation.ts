@@ -1,5 +1,5 @@
 // Decides which security rule of one NSG allows or denies one flow, in Azure's priority order (DESIGN §4).
-import type { SecurityRule, SecurityRuleDirection } from "../inventory/model.ts";
+import type { SecurityRule, SecurityRuleDirection } from "./security-rule.ts";
 import { parsePrefix, prefixContains, prefixesOverlap } from "./prefix.ts";
 import type { Prefix } from "./prefix.ts";
 

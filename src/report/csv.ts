@@ -4,7 +4,7 @@ import type { Readable } from "node:stream";
 import { Readable as ReadableStream } from "node:stream";
 import { stringify, type Options } from "csv-stringify";
 import { stringify as stringifySync } from "csv-stringify/sync";
-import type { ClusterPosture } from "../engine/run.ts";
+import type { ClusterPosture } from "../findings/run.ts";
 import { showControlCharacters } from "./control-characters.ts";
 import type { PlanView, ReportView, ResultView } from "./view-model.ts";
 

@@ -1,10 +1,11 @@
 // Results as the report lists them: flattened for display, sorted worst first, grouped by rule.
-import type { DiffState, Result, ResultStatus, Severity } from "../engine/result.ts";
-import { isActionable, severityRank } from "../engine/result.ts";
+import type { DiffState, Result, ResultStatus, Severity } from "../findings/result.ts";
+import { isActionable, severityRank } from "../findings/result.ts";
 import type { RuleMeta } from "../rules/define.ts";
 import type { EvidenceView } from "./evidence-view.ts";
 import { armName, evidenceView } from "./evidence-view.ts";
 import { worseSeverity } from "./posture.ts";
+import type { NameLookup } from "./name-lookup.ts";
 
 export interface SuppressionView {
   readonly reason: string;
@@ -52,12 +53,6 @@ export interface RuleGroupView {
   readonly results: readonly ResultView[];
   /** `1200 more in findings.xlsx`, or empty. */
   readonly moreLabel: string;
-}
-
-/** Display names by lower-cased id, for the columns beside tenant and subscription ids. */
-export interface NameLookup {
-  readonly tenant: (tenantId: string) => string;
-  readonly subscription: (subscriptionId: string) => string;
 }
 
 // The plan has a section of its own (conversion waves); as evidence it would repeat it.

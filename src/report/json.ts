@@ -1,5 +1,5 @@
 // `findings.json`: the run record as published (schemaVersion 1), every result including pass and not_applicable.
-import type { RunRecord } from "../engine/run.ts";
+import type { RunRecord } from "../findings/run.ts";
 
 /** Pretty JSON with the contract's top-level fields in a fixed order, so two runs diff cleanly. */
 export function renderFindingsJson(run: RunRecord): string {

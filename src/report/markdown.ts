@@ -1,6 +1,6 @@
 // `summary.md`: a short GitHub-flavoured Markdown summary for CI step summaries and pull request comments.
 import { showControlCharacters } from "./control-characters.ts";
-import { isActionable } from "../engine/result.ts";
+import { isActionable } from "../findings/result.ts";
 import type { ReportView } from "./view-model.ts";
 
 /** A CI summary stays readable; the rest is in report.html and findings.csv. */

@@ -1,5 +1,5 @@
 // Masks subscription ids in a whole run, so a report can be shared outside the team that owns the subscriptions.
-import type { RunRecord } from "../engine/run.ts";
+import type { RunRecord } from "../findings/run.ts";
 
 const guidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 // A subscription id is recognised either from a `subscriptionId` field or from its place in an ARM id.

@@ -1,8 +1,8 @@
 // Several stored runs (one per shard: tenant or subscription set) merged into one fleet view for `report`.
 import type { Coverage } from "../collect/source.ts";
-import { compareResults, type Result } from "../engine/result.ts";
-import { countResults } from "../engine/summary.ts";
-import type { RunRecord, RunSummary } from "../engine/run.ts";
+import { compareResults, type Result } from "../findings/result.ts";
+import { countResults } from "../findings/count-results.ts";
+import type { RunRecord, RunSummary } from "../findings/run.ts";
 
 export function mergeRuns(runs: readonly RunRecord[]): RunRecord {
   const [first, ...rest] = runs;

@@ -1,15 +1,9 @@
 // Conversion plans as the report shows them, read back from `evidence.conversionPlan` of stored or fresh results.
-import {
-  numberIn,
-  objectIn,
-  objectsIn,
-  planRuleIds,
-  stringIn,
-  stringsIn,
-} from "../engine/conversion-plan-inputs.ts";
-import type { Readiness } from "../engine/readiness.ts";
-import { planReadiness, readinessLabels } from "../engine/readiness.ts";
-import type { Evidence, Result } from "../engine/result.ts";
+import { planRuleIds } from "../findings/conversion-plan.ts";
+import { numberIn, objectIn, objectsIn, stringIn, stringsIn } from "../findings/evidence.ts";
+import type { Readiness } from "../findings/readiness.ts";
+import { planReadiness, readinessLabels } from "../findings/readiness.ts";
+import type { Evidence, Result } from "../findings/result.ts";
 import { armName } from "./evidence-view.ts";
 import { compareText } from "./findings-view.ts";
 

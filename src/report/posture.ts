@@ -1,8 +1,8 @@
 // Posture tables: clusters, integration share and failing findings per tenant, subscription and region.
-import type { ClusterPosture } from "../engine/run.ts";
-import type { Result, Severity } from "../engine/result.ts";
-import { isActionable, severityRank } from "../engine/result.ts";
-import type { NameLookup } from "./findings-view.ts";
+import type { ClusterPosture } from "../findings/run.ts";
+import type { Result, Severity } from "../findings/result.ts";
+import { isActionable, severityRank } from "../findings/result.ts";
+import type { NameLookup } from "./name-lookup.ts";
 import { postureRowsShown } from "./limits.ts";
 
 export interface PostureRow {

@@ -1,7 +1,7 @@
 // Conversion readiness as counts and bars, and the conversion waves: clusters grouped by readiness, easiest first.
-import type { Readiness } from "../engine/readiness.ts";
-import { readinessLabels, readinessStates } from "../engine/readiness.ts";
-import type { ClusterPosture } from "../engine/run.ts";
+import type { Readiness } from "../findings/readiness.ts";
+import { readinessLabels, readinessStates } from "../findings/readiness.ts";
+import type { ClusterPosture } from "../findings/run.ts";
 import { compareText, moreLabel } from "./findings-view.ts";
 import type { PlanView } from "./plans-view.ts";
 import { percentLabel, percentOf } from "./posture.ts";

@@ -1,6 +1,6 @@
 // Subnet capacity as the workbook lists it, read back from the two IP-exhaustion rules' evidence.
-import { numberIn, stringsIn } from "../engine/conversion-plan-inputs.ts";
-import type { Result } from "../engine/result.ts";
+import { numberIn, stringsIn } from "../findings/evidence.ts";
+import type { Result } from "../findings/result.ts";
 import type { CsvValue } from "./csv.ts";
 import { armName } from "./evidence-view.ts";
 

@@ -1,7 +1,7 @@
 // Trend charts from history as numbers a template places: inline SVG geometry for the browser, bar widths for email.
-import type { Severity } from "../engine/result.ts";
-import { severities } from "../engine/result.ts";
-import type { TrendPoint } from "../engine/run.ts";
+import type { Severity } from "../findings/result.ts";
+import { severities } from "../findings/result.ts";
+import type { TrendPoint } from "../findings/run.ts";
 import { trendRunsShown } from "./limits.ts";
 import { percentOf } from "./posture.ts";
 

@@ -1,10 +1,10 @@
 // The one format-neutral report view: every renderer only serialises what this builds (as azqr's report data).
 import type { CoverageScope } from "../collect/source.ts";
-import type { ClusterPosture, RunRecord, TrendPoint } from "../engine/run.ts";
-import { trendPoint } from "../engine/summary.ts";
-import type { Result, Severity } from "../engine/result.ts";
-import type { ExcludedScope } from "../engine/scope-exclusions.ts";
-import { isActionable, severities, severityRank } from "../engine/result.ts";
+import type { ClusterPosture, RunRecord, TrendPoint } from "../findings/run.ts";
+import { trendPoint } from "../findings/trend-point.ts";
+import type { Result, Severity } from "../findings/result.ts";
+import type { ExcludedScope } from "../findings/run.ts";
+import { isActionable, severities, severityRank } from "../findings/result.ts";
 import type { Diagnostic, DiagnosticLevel } from "../inventory/model.ts";
 import { diagnosticCount } from "../inventory/diagnostics.ts";
 import { diagnosticLevels } from "../inventory/model.ts";
@@ -13,7 +13,8 @@ import { withVisibleControlCharacters } from "./control-characters.ts";
 import { maskRun } from "./mask.ts";
 import type { ReportPosture } from "./posture.ts";
 import { buildPosture, percentLabel, percentOf } from "./posture.ts";
-import type { NameLookup, ResultView, RuleGroupView } from "./findings-view.ts";
+import type { ResultView, RuleGroupView } from "./findings-view.ts";
+import type { NameLookup } from "./name-lookup.ts";
 import type { PlanView } from "./plans-view.ts";
 import { buildPlanViews } from "./plans-view.ts";
 import { compareResults, compareText, groupByRule, moreLabel, resultView } from "./findings-view.ts";
@@ -24,7 +25,8 @@ import type { TrendView } from "./trend-view.ts";
 import { buildTrend } from "./trend-view.ts";
 
 export type { PostureRow, PostureTable, ReportPosture } from "./posture.ts";
-export type { NameLookup, ResultView, RuleGroupView, SuppressionView } from "./findings-view.ts";
+export type { ResultView, RuleGroupView, SuppressionView } from "./findings-view.ts";
+export type { NameLookup } from "./name-lookup.ts";
 export type { PlanView } from "./plans-view.ts";
 export type { ReadinessView, WaveView } from "./readiness-view.ts";
 export type { TrendView } from "./trend-view.ts";
@@ -250,11 +252,22 @@ export function describeExcluded(scope: ExcludedScope): string {
   return `excluded: management group ${scope.id} (${beneath} subscription${beneath === 1 ? "" : "s"} beneath${beneath ? `: ${scope.subscriptions.join(", ")}` : ""})`;
 }
 
+/** Lighthouse: `s1, s2 delegated from tenant T`, one clause per delegating tenant. */
+function delegatedText(scope: CoverageScope): string {
+  const byTenant = new Map<string, string[]>();
+  for (const { subscriptionId, tenantId } of scope.delegatedSubscriptions ?? [])
+    byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), subscriptionId]);
+  return [...byTenant]
+    .map(([tenantId, ids]) => `${ids.join(", ")} delegated from tenant ${tenantId}`)
+    .join("; ");
+}
+
 function describeScope(scope: CoverageScope): string {
   const parts = [
     scope.tenantId ? `tenant ${scope.tenantId}` : "",
     scope.subscriptions?.length ? `subscriptions ${scope.subscriptions.join(", ")}` : "",
     scope.managementGroups?.length ? `management groups ${scope.managementGroups.join(", ")}` : "",
+    delegatedText(scope),
     scope.file ? `file ${scope.file}` : "",
   ];
   return parts.filter(Boolean).join(": ") || "everything the principal can see";

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import type { RunRecord } from "../engine/run.ts";
+import type { RunRecord } from "../findings/run.ts";
 import { clustersTable, csvStream, findingsTable, plansTable } from "./csv.ts";
 import { renderReportHtml } from "./html.ts";
 import { findingsJsonChunks } from "./json.ts";

@@ -1,6 +1,6 @@
 // `findings.xlsx`: the workbook compliance teams filter, written row by row through exceljs's streaming writer.
 import ExcelJS from "exceljs";
-import type { RunRecord } from "../engine/run.ts";
+import type { RunRecord } from "../findings/run.ts";
 import type { Diagnostic } from "../inventory/model.ts";
 import { chipColours } from "./chips.ts";
 import { showControlCharacters } from "./control-characters.ts";

@@ -1,5 +1,5 @@
 // Finds NSG, firewall and IP group destination entries that pin known API server IPs; shared by both pinned-IP rules.
-import type { ResultSubject, RuleOutcome, Severity } from "../engine/result.ts";
+import type { ResultSubject, RuleOutcome, Severity } from "../findings/result.ts";
 import { nameFromId, subscriptionFromId } from "../inventory/arm-id.ts";
 import { clusterFqdn } from "../inventory/apiserver-endpoints.ts";
 import { idKey } from "../inventory/model.ts";

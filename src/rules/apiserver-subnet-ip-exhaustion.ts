@@ -1,5 +1,5 @@
 // Flags API server subnets with too few free addresses for the clusters that share them (DESIGN §4).
-import type { RuleOutcome } from "../engine/result.ts";
+import type { RuleOutcome } from "../findings/result.ts";
 import { sizedSubnet, subnetIpv4Capacity, subnetSubject } from "../inventory/relations.ts";
 import type { ApiServerSubnetUse } from "../inventory/relations.ts";
 import { apiServerVnetIntegrationDocs, defineRule } from "./define.ts";

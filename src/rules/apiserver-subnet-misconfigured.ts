@@ -1,5 +1,5 @@
 // Checks that an integrated cluster's own API server subnet is delegated, holds only API servers and sits in the node VNet (DESIGN §4).
-import type { RuleOutcome } from "../engine/result.ts";
+import type { RuleOutcome } from "../findings/result.ts";
 import type { Cluster, Subnet } from "../inventory/model.ts";
 import { subnetSubject } from "../inventory/relations.ts";
 import type { ApiServerSubnetUse, Relations } from "../inventory/relations.ts";

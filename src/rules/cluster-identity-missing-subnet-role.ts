@@ -1,5 +1,5 @@
 // Checks that an integrated cluster's identity holds a network-write role over its API server and node subnets (DESIGN §4).
-import type { RuleOutcome } from "../engine/result.ts";
+import type { RuleOutcome } from "../findings/result.ts";
 import { nameFromId } from "../inventory/arm-id.ts";
 import type { Cluster, Inventory, RoleAssignment } from "../inventory/model.ts";
 import { roleGrantsJoin, scopeReaches } from "../inventory/role-coverage.ts";

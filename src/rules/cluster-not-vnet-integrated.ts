@@ -1,5 +1,5 @@
 // Flags every AKS cluster whose API server is not projected into a VNet (DESIGN §4).
-import type { Evidence, RuleOutcome } from "../engine/result.ts";
+import type { Evidence, RuleOutcome } from "../findings/result.ts";
 import type { Cluster } from "../inventory/model.ts";
 import { clusterSubject } from "../inventory/relations.ts";
 import { apiServerVnetIntegrationDocs, defineRule } from "./define.ts";

@@ -1,5 +1,5 @@
 // Lists what stops a non-integrated cluster from being converted to API Server VNet Integration (DESIGN §4).
-import type { RuleOutcome, Severity } from "../engine/result.ts";
+import type { RuleOutcome, Severity } from "../findings/result.ts";
 import { idKey } from "../inventory/model.ts";
 import type { AgentPool, Cluster } from "../inventory/model.ts";
 import { clusterSubject } from "../inventory/relations.ts";

@@ -1,9 +1,9 @@
 // The shape of a rule: metadata and a pure `evaluate` in one object, as ESLint and cdk-nag do it.
 import type { Config } from "../config/config.ts";
-import type { Severity, RuleOutcome } from "../engine/result.ts";
+import type { Severity, RuleOutcome } from "../findings/result.ts";
 import type { Inventory } from "../inventory/model.ts";
 import type { History } from "../history/history.ts";
-import type { ApiServerIpEvidence } from "../history/observations.ts";
+import type { ApiServerEndpoint } from "../inventory/apiserver-endpoints.ts";
 import type { Relations } from "../inventory/relations.ts";
 
 export const ruleResources = [
@@ -46,13 +46,6 @@ export interface RuleContext {
   readonly now: Date;
 }
 
-export interface ApiServerEndpoint {
-  readonly ip: string;
-  readonly evidence: ApiServerIpEvidence;
-  /** The resource (LB frontend, NIC ipConfiguration) or DNS name that shows the IP. */
-  readonly source: string;
-}
-
 export interface Rule {
   readonly meta: RuleMeta;
   evaluate(context: RuleContext): Iterable<RuleOutcome>;
@@ -64,3 +57,5 @@ export const apiServerVnetIntegrationDocs =
 export function defineRule(rule: Rule): Rule {
   return rule;
 }
+
+export type { ApiServerEndpoint } from "../inventory/apiserver-endpoints.ts";

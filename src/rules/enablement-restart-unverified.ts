@@ -1,6 +1,6 @@
 // Checks that every integrated cluster was restarted after enablement (and after GA), or was created integrated (DESIGN §4).
 import type { Attestation } from "../config/config.ts";
-import type { RuleOutcome, Severity } from "../engine/result.ts";
+import type { RuleOutcome, Severity } from "../findings/result.ts";
 import type { Cluster, ResourceChange } from "../inventory/model.ts";
 import { idKey } from "../inventory/model.ts";
 import { clusterSubject } from "../inventory/relations.ts";

@@ -1,5 +1,5 @@
 // Checks that each node subnet has room for the pools on it at full scale plus upgrade surge (DESIGN §4).
-import type { RuleOutcome } from "../engine/result.ts";
+import type { RuleOutcome } from "../findings/result.ts";
 import type { NodePool, NodeSubnetUse } from "../inventory/relations.ts";
 import { sizedSubnet, subnetIpv4Capacity, subnetSubject } from "../inventory/relations.ts";
 import { defineRule } from "./define.ts";

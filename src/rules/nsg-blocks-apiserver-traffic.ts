@@ -1,5 +1,5 @@
 // Checks that the NSGs on an integrated cluster's node and API server subnets let nodes and the health probe reach the API server (DESIGN §4).
-import type { RuleOutcome } from "../engine/result.ts";
+import type { RuleOutcome } from "../findings/result.ts";
 import { idKey } from "../inventory/model.ts";
 import type {
   AgentPool,

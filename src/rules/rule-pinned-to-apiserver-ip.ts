@@ -1,5 +1,5 @@
 // Flags NSG, firewall and IP group entries that pin a cluster's current API server IP, which is not stable (DESIGN §4).
-import type { RuleOutcome } from "../engine/result.ts";
+import type { RuleOutcome } from "../findings/result.ts";
 import type { Cluster } from "../inventory/model.ts";
 import { clusterSubject } from "../inventory/relations.ts";
 import { clusterNames, pinOutcomes } from "./_pinned-apiserver-ip.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, it, type TestContext } from "node:test";
 import nock from "nock";
 import { main } from "../../src/cli/main.ts";
-import type { RunRecord } from "../../src/engine/run.ts";
+import type { RunRecord } from "../../src/findings/run.ts";
 import { blockNetwork, fakeCredentials } from "../collect/fakes.ts";
 import { parseAdaptiveCard } from "../deliver/adaptive-card.ts";
 import { deadReceiverUrl, receiverSecret, startWebhookReceiver } from "../deliver/webhook-receiver.ts";

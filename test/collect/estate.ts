@@ -8,6 +8,8 @@ export type EstateRow = Readonly<Record<string, unknown>> & { readonly id: strin
 export interface Estate {
   /** Rows per ARG table; `tenantId` and `subscriptionId` decide who sees them. */
   readonly tables: Readonly<Record<string, readonly EstateRow[]>>;
+  /** Azure Lighthouse: managing tenant → customer tenants whose rows it also sees. */
+  readonly delegations?: Readonly<Record<string, readonly string[]>>;
   /** Tenants whose every request answers 403 AuthorizationFailed. */
   readonly forbiddenTenants?: readonly string[];
   /** ARM GET bodies by lower-cased resource id; an id not here answers 404 (or 403 when listed in `forbiddenIds`). */
@@ -20,6 +22,8 @@ export interface Estate {
 export interface EstateLog {
   readonly graphBodies: { tenantId: string; body: Record<string, unknown> }[];
   readonly armGets: string[];
+  /** The tenant whose token each ARM GET carried, in `armGets` order. */
+  readonly armTenants: string[];
 }
 
 function tenantOf(request: Request): string {
@@ -27,7 +31,7 @@ function tenantOf(request: Request): string {
 }
 
 export function serveEstate(estate: Estate): EstateLog {
-  const log: EstateLog = { graphBodies: [], armGets: [] };
+  const log: EstateLog = { graphBodies: [], armGets: [], armTenants: [] };
   const forbidden = new Set(estate.forbiddenTenants ?? []);
   nock(publicArm)
     .persist()
@@ -43,10 +47,11 @@ export function serveEstate(estate: Estate): EstateLog {
       if (forbidden.has(tenantId))
         return [403, armError("AuthorizationFailed", `The client has no access to tenant ${tenantId}.`)];
       const filter = rowFilter(body.query);
+      const visible = new Set([tenantId, ...(estate.delegations?.[tenantId] ?? [])]);
       const asked = new Set((body.subscriptions ?? []).map((id) => id.toLowerCase()));
       const data = (estate.tables[filter.table] ?? []).filter(
         (row) =>
-          row.tenantId === tenantId &&
+          visible.has(String(row.tenantId)) &&
           (asked.size === 0 || asked.has(String(row.subscriptionId).toLowerCase())) &&
           matches(filter, row),
       );
@@ -63,6 +68,7 @@ export function serveEstate(estate: Estate): EstateLog {
     .reply((request: Request) => {
       const id = decodeURIComponent(new URL(request.url).pathname);
       log.armGets.push(id);
+      log.armTenants.push(tenantOf(request));
       const body = estate.arm?.get(id.toLowerCase());
       if (body !== undefined) return [200, body];
       if ((estate.forbiddenIds ?? []).some((forbiddenId) => forbiddenId.toLowerCase() === id.toLowerCase()))

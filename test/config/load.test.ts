@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ConfigError } from "../../src/cli/errors.ts";
+import { ConfigError } from "../../src/errors/errors.ts";
 import { defaultConfig } from "../../src/config/config.ts";
 import { loadConfig, parseConfig } from "../../src/config/load.ts";
 

@@ -1,7 +1,7 @@
 // Tests for header safety: control characters stripped, recipients checked, the subject built from the run.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ConfigError } from "../../src/cli/errors.ts";
+import { ConfigError } from "../../src/errors/errors.ts";
 import { checkRecipients, emailSubject, headerText } from "../../src/deliver/headers.ts";
 import { incompleteCoverage, sampleRun, tenantOne } from "../report/sample-run.ts";
 

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import nock from "nock";
-import { ConfigError } from "../../src/cli/errors.ts";
+import { ConfigError } from "../../src/errors/errors.ts";
 import { DeliveryError } from "../../src/deliver/errors.ts";
 import { evidenceMaxLength, logRows } from "../../src/deliver/log-analytics-rows.ts";
 import {
@@ -13,7 +13,7 @@ import {
   sendToLogAnalytics,
   type LogAnalyticsTarget,
 } from "../../src/deliver/log-analytics.ts";
-import type { RunRecord } from "../../src/engine/run.ts";
+import type { RunRecord } from "../../src/findings/run.ts";
 import { blockNetwork, fakeCredentials } from "../collect/fakes.ts";
 import { makeResult, prodClusterId, sampleRun } from "../report/sample-run.ts";
 

@@ -1,14 +1,14 @@
 // Webhook notification against a real HTTP receiver on loopback: each format's structure, retries, failures.
 import assert from "node:assert/strict";
 import { afterEach, before, describe, it } from "node:test";
-import { ConfigError } from "../../src/cli/errors.ts";
+import { ConfigError } from "../../src/errors/errors.ts";
 import { defaultConfig, type Config } from "../../src/config/config.ts";
 import { DeliveryError } from "../../src/deliver/errors.ts";
 import { buildNotificationSummary, newFindingsShown } from "../../src/deliver/notify-summary.ts";
 import { planNotifications, sendNotifications, type NotifyPlan } from "../../src/deliver/notify.ts";
 import { parseWebhookUrl } from "../../src/deliver/webhook.ts";
-import type { Result } from "../../src/engine/result.ts";
-import type { RunRecord } from "../../src/engine/run.ts";
+import type { Result } from "../../src/findings/result.ts";
+import type { RunRecord } from "../../src/findings/run.ts";
 import {
   incompleteCoverage,
   makeResult,

@@ -1,7 +1,7 @@
 // Tests for reading SMTP settings from the environment: URL and separate variables, defaults, errors naming the variable.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ConfigError } from "../../src/cli/errors.ts";
+import { ConfigError } from "../../src/errors/errors.ts";
 import type { Environment, SmtpSettings } from "../../src/deliver/smtp-settings.ts";
 import { describeServer, readSmtpSettings } from "../../src/deliver/smtp-settings.ts";
 

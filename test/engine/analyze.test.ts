@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyze } from "../../src/engine/analyze.ts";
 import { fingerprint } from "../../src/engine/fingerprint.ts";
-import type { RuleOutcome } from "../../src/engine/result.ts";
+import type { RuleOutcome } from "../../src/findings/result.ts";
 import { defineRule, type Rule, type RuleContext } from "../../src/rules/define.ts";
 
 const subject = {

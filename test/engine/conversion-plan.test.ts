@@ -5,7 +5,7 @@ import type { Config } from "../../src/config/config.ts";
 import { analyze } from "../../src/engine/analyze.ts";
 import { shellQuote } from "../../src/engine/conversion-plan-commands.ts";
 import { buildConversionPlan, withConversionPlans } from "../../src/engine/conversion-plan.ts";
-import type { ConversionPlan } from "../../src/engine/conversion-plan.ts";
+import type { ConversionPlan } from "../../src/findings/conversion-plan.ts";
 import type { Cluster, Inventory, Subnet } from "../../src/inventory/model.ts";
 import type { ApiServerEndpoint } from "../../src/rules/define.ts";
 import { rules } from "../../src/rules/index.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Suppression } from "../../src/config/config.ts";
 import { expiryInstant, reconcile, resourceGlob } from "../../src/engine/reconcile.ts";
-import type { Result } from "../../src/engine/result.ts";
+import type { Result } from "../../src/findings/result.ts";
 import { clusterA, clusterB, makeResult, makeRun } from "../history/fixtures/records.ts";
 
 const now = new Date("2026-11-26T10:00:00Z");

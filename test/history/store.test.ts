@@ -1,6 +1,6 @@
 // The run store: whole runs only, retention, scope keys, temp-folder hygiene.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -11,12 +11,14 @@ import {
   listRuns,
   loadRun,
   lockRunStore,
+  readTrend,
   RunStoreError,
   saveRun,
   StateLockError,
 } from "../../src/history/store.ts";
 import { hostname } from "node:os";
 import { clusterA, makeResult, makeRun } from "./fixtures/records.ts";
+import { storedRunV1, storedRunV1Id, storedRunV1State } from "./fixtures/stored-run.ts";
 
 const roots: string[] = [];
 after(async () => {
@@ -76,6 +78,35 @@ describe("saveRun / loadRun", () => {
   });
 });
 
+describe("runs stored by the version before compact run files", () => {
+  it("are listed, loaded whole, diffed against and pruned beside compact runs", async () => {
+    const dir = await stateDir();
+    await cp(storedRunV1State, dir, { recursive: true });
+    const { record, observations } = await storedRunV1();
+    const scope = scopeKey(record.run.scope);
+    const [listed] = await listRuns(dir);
+    assert.deepEqual(listed, { id: storedRunV1Id, dir: join(dir, "runs", storedRunV1Id), scopeKey: scope });
+    const old = await latestRun(dir, scope);
+    assert.deepEqual([old?.record, old?.observations], [record, observations]);
+    assert.equal((await loadRun(join(listed.dir, "findings.json"))).id, storedRunV1Id);
+
+    const newer = makeRun("20261202T000000Z-bbbbbb", [], record.run.scope);
+    await saveRun(dir, newer, observations, { keepRuns: 5 });
+    assert.equal((await latestRun(dir, scope))?.id, newer.run.id);
+    assert.deepEqual(
+      (await readTrend(dir, scope, 5)).map((point) => point.runId),
+      [storedRunV1Id, newer.run.id],
+    );
+    await saveRun(dir, makeRun("20261203T000000Z-cccccc", [], record.run.scope), observations, {
+      keepRuns: 2,
+    });
+    assert.deepEqual(
+      (await listRuns(dir)).map((run) => run.id),
+      [newer.run.id, "20261203T000000Z-cccccc"],
+    );
+  });
+});
+
 describe("retention", () => {
   it("prunes the oldest runs beyond keepRuns", async () => {
     const dir = await stateDir();
@@ -123,10 +154,12 @@ describe("listRuns", () => {
     );
   });
 
-  it("skips a run whose findings.json was cut short", async () => {
+  it("skips a run whose findings file was cut short", async () => {
     const dir = await stateDir();
     const folder = await saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 });
-    await writeFile(join(folder, "findings.json"), "{}");
+    const findings = (await readdir(folder)).find((name) => name.startsWith("findings."));
+    assert.equal(findings, "findings.columns.json.gz");
+    await writeFile(join(folder, findings), "{}");
     assert.deepEqual(await listRuns(dir), []);
   });
 

@@ -3,7 +3,7 @@ import { scanExitCode } from "../../src/cli/scan.ts";
 import type { CollectedRows } from "../../src/collect/source.ts";
 import { defaultConfig } from "../../src/config/config.ts";
 import { runPipeline } from "../../src/engine/scan.ts";
-import type { RunRecord } from "../../src/engine/run.ts";
+import type { RunRecord } from "../../src/findings/run.ts";
 import { readSnapshotInventory } from "../../src/inventory/collected.ts";
 import type { Inventory, RawRow } from "../../src/inventory/model.ts";
 import { normalize } from "../../src/inventory/normalize.ts";

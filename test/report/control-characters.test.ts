@@ -7,7 +7,7 @@ import { renderEmailHtml } from "../../src/report/email.ts";
 import { renderReportHtml } from "../../src/report/html.ts";
 import { renderSummaryMarkdown } from "../../src/report/markdown.ts";
 import { buildReportView } from "../../src/report/view-model.ts";
-import type { RunRecord } from "../../src/engine/run.ts";
+import type { RunRecord } from "../../src/findings/run.ts";
 import { hostileRules, hostileRun } from "./hostile-run.ts";
 
 /** Any C0/C1 control except tab, line feed and carriage return (which CSV quoting and HTML allow). */

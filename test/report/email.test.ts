@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import type { Result } from "../../src/engine/result.ts";
+import type { Result } from "../../src/findings/result.ts";
 import { defaultMaxBodyBytes, renderEmailHtml } from "../../src/report/email.ts";
 import { buildReportView } from "../../src/report/view-model.ts";
 import {

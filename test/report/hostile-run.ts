@@ -1,5 +1,5 @@
 // A run whose every free-text field carries markup, spreadsheet formulas, ANSI escapes or line breaks.
-import type { RunRecord } from "../../src/engine/run.ts";
+import type { RunRecord } from "../../src/findings/run.ts";
 import type { RuleMeta } from "../../src/rules/define.ts";
 import { clusterId, makeResult, sampleClusters, sampleRun, subscriptionProd } from "./sample-run.ts";
 

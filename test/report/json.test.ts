@@ -1,7 +1,7 @@
 // Tests for findings.json: the contract's field order, every result kept, stable output.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { RunRecord } from "../../src/engine/run.ts";
+import type { RunRecord } from "../../src/findings/run.ts";
 import { renderFindingsJson } from "../../src/report/json.ts";
 import { sampleRun } from "./sample-run.ts";
 

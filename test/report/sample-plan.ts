@@ -1,8 +1,8 @@
 // A run whose one non-integrated cluster carries a real conversion plan, with a name hostile to shells, HTML and spreadsheets.
 import { analyze } from "../../src/engine/analyze.ts";
 import { buildConversionPlan } from "../../src/engine/conversion-plan.ts";
-import type { ConversionPlan } from "../../src/engine/conversion-plan.ts";
-import type { RunRecord } from "../../src/engine/run.ts";
+import type { ConversionPlan } from "../../src/findings/conversion-plan.ts";
+import type { RunRecord } from "../../src/findings/run.ts";
 import { rules } from "../../src/rules/index.ts";
 import {
   agentPool,

@@ -1,7 +1,7 @@
 // A small hand-built run (two tenants, three subscriptions, four clusters) that every report test renders.
 import type { Coverage } from "../../src/collect/source.ts";
-import type { Result } from "../../src/engine/result.ts";
-import type { ClusterPosture, RunRecord } from "../../src/engine/run.ts";
+import type { Result } from "../../src/findings/result.ts";
+import type { ClusterPosture, RunRecord } from "../../src/findings/run.ts";
 import type { RuleMeta } from "../../src/rules/define.ts";
 
 export const tenantOne = "11111111-1111-1111-1111-111111111111";

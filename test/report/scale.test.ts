@@ -1,8 +1,8 @@
 // 50,000 failing results over 10,000 clusters: report.html stays small and every count in it stays exact.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Result } from "../../src/engine/result.ts";
-import type { ClusterPosture, RunRecord } from "../../src/engine/run.ts";
+import type { Result } from "../../src/findings/result.ts";
+import type { ClusterPosture, RunRecord } from "../../src/findings/run.ts";
 import { renderClustersCsv, renderFindingsCsv } from "../../src/report/csv.ts";
 import { renderReportHtml } from "../../src/report/html.ts";
 import { buildReportView, defaultHtmlMaxRows } from "../../src/report/view-model.ts";

@@ -5,7 +5,7 @@ import { before, describe, it } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { sourceKinds } from "../../src/collect/source.ts";
-import { diffStates, resultStatuses, severities } from "../../src/engine/result.ts";
+import { diffStates, resultStatuses, severities } from "../../src/findings/result.ts";
 import { diagnosticLevels } from "../../src/inventory/model.ts";
 import { readDemoFindings, scanDemo } from "./demo-scan.ts";
 import { sampleRun } from "./sample-run.ts";

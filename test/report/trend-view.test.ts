@@ -1,7 +1,7 @@
 // Trend charts as geometry: points inside the plot, axes with labels, a sentence for screen readers.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { TrendPoint } from "../../src/engine/run.ts";
+import type { TrendPoint } from "../../src/findings/run.ts";
 import { buildTrend } from "../../src/report/trend-view.ts";
 
 function point(day: number, integrated: number, high: number, diff?: [number, number]): TrendPoint {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { severities } from "../../src/engine/result.ts";
+import { severities } from "../../src/findings/result.ts";
 import { catalogMarkdown } from "../../src/rules/catalog.ts";
 import { rules } from "../../src/rules/index.ts";
 

@@ -1,7 +1,7 @@
 // Secrets never reach a log line: each kind of secret the tool may see, in the shapes it appears in.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { redactSecrets } from "../../src/cli/redact.ts";
+import { redactSecrets } from "../../src/errors/redact.ts";
 
 const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQifQ.c2lnbmF0dXJlLXBhcnQ";
 

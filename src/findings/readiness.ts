@@ -1,5 +1,6 @@
 // Conversion readiness of a cluster: the first thing standing between it and API Server VNet Integration.
-import { objectIn, objectsIn, planRuleIds } from "./conversion-plan-inputs.ts";
+import { planRuleIds } from "./conversion-plan.ts";
+import { objectIn, objectsIn } from "./evidence.ts";
 import type { Evidence, Result } from "./result.ts";
 
 /**

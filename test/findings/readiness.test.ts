@@ -1,8 +1,8 @@
 // Conversion readiness from a plan: the first state that holds, in the order a conversion works through them.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { planReadiness, readinessByCluster } from "../../src/engine/readiness.ts";
-import type { Readiness } from "../../src/engine/readiness.ts";
+import { planReadiness, readinessByCluster } from "../../src/findings/readiness.ts";
+import type { Readiness } from "../../src/findings/readiness.ts";
 import { makeResult } from "../report/sample-run.ts";
 
 const covered = { principalId: "p", target: "node subnet", scope: "/s", status: "covered" };

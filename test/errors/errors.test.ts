@@ -1,7 +1,7 @@
 // Exit codes follow DESIGN §8: 2 > 3 > 1 > 0.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { combineExitCodes, exitCodes } from "../../src/cli/errors.ts";
+import { combineExitCodes, exitCodes } from "../../src/errors/errors.ts";
 
 const cases: readonly { codes: readonly (0 | 1 | 2 | 3)[]; expected: number }[] = [
   { codes: [], expected: 0 },

@@ -3,7 +3,6 @@ import type { Coverage, SourceKind } from "../collect/source.ts";
 import type { Diagnostic } from "../inventory/model.ts";
 import type { Readiness } from "./readiness.ts";
 import type { Result, Severity } from "./result.ts";
-import type { ExcludedScope } from "./scope-exclusions.ts";
 
 export interface ToolInfo {
   readonly name: string;
@@ -114,4 +113,13 @@ export interface TrendPoint {
   /** False when the diff had no earlier run, so new and resolved mean nothing. */
   readonly hasPrevious: boolean;
   readonly complete: boolean;
+}
+
+/** One exclusion as the run records it: what was asked, and the subscriptions it took out of this run. */
+export interface ExcludedScope {
+  readonly kind: "subscription" | "managementGroup";
+  /** The subscription id or management group id (`name`) as given. */
+  readonly id: string;
+  /** Subscriptions this exclusion left out of the run, lower-cased and sorted. */
+  readonly subscriptions: readonly string[];
 }

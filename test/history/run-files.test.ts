@@ -1,0 +1,107 @@
+// The files of one stored run: compact, gzipped where that pays, ASCII only, and refused in one line when broken.
+import assert from "node:assert/strict";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { describe, it } from "node:test";
+import { emptyObservations } from "../../src/history/observations.ts";
+import {
+  decodeRun,
+  encodeRun,
+  isRunDataFile,
+  RunStoreError,
+  type EncodedRun,
+} from "../../src/history/run-files.ts";
+import { makeRun } from "./fixtures/records.ts";
+import { storedRunV1, storedRunV1File } from "./fixtures/stored-run.ts";
+
+const savedAt = new Date("2026-12-01T00:00:00Z");
+
+/** Reads an encoded run as a backend would give its files back, with `change` applied to the named file. */
+function readerOf(encoded: EncodedRun, change: Record<string, Uint8Array> = {}) {
+  const files = new Map<string, Uint8Array>([
+    ...encoded.data.map((file) => [file.name, file.bytes] as const),
+    ["run.json", Buffer.from(encoded.metaText)],
+  ]);
+  for (const [name, bytes] of Object.entries(change)) files.set(name, bytes);
+  return (name: string): Promise<Uint8Array | undefined> => Promise.resolve(files.get(name));
+}
+
+const where = (name: string): string => `state/runs/r/${name}`;
+
+describe("encodeRun", () => {
+  it("stores the demo run in a fifth of its findings.json or less, gzipped, and reads it back", async () => {
+    const { record, observations } = await storedRunV1();
+    const encoded = await encodeRun(record, observations, savedAt);
+    assert.deepEqual(
+      encoded.data.map((file) => file.name),
+      ["findings.columns.json.gz", "observations.columns.json.gz"],
+    );
+    const oldBytes =
+      (await storedRunV1File("findings.json")).length + (await storedRunV1File("observations.json")).length;
+    const newBytes = encoded.data.reduce((sum, file) => sum + file.bytes.byteLength, 0);
+    assert.ok(newBytes * 5 <= oldBytes, `${newBytes} bytes against ${oldBytes}`);
+    assert.deepEqual(
+      encoded.meta.bytes,
+      Object.fromEntries(encoded.data.map((file) => [file.name, file.bytes.byteLength])),
+    );
+    const stored = await decodeRun("state/runs/r", readerOf(encoded), where);
+    assert.deepEqual([stored.record, stored.observations], [record, observations]);
+  });
+
+  it("leaves a file too small for gzip to pay uncompressed", async () => {
+    const encoded = await encodeRun(makeRun("20261101T000000Z-aaaaaa", []), emptyObservations, savedAt);
+    const observations = encoded.data.find((file) => file.name.startsWith("observations."));
+    assert.equal(observations?.name, "observations.columns.json");
+    const stored = await decodeRun("state/runs/r", readerOf(encoded), where);
+    assert.deepEqual(stored.observations, emptyObservations);
+  });
+
+  it("writes characters past ASCII as escapes, which read back as themselves", async () => {
+    const { record, observations } = await storedRunV1();
+    assert.ok(
+      Buffer.from(JSON.stringify(record)).some((byte) => byte >= 0x80),
+      "the demo run has characters past ASCII",
+    );
+    const encoded = await encodeRun(record, observations, savedAt);
+    for (const file of encoded.data) {
+      const bytes = file.name.endsWith(".gz") ? gunzipSync(file.bytes) : Buffer.from(file.bytes);
+      assert.ok(
+        bytes.every((byte) => byte < 0x80),
+        `${file.name} is ASCII only`,
+      );
+    }
+  });
+});
+
+describe("decodeRun of broken files", () => {
+  const broken: readonly [string, string, Uint8Array][] = [
+    ["a gzip file cut short", "findings.columns.json.gz", Buffer.from([0x1f, 0x8b, 8, 0])],
+    ["gzip of plain JSON that is no columns document", "findings.columns.json.gz", gzipSync("{}")],
+    ["observations that are not a columns document", "observations.columns.json", Buffer.from('{"a":1}')],
+  ];
+  for (const [name, file, bytes] of broken) {
+    it(`refuses ${name} in one line naming the file`, async () => {
+      const encoded = await encodeRun(makeRun("20261101T000000Z-aaaaaa", []), emptyObservations, savedAt);
+      await assert.rejects(
+        decodeRun("state/runs/r", readerOf(encoded, { [file]: bytes }), where),
+        (error: unknown) =>
+          error instanceof RunStoreError &&
+          error.message.startsWith(`${where(file)} cannot be read`) &&
+          !error.message.includes("\n"),
+      );
+    });
+  }
+});
+
+describe("isRunDataFile", () => {
+  const names: readonly [string, boolean][] = [
+    ["findings.json", true],
+    ["findings.columns.json.gz", true],
+    ["observations.columns.json", true],
+    ["run.json", false],
+    ["report.html", false],
+  ];
+  for (const [name, expected] of names)
+    it(`${name}: ${expected}`, () => {
+      assert.equal(isRunDataFile(name), expected);
+    });
+});

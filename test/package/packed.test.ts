@@ -1,0 +1,177 @@
+// The packed package as a user gets it: `npm pack`, a global install into a temporary prefix from npm's cache
+// (no registry), then the installed CLI and the README's library example run against it, not against src/.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { scan } from "../../src/engine/scan.ts";
+
+const repository = fileURLToPath(new URL("../../", import.meta.url));
+const snapshot = join(repository, "examples/demo-fleet/fleet/contoso.json");
+
+interface Outcome {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  return new Promise<Outcome>((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? repository,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      // A guard against a hang, not a timing: packing builds dist/ with tsc.
+      timeout: 600_000,
+      killSignal: "SIGKILL",
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => {
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** npm itself: the one running `npm test`, else the one beside this Node. */
+function npm(args: readonly string[], cwd = repository): Promise<Outcome> {
+  const cli = process.env.npm_execpath;
+  return cli?.endsWith(".js") ? run(process.execPath, [cli, ...args], { cwd }) : run("npm", args, { cwd });
+}
+
+/** The first `node` on PATH (or in the usual places) older than the package's `engines.node`. */
+async function oldNode(): Promise<string | undefined> {
+  const folders = [...(process.env.PATH ?? "").split(delimiter), "/usr/local/bin", "/usr/bin"];
+  for (const folder of folders) {
+    const candidate = join(folder, "node");
+    if (!folder || !existsSync(candidate)) continue;
+    const { stdout } = await run(candidate, ["--version"]);
+    if (Number(/^v(\d+)/.exec(stdout.trim())?.[1] ?? 99) < 22) return candidate;
+  }
+  return undefined;
+}
+
+/** The README's library example: the first ```js block under "## Library". */
+async function readmeExample(): Promise<string> {
+  const readme = await readFile(join(repository, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Library"));
+  const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(code, "README.md has a ```js example under ## Library");
+  return code;
+}
+
+interface LockFile {
+  readonly packages: Readonly<Record<string, { readonly version?: string } | undefined>>;
+}
+
+let root = "";
+let prefix = "";
+let installed = "";
+const builtBefore = existsSync(join(repository, "dist"));
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), "aks-vnet-audit-packed-"));
+  prefix = join(root, "prefix");
+  const packed = await npm(["pack", "--json", "--pack-destination", root]);
+  assert.equal(packed.status, 0, packed.stderr);
+  const [tarball] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string }[];
+  assert.ok(tarball, packed.stdout);
+  // --offline: the dependencies come from npm's cache, which `npm install` of the project filled.
+  const install = await npm(
+    [
+      "install",
+      "--global",
+      "--prefix",
+      prefix,
+      "--offline",
+      "--no-audit",
+      "--no-fund",
+      join(root, tarball.filename),
+    ],
+    root,
+  );
+  assert.equal(
+    install.status,
+    0,
+    `${install.stderr}\n(run npm install in the project first: it fills npm's cache)`,
+  );
+  installed = join(prefix, "lib/node_modules/aks-vnet-audit");
+});
+
+after(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+  // `prepack` built dist/; a checkout that had none keeps running its sources.
+  if (!builtBefore) await rm(join(repository, "dist"), { recursive: true, force: true });
+});
+
+describe("the packed package", () => {
+  it("installs globally and runs `aks-vnet-audit --version` and `scan --demo` from the linked bin", async () => {
+    // The linked bin's `#!/usr/bin/env node` finds this Node first.
+    const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}` };
+    const bin = join(prefix, "bin/aks-vnet-audit");
+    const version = await run(bin, ["--version"], { env, cwd: root });
+    const manifest = JSON.parse(await readFile(join(repository, "package.json"), "utf8")) as {
+      version: string;
+    };
+    assert.equal(version.stdout.trim(), manifest.version, version.stderr);
+    const out = join(root, "demo-reports");
+    const demo = await run(bin, ["scan", "--demo", "--out", out], { env, cwd: root });
+    assert.equal(demo.status, 0, demo.stderr);
+    assert.match(demo.stdout, /^Scanned \d+ clusters/);
+    const findings = JSON.parse(await readFile(join(out, "findings.json"), "utf8")) as { results: unknown[] };
+    assert.ok(findings.results.length > 0);
+    // The tarball's npm-shrinkwrap.json pinned the tested dependency versions, and the checkout keeps no copy.
+    const lock = JSON.parse(await readFile(join(repository, "package-lock.json"), "utf8")) as LockFile;
+    const storageBlob = JSON.parse(
+      await readFile(join(installed, "node_modules/@azure/storage-blob/package.json"), "utf8"),
+    ) as { version: string };
+    assert.equal(storageBlob.version, lock.packages["node_modules/@azure/storage-blob"]?.version);
+    assert.ok(!existsSync(join(repository, "npm-shrinkwrap.json")), "postpack removes npm-shrinkwrap.json");
+    // The installed package runs compiled JavaScript, not the TypeScript sources.
+    assert.ok(existsSync(join(installed, "dist/cli/main.js")));
+    assert.ok(!existsSync(join(installed, "src")), "src/ is not shipped");
+  });
+
+  it("says in one line which Node it needs when started by an older one", async () => {
+    const node = await oldNode();
+    assert.ok(node, "a Node older than 22 on PATH or in /usr/bin (the system Node this test checks against)");
+    const outcome = await run(node, [join(installed, "bin/aks-vnet-audit.js"), "--version"], { cwd: root });
+    assert.equal(outcome.status, 2);
+    assert.equal(outcome.stdout, "");
+    assert.match(
+      outcome.stderr,
+      /^aks-vnet-audit: needs Node\.js >=22\.18, this is v\d+\.\d+\.\d+; [^\n]+\n$/,
+    );
+  });
+
+  it("runs the README's library example against the installed package, with the same verdicts as src/", async () => {
+    // Beside the installed package's node_modules folder, so `import "aks-vnet-audit"` resolves to it.
+    const folder = join(prefix, "lib/example");
+    await mkdir(folder, { recursive: true });
+    await cp(snapshot, join(folder, "snapshot.json"));
+    await writeFile(join(folder, "example.mjs"), await readmeExample());
+    const outcome = await run(process.execPath, ["example.mjs"], { cwd: folder });
+    assert.equal(outcome.status, 0, outcome.stderr);
+
+    const { run: expected } = await scan({ source: { kind: "snapshot", paths: [snapshot] } });
+    const critical = expected.results.filter((r) => r.severity === "critical" && r.status === "fail");
+    assert.ok(critical.length > 0, "the demo snapshot has critical findings to filter");
+    const lines = outcome.stdout.trimEnd().split("\n");
+    assert.deepEqual(
+      lines.slice(0, -1),
+      critical.map((r) => `${r.ruleId} ${r.resourceId}: ${r.message}`),
+    );
+    assert.equal(lines.at(-1), `${critical.length} critical of ${expected.summary.results} results`);
+  });
+});
