@@ -64,22 +64,27 @@ const findings: Finding[] = [
     input: [vnet({ ipConfigurations: [{ id: `${lbId}/x` }, { id: `${lbId}/X` }] })],
     diagnostic: "warning duplicate-element properties.subnets[0].properties.ipConfigurations[1]",
     resourceId: vnetId,
-    model: (inventory) =>
-      assert.equal(inventory.subnets.get(subnetId.toLowerCase())?.ipConfigurationIds.length, 1),
+    model: (inventory) => {
+      assert.equal(inventory.subnets.get(subnetId.toLowerCase())?.ipConfigurationIds.length, 1);
+    },
   },
   {
     name: "an ipConfiguration without its id is dropped and said (it held an address)",
     input: [vnet({ ipConfigurations: [{ id: `${lbId}/x` }, { name: "no-id" }] })],
     diagnostic: "warning dropped-element properties.subnets[0].properties.ipConfigurations[1]",
     resourceId: vnetId,
-    model: (inventory) => assert.ok(inventory.subnets.get(subnetId.toLowerCase())?.contentGaps),
+    model: (inventory) => {
+      assert.ok(inventory.subnets.get(subnetId.toLowerCase())?.contentGaps);
+    },
   },
   {
     name: "a delegation without serviceName is a content gap, not 'not delegated'",
     input: [vnet({ delegations: [{ name: "d", properties: {} }] })],
     diagnostic: "warning missing-field properties.subnets[0].properties.delegations[0]",
     resourceId: vnetId,
-    model: (inventory) => assert.ok(inventory.subnets.get(subnetId.toLowerCase())?.contentGaps),
+    model: (inventory) => {
+      assert.ok(inventory.subnets.get(subnetId.toLowerCase())?.contentGaps);
+    },
   },
   {
     name: "an agent pool listed twice is counted once",
@@ -93,7 +98,9 @@ const findings: Finding[] = [
     ],
     diagnostic: "warning duplicate-element properties.agentPoolProfiles[1]",
     resourceId: clusterId,
-    model: (inventory) => assert.equal(inventory.clusters.get(clusterId.toLowerCase())?.agentPools.length, 1),
+    model: (inventory) => {
+      assert.equal(inventory.clusters.get(clusterId.toLowerCase())?.agentPools.length, 1);
+    },
   },
   {
     name: "a maxSurge that is neither a count nor a percentage",
@@ -122,11 +129,12 @@ const findings: Finding[] = [
     input: [{ ...(cluster({}) as object), subscriptionId: "\u202e00000000-0000-0000-0000-000000000001" }],
     diagnostic: "warning field-mismatch subscriptionId",
     resourceId: clusterId,
-    model: (inventory) =>
+    model: (inventory) => {
       assert.equal(
         inventory.clusters.get(clusterId.toLowerCase())?.subscriptionId,
         "00000000-0000-0000-0000-000000000001",
-      ),
+      );
+    },
   },
   {
     name: "a garbled type on a load balancer's id: read as the id says",
@@ -139,7 +147,9 @@ const findings: Finding[] = [
     ],
     diagnostic: "warning field-mismatch type",
     resourceId: lbId,
-    model: (inventory) => assert.equal(inventory.loadBalancers.size, 1),
+    model: (inventory) => {
+      assert.equal(inventory.loadBalancers.size, 1);
+    },
   },
   {
     name: "a load balancer frontend without properties has no address to give",

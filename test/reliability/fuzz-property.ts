@@ -134,8 +134,8 @@ function namedBy(diagnostic: Diagnostic, mutatedFile: string): string[] {
 /**
  * The property: exit code 0–3, no stack trace, and every result whose status changed (or that appeared or went
  * away) is about a resource that a new diagnostic names, directly or through the resource the mutation touched.
- * When a mutation left the data valid (`Mutation.stillValid`), only a fail that passes, stops applying or goes
- * away needs that diagnostic. A fail that turns into a pass without one is reported as such.
+ * When a mutation edited a string (`Mutation.stillValid`), only a fail that passes, stops applying or goes
+ * away needs that diagnostic; when it states another fact (`Mutation.otherFact`), no verdict does. A fail that turns into a pass without one is reported as such.
  */
 export function violations(
   baseline: Scanned,
@@ -165,7 +165,7 @@ export function violations(
     names.some((name) => related(name, resourceId) || touchedIds.some((id) => related(name, id)));
   // Still-valid data may change verdicts for real; a fail may still not go quiet without a word.
   const onlyLostFails = mutations.some((mutation) => mutation.stillValid);
-  if (mutations.some((mutation) => mutation.repointed === true)) return found;
+  if (mutations.some((mutation) => mutation.otherFact === true)) return found;
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const was = before.get(key);
     const now = after.get(key);

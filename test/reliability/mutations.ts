@@ -33,16 +33,16 @@ export interface Mutation {
   readonly path: JsonPath;
   readonly description: string;
   /**
-   * The input is still valid ARM data, only different: a string edited (unicode), or an optional field with a
-   * documented meaning when absent deleted or nulled. Verdicts may then change for real; only a fail may not
-   * vanish unseen. Every other mutation breaks the payload, and no verdict may change without a diagnostic.
+   * A string was edited (unicode) and the input may still be valid ARM data: verdicts may change for real, but
+   * a fail may not vanish unseen. Every other mutation breaks the payload: no verdict may change unseen.
    */
   readonly stillValid: boolean;
   /**
-   * An ARM id or reference now names another resource: a valid input that says something else (a pool in
-   * another subnet, a private endpoint of another cluster), so any verdict may change; only crashes count.
+   * The input states another fact, validly: an optional field with a documented meaning when absent was
+   * deleted or nulled, or an ARM id or reference now names another resource (a pool in another subnet, a
+   * private endpoint of another cluster). Any verdict may change; only crashes, exit codes and traces count.
    */
-  readonly repointed?: boolean;
+  readonly otherFact?: boolean;
   /** Set when the mutation changed the `id` of an object: its results move to the new id. */
   readonly renamed?: { readonly from: string; readonly to: string };
 }
@@ -87,7 +87,9 @@ function pathIndex(document: object): PathIndex {
     if (inArray) index.elements.push(path);
     if (Array.isArray(value)) {
       index.arrays.push(path);
-      value.forEach((element, position) => walk(element, [...path, position], true));
+      value.forEach((element, position) => {
+        walk(element, [...path, position], true);
+      });
     } else if (value !== null && typeof value === "object") {
       const entries = Object.entries(value);
       if (entries.length > 0) index.objects.push(path);
@@ -161,7 +163,7 @@ const unicodeEdits: readonly ((text: string) => string)[] = [
  * `vnetSubnetID`: no BYO subnet means the AKS-managed VNet; `enableVnetIntegration`, `enablePrivateCluster*`:
  * false; `sku.name`: Standard (AKS Automatic only when it says `Automatic`); `managementGroupAncestorsChain`:
  * an ARM GET of a subscription has none; `tags`: no rule reads them; `apiServerAccessProfile`: all of its
- * fields at their defaults; `delegations`: a subnet body without them has none.
+ * fields at their defaults; `delegations`: a subnet body without them has none; `ipFamilies`: IPv4 only.
  */
 const optionalFields: readonly (readonly string[])[] = [
   ["vnetSubnetID"],
@@ -175,6 +177,7 @@ const optionalFields: readonly (readonly string[])[] = [
   ["tags"],
   ["apiServerAccessProfile"],
   ["delegations"],
+  ["ipFamilies"],
 ];
 
 function isOptional(path: JsonPath): boolean {
@@ -223,13 +226,14 @@ export function applyMutation(
       if (!path || !parent) return undefined;
       const before = parent[path.at(-1)!];
       const choices = confusions.filter((value) => jsonType(value) !== jsonType(before));
-      const value = choices[draw.variant % choices.length]!;
+      const value: Json = choices[draw.variant % choices.length] ?? null;
       parent[path.at(-1)!] = structuredClone(value);
       return {
         kind: draw.kind,
         path,
         description: describe(path, JSON.stringify(value)),
-        stillValid: value === null && isOptional(path),
+        stillValid: false,
+        otherFact: value === null && isOptional(path),
       };
     }
     case "delete-field": {
@@ -238,8 +242,14 @@ export function applyMutation(
       if (!path || !parent || Array.isArray(parent)) return undefined;
       // A top-level list is a table of rows: deleting it removes resources, not a field of one.
       if (path.length === 1 && Array.isArray(parent[path[0]!])) return undefined;
-      delete parent[path.at(-1)!];
-      return { kind: draw.kind, path, description: describe(path, "deleted"), stillValid: isOptional(path) };
+      Reflect.deleteProperty(parent, path.at(-1)!);
+      return {
+        kind: draw.kind,
+        path,
+        description: describe(path, "deleted"),
+        stillValid: false,
+        otherFact: isOptional(path),
+      };
     }
     case "null-in-list": {
       const path = pick(paths.arrays, draw.pick);
@@ -266,7 +276,7 @@ export function applyMutation(
       return {
         kind: draw.kind,
         path,
-        description: describe(path, `${length} × ${JSON.stringify(element)?.slice(0, 60)}`),
+        description: describe(path, `${length} × ${JSON.stringify(element).slice(0, 60)}`),
         stillValid: false,
       };
     }
@@ -284,7 +294,7 @@ export function applyMutation(
         path,
         description: describe(path, JSON.stringify(after).slice(0, 80)),
         stillValid: true,
-        repointed: isArmId(before) && before.toLowerCase() !== after.toLowerCase(),
+        otherFact: isArmId(before) && before.toLowerCase() !== after.toLowerCase(),
         ...(isId ? { renamed: { from: before, to: after } } : {}),
       };
     }
@@ -315,7 +325,7 @@ export function applyMutation(
       return {
         kind: draw.kind,
         path: [...path, key],
-        description: describe([...path, key], `repeated with ${JSON.stringify(second)?.slice(0, 60)}`),
+        description: describe([...path, key], `repeated with ${JSON.stringify(second).slice(0, 60)}`),
         stillValid: false,
       };
     }
@@ -337,12 +347,12 @@ export function toJsonText(value: unknown, repeated: readonly RepeatedKey[]): st
   const write = (node: unknown, path: JsonPath): string => {
     if (Array.isArray(node))
       return `[${node.map((element, index) => write(element, [...path, index])).join(",")}]`;
-    if (node === null || typeof node !== "object") return JSON.stringify(node) ?? "null";
+    if (node === null || typeof node !== "object") return JSON.stringify(node);
     const members = Object.entries(node).map(
       ([key, child]) => `${JSON.stringify(key)}:${write(child, [...path, key])}`,
     );
     for (const entry of extra.get(JSON.stringify(path)) ?? [])
-      members.push(`${JSON.stringify(entry.key)}:${JSON.stringify(entry.value) ?? "null"}`);
+      members.push(`${JSON.stringify(entry.key)}:${JSON.stringify(entry.value)}`);
     return `{${members.join(",")}}`;
   };
   return write(value, []);
