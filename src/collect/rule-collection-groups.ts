@@ -140,7 +140,7 @@ export type GroupReaderOptions = ReaderOptions;
  */
 export function createRuleCollectionGroupReader(options: GroupReaderOptions): RuleCollectionGroupReader {
   const clock = options.clock ?? systemClock;
-  const clients = new Map<string, { client: ServiceClient; retry: RetryOptions }>();
+  const clients = new Map<string, { client: ServiceClient; pacer: ArmReadPacer; retry: RetryOptions }>();
   const timeout = options.requestTimeoutMs ?? 120_000;
   return async (groupId, tenantId) => {
     let entry = clients.get(tenantId.toLowerCase());
@@ -151,17 +151,18 @@ export function createRuleCollectionGroupReader(options: GroupReaderOptions): Ru
         endpoint: options.cloud.armEndpoint,
         retryOptions: { maxRetries: 0 },
       });
+      const pacer = new ArmReadPacer(clock);
       const retry: RetryOptions = {
         clock,
-        pacer: new ArmReadPacer(clock),
+        pacer,
         random: options.random ?? Math.random,
         maxRetries: options.maxRetries ?? 3,
         debug: (): void => undefined,
       };
-      entry = { client, retry };
+      entry = { client, pacer, retry };
       clients.set(tenantId.toLowerCase(), entry);
     }
-    const { client, retry } = entry;
+    const { client, pacer, retry } = entry;
     const url = `${options.cloud.armEndpoint.replace(/\/+$/, "")}${groupId}?api-version=${networkApiVersion}`;
     return withRetries(async () => {
       let response;
@@ -170,6 +171,8 @@ export function createRuleCollectionGroupReader(options: GroupReaderOptions): Ru
       } catch (error) {
         throw toGraphRequestError(toTimeoutError(error, timeout), undefined);
       }
+      // ARM says what is left of its read bucket in every answer; the pacer takes it, as for the cluster GETs.
+      pacer.observe((header) => response.headers.get(header) ?? undefined);
       let parsedBody: unknown;
       try {
         parsedBody = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;

@@ -8,7 +8,9 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import nock from "nock";
 import { main } from "../../src/cli/main.ts";
 import { collect } from "../../src/collect/collect.ts";
+import { resolveCloud } from "../../src/collect/clouds.ts";
 import { loadInventoryQueries } from "../../src/collect/queries.ts";
+import { createRuleCollectionGroupReader } from "../../src/collect/rule-collection-groups.ts";
 import { normalize } from "../../src/inventory/normalize.ts";
 import { blockNetwork, fakeClock, fakeCredentials } from "./fakes.ts";
 import { serveEstate } from "./estate.ts";
@@ -156,5 +158,38 @@ describe("rule collection groups, wherever they live", () => {
       ["rule-pinned-to-old-apiserver-ip", "unverified"],
     ]);
     for (const result of unverified) assert.ok(result.message.includes(group.id));
+  });
+});
+
+describe("the rule collection group ARM GET", () => {
+  beforeEach(blockNetwork);
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it("is paced by ARM's read bucket: an answer saying no reads are left makes the next GET wait for a token", async () => {
+    const clock = fakeClock();
+    const credentials = fakeCredentials();
+    const read = createRuleCollectionGroupReader({
+      cloud: resolveCloud("public"),
+      credentialFor: (tenant) => credentials.factory(tenant, "default"),
+      clock,
+      random: () => 0.5,
+    });
+    const arm = nock("https://management.azure.com")
+      .get(group.id)
+      .query(true)
+      .reply(200, groupBody, { "x-ms-ratelimit-remaining-subscription-reads": "0" })
+      .get(group.id)
+      .query(true)
+      .reply(200, groupBody, { "x-ms-ratelimit-remaining-subscription-reads": "249" });
+    await read(group.id, tenantId);
+    assert.deepEqual(clock.sleeps, [], "a full bucket sends the first GET at once");
+    await read(group.id, tenantId);
+    // 25 reads a second refill the bucket: one token takes 40 ms.
+    assert.equal(clock.sleeps.length, 1);
+    assert.ok(clock.sleeps[0]! >= 40, `slept ${String(clock.sleeps[0])} ms`);
+    assert.ok(arm.isDone());
   });
 });
