@@ -9,6 +9,7 @@ import { diffCommand, reportCommand, type ReportOptions } from "./report-command
 import { rulesCommand } from "./rules-command.ts";
 import { loadConfig } from "../config/load.ts";
 import { runExportCommand } from "./export.ts";
+import { runDoctorCommand } from "./doctor.ts";
 import { addLiveOptions, liveOptions, type LiveDependencies, type LiveFlags } from "./live.ts";
 import { queryFormats, runQueryCommand, type QueryFormat } from "./query.ts";
 import { failOnLevels } from "./options.ts";
@@ -180,6 +181,18 @@ export function buildProgram(
     const config = await loadConfig(options.config);
     const live = liveOptions(options, config, dependencies, debugEnabled(program));
     setExit((await runExportCommand({ ...live, out: options.out, mask: options.mask ?? false })) as ExitCode);
+  });
+
+  const doctor = program
+    .command("doctor")
+    .description(
+      "read-only check of the tenants before the first scan: sign-in, subscriptions, rows per query, rule collection groups, inherited role assignments, quota headers, rules that would answer unverified",
+    )
+    .option("--config <file>", "config file (JSON) with tenants");
+  addLiveOptions(doctor).action(async (options: LiveFlags & { readonly config?: string }) => {
+    const config = await loadConfig(options.config);
+    const live = liveOptions(options, config, dependencies, debugEnabled(program));
+    setExit(await runDoctorCommand({ ...live, config, print }));
   });
 
   program

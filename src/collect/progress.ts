@@ -11,6 +11,17 @@ export interface CollectProgress {
   /** Requests of this tenant wait this long for the quota to reset. */
   quotaWait(tenantId: string, ms: number): void;
   tenantDone(tenantId: string): void;
+  /**
+   * A Resource Graph answer carried the quota headers the pacer reads (`x-ms-user-quota-remaining`,
+   * `x-ms-user-quota-resets-after`); `doctor` reports them. Optional: a progress view has no use for it.
+   */
+  quotaSeen?(tenantId: string, quota: QuotaHeaders): void;
+}
+
+/** The throttling headers of one Resource Graph answer, as sent. */
+export interface QuotaHeaders {
+  readonly remaining: string;
+  readonly resetsAfter?: string;
 }
 
 export const silentProgress: CollectProgress = {

@@ -78,6 +78,10 @@ function openSession(target: TenantTarget, context: TenantContext): TenantSessio
     cloud: context.cloud,
     onResponse: (headers) => {
       pacer.observe(headers);
+      const remaining = headers("x-ms-user-quota-remaining");
+      const resetsAfter = headers("x-ms-user-quota-resets-after");
+      if (remaining !== undefined)
+        progress.quotaSeen?.(tenantId, { remaining, ...(resetsAfter !== undefined ? { resetsAfter } : {}) });
     },
     requestTimeoutMs: context.requestTimeoutMs,
     debug,
