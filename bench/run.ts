@@ -14,6 +14,7 @@ import { growthChart } from "./growth-chart.ts";
 import type { HistoryFigures } from "./history.ts";
 import type { PhaseTimes } from "./scan-phases.ts";
 import { answerMs, noLatency, startSimulator } from "./simulator.ts";
+import type { BadInput } from "./bad-elements.ts";
 import type { LatencyModel } from "./simulator.ts";
 
 const seed = 20261126;
@@ -148,6 +149,33 @@ async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
   return { size, totalMs, rssBytes: Math.max(rss, cliRss), lines };
 }
 
+/** Issue 11: bad elements are aggregated, so memory does not grow with them; 10^6 pools fit too. */
+const badElementCases: readonly { kind: BadInput; count: number; what: string; maxMs?: number }[] = [
+  { kind: "empty-subnets", count: 2_000_000, what: "2,000,000 empty subnets in one VNet", maxMs: 10_000 },
+  { kind: "non-object-rules", count: 2_000_000, what: "2,000,000 non-object NSG rules", maxMs: 10_000 },
+  { kind: "agent-pools", count: 1_000_000, what: "1,000,000 agent pools in one cluster" },
+];
+const badElementRss = 1.5e9;
+
+async function benchBadElements(work: string): Promise<Line[]> {
+  const lines: Line[] = [];
+  for (const { kind, count, what, maxMs } of badElementCases) {
+    const file = join(work, `${kind}.json`);
+    const { bytes } = await childJson<{ bytes: number }>("./bad-elements.ts", [kind, String(count), file]);
+    const cli = await cliScan(file, join(work, `cli-${kind}`), join(work, `rss-${kind}`));
+    rmSync(file, { force: true });
+    rmSync(join(work, `cli-${kind}`), { recursive: true, force: true });
+    const rss = cli.maxRssKb * 1024;
+    lines.push([
+      `CLI scan --input, ${what} (${megabytes(bytes)} file)`,
+      `${seconds(cli.wallMs)} (exit ${cli.exitCode}), peak RSS ${megabytes(rss)}`,
+      [`≤ ${megabytes(badElementRss)}`, maxMs ? `≤ ${seconds(maxMs)}` : ""].filter(Boolean).join(", "),
+      verdict(rss <= badElementRss && (maxMs === undefined || cli.wallMs <= maxMs)),
+    ]);
+  }
+  return lines;
+}
+
 interface CollectionSettings {
   readonly latency: LatencyModel;
   readonly quota: number;
@@ -253,7 +281,7 @@ const benchOptions = {
   "window-ms": { type: "string", default: "5000" },
   /** Where the growth chart goes (S, M and L, or any two sizes). */
   chart: { type: "string", default: "docs/performance-growth.svg" },
-  /** `--only collect` (or scan, ip) runs one part; the default is every part. */
+  /** `--only collect` (or scan, ip, bad) runs one part; the default is every part. */
   only: { type: "string", multiple: true },
 } as const;
 
@@ -271,7 +299,7 @@ async function main(): Promise<void> {
     .map((size) => size.toUpperCase());
   const known = sizes.filter(isFleetSize);
   if (known.length !== sizes.length) throw new Error(`--size takes S, M or L (got ${sizes.join(", ")})`);
-  const parts = new Set(values.only ?? ["scan", "collect", "ip"]);
+  const parts = new Set(values.only ?? ["scan", "collect", "ip", "bad"]);
   const settings: CollectionSettings = {
     latency: {
       fixedMs: numberOption("latency-ms", values["latency-ms"]),
@@ -316,6 +344,7 @@ async function main(): Promise<void> {
       ]);
     }
     if (parts.has("collect")) lines.push(...(await benchCollection(settings)));
+    if (parts.has("bad")) lines.push(...(await benchBadElements(work)));
     if (parts.has("ip")) {
       const ip = await childJson<IpIndexFigure>("./ip-index.ts", []);
       lines.push([

@@ -7,6 +7,7 @@ import { typeFromId } from "../inventory/arm-id.ts";
 import type { Diagnostic, RawRow } from "../inventory/model.ts";
 import { describeValue, isRecord, ownValue } from "../inventory/read.ts";
 import { parseJsonBytes, parseJsonFile, type RepeatedKey, type TakeElement } from "./json-stream.ts";
+import { repeatedKeyDiagnostics } from "./repeated-keys.ts";
 import type { CollectedRows, Coverage, CoverageGap, CoverageScope } from "./source.ts";
 
 const argTables = [
@@ -291,18 +292,24 @@ function repeatedKeyCollector(): RepeatedKeys & { readonly record: RepeatedKey }
   return { merged, overwritten, record };
 }
 
+/** The root object and its object children: json-stream.ts merges or reports their repeated keys itself. */
+const isWalked = (path: readonly (string | number)[]): boolean =>
+  path.length === 0 || (path.length === 1 && typeof path[0] === "string");
+
 async function parseFile(
   file: string,
   take: TakeElement | undefined,
   streamAbove: number,
   repeated: RepeatedKey,
-): Promise<unknown> {
-  if ((await stat(file)).size > streamAbove) return parseJsonFile(file, undefined, take, repeated);
+): Promise<{ readonly value: unknown; readonly nested?: ReturnType<typeof repeatedKeyDiagnostics> }> {
+  if ((await stat(file)).size > streamAbove)
+    return { value: await parseJsonFile(file, undefined, take, repeated) };
   const bytes = await readFile(file);
   const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new UnreadableInput("is empty");
-  const value: unknown = JSON.parse(text);
-  return mayRepeatKeys(text, value) ? parseJsonBytes(bytes, repeated) : value;
+  const parsed: unknown = JSON.parse(text);
+  const value = mayRepeatKeys(text, parsed) ? parseJsonBytes(bytes, repeated) : parsed;
+  return { value, nested: repeatedKeyDiagnostics(file, text, value, isWalked) };
 }
 
 /** Every repeated key is said: a merged table as a warning, a value that overwrote another as an error and a gap. */
@@ -327,16 +334,23 @@ async function readFileContent(
   streamAbove = streamingThreshold,
 ): Promise<FileContent> {
   const repeated = repeatedKeyCollector();
-  let value: unknown;
+  let parsed: Awaited<ReturnType<typeof parseFile>>;
   try {
-    value = await parseFile(file, take, streamAbove, repeated.record);
+    parsed = await parseFile(file, take, streamAbove, repeated.record);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new UnreadableInput(
       `is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
-  return reportRepeatedKeys(file, repeated, classify(file, value));
+  const content = reportRepeatedKeys(file, repeated, classify(file, parsed.value));
+  const nested = parsed.nested;
+  if (nested === undefined || nested.diagnostics.length === 0) return content;
+  return {
+    ...content,
+    diagnostics: [...content.diagnostics, ...nested.diagnostics],
+    gaps: [...content.gaps, ...nested.gaps],
+  };
 }
 
 /** What a file system entry is, in words, when it is not a regular file or a folder. */

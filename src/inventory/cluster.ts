@@ -34,7 +34,15 @@ function readApiServerAccessProfile(profile: Node): ApiServerAccessProfile {
 function readMaxSurge(settings: Node): string | undefined {
   const raw = settings.raw("maxSurge");
   if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
-  return nonEmpty(settings.string("maxSurge"));
+  const text = nonEmpty(settings.string("maxSurge"));
+  if (text !== undefined && !/^\s*\d+(\.\d+)?%?\s*$/.test(text))
+    settings.report(
+      "warning",
+      "invalid-value",
+      `is ${JSON.stringify(text)}, neither a node count ("5") nor a percentage ("33%"); the node subnet check answers unverified`,
+      "maxSurge",
+    );
+  return text;
 }
 
 /** A list of ASG ids; missing means none, anything but a list of strings means unknown. */
@@ -51,6 +59,27 @@ function readApplicationSecurityGroups(networkProfile: Node): string[] | undefin
     return undefined;
   }
   return (raw as string[]).filter((id) => id.trim() !== "");
+}
+
+/** Pool names are unique in a cluster: a repeated one (a hand-merged export) is said and counted once. */
+function distinctPools(nodes: readonly Node[]): AgentPool[] {
+  const pools: AgentPool[] = [];
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    const pool = readAgentPool(node);
+    const name = pool.name.toLowerCase();
+    if (name !== "" && seen.has(name)) {
+      node.report(
+        "warning",
+        "duplicate-element",
+        `repeats agent pool ${pool.name}, listed earlier; counted once`,
+      );
+      continue;
+    }
+    seen.add(name);
+    pools.push(pool);
+  }
+  return pools;
 }
 
 /** One pool: an entry of `agentPoolProfiles`, or an agent pool resource's `properties` with its `name`. */
@@ -104,6 +133,14 @@ export const readCluster: RowReader = (row, base, into) => {
       "properties",
     );
   const properties = row.object("properties");
+  // ARM always returns it; without it the API server's load balancer or private endpoint cannot be found.
+  if (properties.exists && !properties.has("nodeResourceGroup"))
+    properties.report(
+      "warning",
+      "missing-field",
+      "is missing; the API server endpoint in the node resource group cannot be found, verdicts that need it answer unverified",
+      "nodeResourceGroup",
+    );
   const networkProfile = properties.object("networkProfile");
   const identity = row.object("identity");
   const accessProfile = properties.object("apiServerAccessProfile");
@@ -117,7 +154,7 @@ export const readCluster: RowReader = (row, base, into) => {
     kubernetesVersion: nonEmpty(
       properties.string("currentKubernetesVersion") ?? properties.string("kubernetesVersion"),
     ),
-    agentPools: properties.objects("agentPoolProfiles", { gaps }).map((pool) => readAgentPool(pool)),
+    agentPools: distinctPools(properties.objects("agentPoolProfiles", { gaps })),
     networkPlugin: networkProfile.string("networkPlugin"),
     networkPluginMode: networkProfile.string("networkPluginMode"),
     ipFamilies: networkProfile.strings("ipFamilies"),

@@ -9,8 +9,10 @@ function readIpConfiguration(
   configuration: Node,
   holderId: string,
   child: string,
+  gaps: ContentGaps,
 ): NetworkInterfaceIpConfiguration {
-  const properties = configuration.object("properties");
+  // Without its properties a frontend or NIC configuration has no address: evidence missing, and said.
+  const properties = configuration.content(gaps);
   const name = configuration.string("name") ?? "";
   return {
     id: nonEmpty(configuration.string("id")) ?? `${holderId}/${child}/${name}`,
@@ -22,11 +24,14 @@ function readIpConfiguration(
 
 export const readLoadBalancer: RowReader = (row, base, into) => {
   const gaps = new ContentGaps();
-  const frontends = row.content(gaps).objects("frontendIPConfigurations", { gaps });
+  const properties = row.content(gaps);
+  // ARM always lists them (an API server's load balancer has its frontend there): absent is content left out.
+  properties.requireList("frontendIPConfigurations", gaps);
+  const frontends = properties.objects("frontendIPConfigurations", { gaps });
   into.loadBalancers.set(base.key, {
     ...base,
     frontendIpConfigurations: frontends.map((frontend) =>
-      readIpConfiguration(frontend, base.id, "frontendIPConfigurations"),
+      readIpConfiguration(frontend, base.id, "frontendIPConfigurations", gaps),
     ),
     ...gaps.field,
   });
@@ -39,7 +44,7 @@ export const readNetworkInterface: RowReader = (row, base, into) => {
     ...base,
     ipConfigurations: properties
       .objects("ipConfigurations", { gaps })
-      .map((configuration) => readIpConfiguration(configuration, base.id, "ipConfigurations")),
+      .map((configuration) => readIpConfiguration(configuration, base.id, "ipConfigurations", gaps)),
     privateEndpointId: properties.reference("privateEndpoint"),
     ...gaps.field,
   });
@@ -52,12 +57,13 @@ function unique(values: readonly (string | undefined)[]): string[] {
 export const readPrivateEndpoint: RowReader = (row, base, into) => {
   const gaps = new ContentGaps();
   const properties = row.content(gaps);
+  const dropped = { gaps };
   const connections = [
-    ...properties.objects("privateLinkServiceConnections"),
-    ...properties.objects("manualPrivateLinkServiceConnections"),
+    ...properties.objects("privateLinkServiceConnections", dropped),
+    ...properties.objects("manualPrivateLinkServiceConnections", dropped),
   ].map((connection) => connection.object("properties"));
   const dnsAddresses = properties
-    .objects("customDnsConfigs")
+    .objects("customDnsConfigs", dropped)
     .flatMap((config) => config.strings("ipAddresses"));
   const staticAddresses = properties
     .objects("ipConfigurations", { gaps })
@@ -65,7 +71,7 @@ export const readPrivateEndpoint: RowReader = (row, base, into) => {
   into.privateEndpoints.set(base.key, {
     ...base,
     subnetId: properties.reference("subnet"),
-    networkInterfaceIds: properties.references("networkInterfaces"),
+    networkInterfaceIds: properties.references("networkInterfaces", dropped),
     privateLinkServiceIds: unique(
       connections.map((connection) => nonEmpty(connection.string("privateLinkServiceId"))),
     ),

@@ -119,13 +119,17 @@ export const readRuleCollectionGroup: RowReader = (row, base, into) => {
   });
 };
 
+/** A policy without its content lists no groups we could check: said, so the groups' absence is not silent. */
 export const readFirewallPolicy: RowReader = (row, base, into) => {
-  const properties = row.object("properties");
+  const gaps = new ContentGaps();
+  const properties = row.content(gaps);
+  const dropped = { gaps };
   into.firewallPolicies.set(base.key, {
     ...base,
-    ruleCollectionGroupIds: properties.references("ruleCollectionGroups"),
+    ruleCollectionGroupIds: properties.references("ruleCollectionGroups", dropped),
     basePolicyId: properties.reference("basePolicy"),
-    firewallIds: properties.references("firewalls"),
+    firewallIds: properties.references("firewalls", dropped),
+    ...gaps.field,
   });
 };
 

@@ -5,14 +5,25 @@ import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type Delegation, type Subnet } from "./model.ts";
 import { ContentGaps, nonEmpty, type Node } from "./read.ts";
 
-function readDelegations(properties: Node): Delegation[] {
-  return properties
-    .objects("delegations")
-    .map((delegation) =>
-      nonEmpty(delegation.object("properties").string("serviceName") ?? delegation.string("serviceName")),
-    )
-    .filter((serviceName) => serviceName !== undefined)
-    .map((serviceName) => ({ serviceName }));
+/** A delegation without its service name could be the one to managedClusters: a content gap, never "not delegated". */
+function readDelegations(properties: Node, gaps: ContentGaps): Delegation[] {
+  const delegations: Delegation[] = [];
+  for (const delegation of properties.objects("delegations", { gaps })) {
+    const serviceName = nonEmpty(
+      delegation.object("properties").string("serviceName") ?? delegation.string("serviceName"),
+    );
+    if (serviceName !== undefined) {
+      delegations.push({ serviceName });
+      continue;
+    }
+    delegation.report(
+      "warning",
+      "missing-field",
+      "has no serviceName; verdicts that need the subnet's delegation answer unverified, export the VNet again",
+    );
+    gaps.add(`${delegation.path} has no serviceName`);
+  }
+  return delegations;
 }
 
 /** `addressPrefixes` when present (dual-stack, multi-prefix subnets), else the single `addressPrefix`. */
@@ -43,7 +54,7 @@ export function readSubnet(subnet: Node, vnetId: string, vnetKey = idKey(vnetId)
     name: name ?? id.split("/").at(-1) ?? "",
     vnetKey,
     addressPrefixes,
-    delegations: readDelegations(properties),
+    delegations: readDelegations(properties, gaps),
     networkSecurityGroupId: properties.reference("networkSecurityGroup"),
     ipConfigurationIds: properties.references("ipConfigurations", dropped),
     privateEndpointIds: properties.references("privateEndpoints", dropped),

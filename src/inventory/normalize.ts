@@ -101,7 +101,19 @@ function isArmPath(id: string): boolean {
 }
 
 function readRow(pass: Pass, row: Node, id: string, source: SourceRef): void {
-  const type = (nonEmpty(row.string("type")) ?? typeFromId(id))?.toLowerCase() ?? "(none)";
+  const declared = nonEmpty(row.string("type"))?.toLowerCase();
+  const idType = typeFromId(id)?.toLowerCase();
+  let type = declared ?? idType ?? "(none)";
+  // A `type` no reader knows on an id that names a type the audit reads is a garbled field, not another kind.
+  if (!readers.has(type) && idType !== undefined && readers.has(idType)) {
+    row.report(
+      "warning",
+      "field-mismatch",
+      `is ${JSON.stringify(declared)}, but the id names a ${idType}; read as one`,
+      "type",
+    );
+    type = idType;
+  }
   const reader = readers.get(type);
   if (reader === undefined) {
     countUnknown(pass, type, source);

@@ -148,7 +148,7 @@ function readSecurityRule(
   const protocol = properties.string("protocol");
   if (protocol === undefined)
     rule.report("warning", "missing-field", "has no protocol; read as '*' (any)", "properties.protocol");
-  return {
+  const read: SecurityRule = {
     id,
     key: idKey(id),
     name: name ?? id.split("/").at(-1) ?? "",
@@ -176,6 +176,43 @@ function readSecurityRule(
     destinationApplicationSecurityGroupIds: properties.references("destinationApplicationSecurityGroups"),
     description: nonEmpty(properties.string("description")),
   };
+  reportUnmatchable(rule, properties);
+  return read;
+}
+
+/**
+ * ARM requires a source, a destination and a port on every rule; without one the evaluator cannot match it
+ * and says so in the verdict (`unverified`), and this names the rule and the field.
+ */
+function reportUnmatchable(rule: Node, properties: Node): void {
+  const given = (...keys: string[]): boolean =>
+    keys.some((key) => {
+      const value = properties.raw(key);
+      return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+    });
+  const missing: [boolean, string][] = [
+    [
+      !given("sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups"),
+      "sourceAddressPrefix",
+    ],
+    [
+      !given(
+        "destinationAddressPrefix",
+        "destinationAddressPrefixes",
+        "destinationApplicationSecurityGroups",
+      ),
+      "destinationAddressPrefix",
+    ],
+    [!given("destinationPortRange", "destinationPortRanges"), "destinationPortRange"],
+  ];
+  for (const [absent, field] of missing)
+    if (absent)
+      rule.report(
+        "warning",
+        "missing-field",
+        `has no ${field} (nor its plural); the rule cannot be matched, verdicts that need it answer unverified`,
+        `properties.${field}`,
+      );
 }
 
 export const readNetworkSecurityGroup: RowReader = (row, base, into) => {

@@ -303,11 +303,42 @@ export class Node {
     return nonEmpty(this.object(key).string("id"));
   }
 
-  /** Ids of the references in the array under `key`. */
+  /**
+   * Ids of the references in the array under `key`, each once: ARM lists a sub-resource once, so a repeated id
+   * (a hand-merged or corrupted export) is said and counted once rather than inflating a subnet's usage.
+   */
   references(key: string, dropped?: DroppedElements): string[] {
-    return this.objects(key, dropped)
-      .map((item) => nonEmpty(item.string("id")))
-      .filter((id) => id !== undefined);
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    for (const item of this.objects(key, dropped)) {
+      const id = nonEmpty(item.string("id"));
+      if (id === undefined) {
+        // A reference without its id is a sub-resource we cannot count or follow (an ipConfiguration less).
+        if (dropped !== undefined) this.dropped(item.path, item.value, "a reference with an id", dropped);
+        continue;
+      }
+      const lower = id.toLowerCase();
+      if (!seen.has(lower)) {
+        seen.add(lower);
+        ids.push(id);
+      } else if (
+        this.context.diagnostics.countIfFull?.(
+          "warning",
+          "duplicate-element",
+          this.context.origin,
+          item.path,
+        ) !== true
+      ) {
+        recordDiagnostic(
+          this.context,
+          "warning",
+          "duplicate-element",
+          item.path,
+          `repeats ${id}, listed earlier in ${this.pathOf(key)}; counted once`,
+        );
+      }
+    }
+    return ids;
   }
 }
 

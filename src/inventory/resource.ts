@@ -15,6 +15,23 @@ function readTags(row: Node): Record<string, string> {
   return Object.fromEntries(tags);
 }
 
+/**
+ * `subscriptionId` or `resourceGroup` of a row, which ARM derives from the id: a value that contradicts the id
+ * (a garbled or hand-edited export) is said and the id's is used, since the resource lives where its id says.
+ */
+function fieldOfId(row: Node, key: string, fromId: string | undefined): string {
+  const field = row.string(key);
+  if (fromId === undefined) return field ?? "";
+  if (field === undefined || field.toLowerCase() === fromId.toLowerCase()) return field ?? fromId;
+  row.report(
+    "warning",
+    "field-mismatch",
+    `is ${JSON.stringify(field)}, but the id says ${JSON.stringify(fromId)}; the id's is used`,
+    key,
+  );
+  return fromId;
+}
+
 export function readArmResource(row: Node, id: string, type: string, source: SourceRef): ArmResource {
   return {
     id,
@@ -22,8 +39,8 @@ export function readArmResource(row: Node, id: string, type: string, source: Sou
     name: row.string("name") ?? nameFromId(id),
     type,
     tenantId: row.string("tenantId") ?? "",
-    subscriptionId: row.string("subscriptionId") ?? subscriptionFromId(id) ?? "",
-    resourceGroup: row.string("resourceGroup") ?? resourceGroupFromId(id) ?? "",
+    subscriptionId: fieldOfId(row, "subscriptionId", subscriptionFromId(id)),
+    resourceGroup: fieldOfId(row, "resourceGroup", resourceGroupFromId(id)),
     location: row.string("location") ?? "",
     tags: readTags(row),
     source,

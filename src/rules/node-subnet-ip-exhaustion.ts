@@ -104,6 +104,15 @@ function evaluateSubnet(use: NodeSubnetUse, warnRatio: number): RuleOutcome {
       message: `Node subnet ${subnet.name} is ${Math.round(usedRatio * 100)}% used (${used} of ${capacity}).`,
     };
   }
+  // A surge we could not read was assumed to be 1 node: enough to show a shortage, never to prove room.
+  const unread = pools.filter((pool) => pool.note !== undefined);
+  if (unread.length > 0) {
+    return {
+      ...base,
+      status: "unverified",
+      message: `Node subnet ${subnet.name} would have room (${peak} of ${capacity} addresses), but the upgrade surge of ${unread.map((pool) => pool.pool).join(", ")} could not be read: ${unread.map((pool) => pool.note).join("; ")}.`,
+    };
+  }
   return {
     ...base,
     status: "pass",

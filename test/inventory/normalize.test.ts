@@ -416,25 +416,45 @@ describe("ids and types", () => {
     assert.match(unknown[0]?.message ?? "", /microsoft\.compute\/virtualmachines/);
   });
 
-  test("tenant, subscription and resource group come from the row, else from the id", () => {
+  test("tenant, subscription and resource group come from the row, else from the id; the id wins a contradiction", () => {
     const fromRow = {
       ...goodCluster,
       tenantId: "t1",
-      subscriptionId: "s-row",
-      resourceGroup: "RG-ROW",
+      subscriptionId: "00000000-0000-0000-0000-000000000001".toUpperCase(),
+      resourceGroup: "RG-AKS",
       location: "westeurope",
     };
     const fromId = { ...goodCluster, id: `${clusterId}-b` };
-    const inventory = normalize(rawRows(fromRow, fromId));
+    const contradicting = {
+      ...goodCluster,
+      id: `${clusterId}-c`,
+      subscriptionId: "s-row",
+      resourceGroup: "rg-row",
+    };
+    const inventory = normalize(rawRows(fromRow, fromId, contradicting));
     const first = inventory.clusters.get(clusterId.toLowerCase());
     const second = inventory.clusters.get(`${clusterId}-b`.toLowerCase());
+    const third = inventory.clusters.get(`${clusterId}-c`.toLowerCase());
     assert.deepEqual(
       [first?.tenantId, first?.subscriptionId, first?.resourceGroup, first?.location],
-      ["t1", "s-row", "RG-ROW", "westeurope"],
+      ["t1", "00000000-0000-0000-0000-000000000001".toUpperCase(), "RG-AKS", "westeurope"],
     );
     assert.deepEqual(
       [second?.tenantId, second?.subscriptionId, second?.resourceGroup, second?.location, second?.name],
       ["", "00000000-0000-0000-0000-000000000001", "rg-aks", "", "aks-a-b"],
+    );
+    assert.deepEqual(
+      [third?.subscriptionId, third?.resourceGroup],
+      ["00000000-0000-0000-0000-000000000001", "rg-aks"],
+    );
+    assert.deepEqual(
+      inventory.diagnostics
+        .filter((diagnostic) => diagnostic.code === "field-mismatch")
+        .map((diagnostic) => [diagnostic.resourceId, diagnostic.field]),
+      [
+        [`${clusterId}-c`, "subscriptionId"],
+        [`${clusterId}-c`, "resourceGroup"],
+      ],
     );
   });
 
@@ -469,6 +489,7 @@ describe("clusters", () => {
         properties: {
           kubernetesVersion: "1.30",
           currentKubernetesVersion: "1.30.4",
+          nodeResourceGroup: "MC_rg_aks",
           powerState: { code: "Stopped" },
           apiServerAccessProfile: { enableVnetIntegration: true, subnetId: "" },
           networkProfile: {

@@ -70,6 +70,7 @@ export function managedCluster(
               : {},
             agentPoolProfiles: [{ name: "system", count: 3, vnetSubnetID: `${subnets}/nodes` }],
             powerState: { code: "Running" },
+            nodeResourceGroup: `MC_rg-aks_${name}_westeurope`,
           }
         : properties,
   };

@@ -112,11 +112,12 @@ const cases: Case[] = [
     peak: 11,
   },
   {
-    name: "maxSurge unparsable → 1",
+    name: "maxSurge unparsable → 1, and room is unverified, not a pass",
     clusters: [onNodes({ count: 10, maxSurge: "lots" })],
     addressPrefixes: slash26,
     used: 10,
-    status: "pass",
+    status: "unverified",
+    severity: "critical",
     pools: [[10, 1, 1]],
   },
   {
