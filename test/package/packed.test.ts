@@ -2,7 +2,6 @@
 // tarball bundles its dependencies, so no registry is asked), then the installed CLI and the README's library
 // example run against it, not against src/.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,39 +9,20 @@ import { delimiter, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { scan } from "../../src/engine/scan.ts";
+import { runProcess, type CliOutcome } from "../reliability/cli.ts";
 
 const repository = fileURLToPath(new URL("../../", import.meta.url));
 const snapshot = join(repository, "examples/demo-fleet/fleet/contoso.json");
 
-interface Outcome {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Outcome = CliOutcome;
 
 function run(
   command: string,
   args: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-) {
-  return new Promise<Outcome>((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd ?? repository,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-      // A guard against a hang, not a timing: packing builds dist/ with tsc.
-      timeout: 600_000,
-      killSignal: "SIGKILL",
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => {
-      resolve({ status, stdout, stderr });
-    });
-  });
+): Promise<Outcome> {
+  // A guard against a hang, not a timing: packing builds dist/ with tsc.
+  return runProcess(command, args, { cwd: options.cwd ?? repository, env: options.env, timeoutMs: 600_000 });
 }
 
 /** The environment of a user's shell: without the `npm_*` variables that `npm test` hands its children. */

@@ -19,11 +19,21 @@ export function runCli(
   timeoutMs = 60_000,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<CliOutcome> {
+  return runProcess(process.execPath, [cliPath, ...args], { timeoutMs, env });
+}
+
+/** Any command, its output collected; killed with SIGKILL at the deadline (a hang guard, not a timing). */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { readonly timeoutMs: number; readonly env?: NodeJS.ProcessEnv; readonly cwd?: string },
+): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env,
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       stdio: ["ignore", "pipe", "pipe"],
-      timeout: timeoutMs,
+      timeout: options.timeoutMs,
       killSignal: "SIGKILL",
     });
     let stdout = "";
