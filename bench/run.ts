@@ -69,7 +69,7 @@ function historyLines(history: HistoryFigures, findingsBytes: number, saveMs: nu
   return [
     [
       `history, ${where}: ${history.runs} stored runs of M`,
-      `disk ${megabytes(history.runBytes)} a run (findings.json ${megabytes(findingsBytes)}, ${((100 * history.runBytes) / findingsBytes).toFixed(1)} %), save ${seconds(saveMs)}, ${megabytes(history.runBytes * history.runs)} for ${history.runs} runs`,
+      `disk ${(history.runBytes / 1e6).toFixed(1)} MB a run (findings.json ${megabytes(findingsBytes)}, ${((100 * history.runBytes) / findingsBytes).toFixed(1)} %), save ${seconds(saveMs)}, ${megabytes(history.runBytes * history.runs)} for ${history.runs} runs`,
       "stored run ≤ 1/5 of findings.json",
       verdict(history.runBytes * 5 <= findingsBytes),
     ],

@@ -18,10 +18,12 @@ import type { GraphQuery } from "./queries.ts";
 import { loadInventoryQueries, loadSubscriptionsQuery } from "./queries.ts";
 import { checkBatchSize, defaultBatchSize } from "./scopes.ts";
 import { claimSubscriptions } from "./lighthouse.ts";
-import { openTenant, scanTenant } from "./tenant-scan.ts";
-import type { TenantResult, TenantTarget } from "./tenant-scan.ts";
+import { scanTenant } from "./tenant-scan.ts";
+import type { TenantResult } from "./tenant-scan.ts";
+import { openTenant } from "./tenant-session.ts";
+import type { TenantTarget } from "./tenant-session.ts";
 
-export type { TenantTarget } from "./tenant-scan.ts";
+export type { TenantTarget } from "./tenant-session.ts";
 
 export interface ResourceGraphOptions {
   readonly tenants: readonly TenantTarget[];

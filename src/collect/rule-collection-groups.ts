@@ -8,7 +8,7 @@ import { systemClock, withRetries } from "./pacing.ts";
 import type { RetryOptions } from "./pacing.ts";
 import type { CollectedRows, CoverageGap } from "./source.ts";
 import { scanningTenant } from "./source.ts";
-import { errorGap } from "./tenant-scan.ts";
+import { errorGap } from "./tenant-session.ts";
 import type { ReaderOptions } from "./verify.ts";
 
 const groupTypes = new Set([

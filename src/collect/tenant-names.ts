@@ -4,7 +4,7 @@ import type { AuthMode, CredentialFactory } from "./auth.ts";
 import { createCredentialFactory } from "./auth.ts";
 import type { AzureCloud } from "./clouds.ts";
 import { resolveCloud } from "./clouds.ts";
-import type { TenantTarget } from "./tenant-scan.ts";
+import type { TenantTarget } from "./tenant-session.ts";
 
 export interface TenantNameOptions {
   readonly tenants: readonly TenantTarget[];

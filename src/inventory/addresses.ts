@@ -1,6 +1,7 @@
 // Reads address fields (prefixes, ranges, single IPs) and drops, with an error diagnostic, any entry that does not parse.
 import { parseAddress, parsePrefix } from "../net/prefix.ts";
-import { describeValue, type DroppedElements, type Node } from "./read.ts";
+import type { DroppedElements } from "./content-gaps.ts";
+import { describeValue, type Node } from "./read.ts";
 
 export interface AddressSyntax {
   /** `10.0.0.1-10.0.0.9`, as Azure Firewall rules and IP groups allow. */

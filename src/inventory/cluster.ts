@@ -8,7 +8,8 @@ import {
   type Cluster,
   type ClusterSku,
 } from "./model.ts";
-import { ContentGaps, isRecord, nonEmpty, recordDiagnostic, type Node, type RowContext } from "./read.ts";
+import { ContentGaps } from "./content-gaps.ts";
+import { isRecord, nonEmpty, recordDiagnostic, type Node, type RowContext } from "./read.ts";
 
 /**
  * `Automatic` is AKS Automatic; `Base`, the legacy `Basic` and a missing sku are all Base. "Standard" is a pricing

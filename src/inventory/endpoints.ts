@@ -2,7 +2,8 @@
 import { readIpAddress } from "./addresses.ts";
 import type { RowReader } from "./builder.ts";
 import type { NetworkInterfaceIpConfiguration } from "./model.ts";
-import { ContentGaps, nonEmpty, type Node } from "./read.ts";
+import { ContentGaps } from "./content-gaps.ts";
+import { nonEmpty, type Node } from "./read.ts";
 
 /** LB frontends and NIC ipConfigurations share one shape: `{ id, name, properties: { privateIPAddress, subnet } }`. */
 function readIpConfiguration(

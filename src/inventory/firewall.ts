@@ -3,7 +3,8 @@ import { firewallAddresses, ipGroupAddresses, readAddresses } from "./addresses.
 import { parentIdBefore } from "./arm-id.ts";
 import type { RowReader } from "./builder.ts";
 import type { ArmResource, FirewallRule, FirewallRuleKind } from "./model.ts";
-import { ContentGaps, nonEmpty, type DroppedElements, type Node } from "./read.ts";
+import { ContentGaps, type DroppedElements } from "./content-gaps.ts";
+import { nonEmpty, type Node } from "./read.ts";
 
 interface RuleCollection {
   readonly parent: ArmResource;

@@ -1,14 +1,9 @@
 // The normalized inventory: typed, read-only models that every rule reads (DESIGN §3).
 // Raw rows are `unknown` until the normalizer has checked them; everything here is trusted.
 import type { SecurityRule } from "../net/security-rule.ts";
-
-/** Where a model came from, so diagnostics and evidence can point back at the input. */
-export interface SourceRef {
-  /** File path, `resource-graph:<tenant>/<query>` or `demo:<file>`. */
-  readonly origin: string;
-  /** Zero-based row index inside that origin. */
-  readonly row: number;
-}
+import type { RoleAssignment, RoleDefinition, Subscription } from "./authorization.ts";
+import type { Diagnostic } from "./diagnostic.ts";
+import type { SourceRef } from "./source-ref.ts";
 
 /** Fields every ARM resource shares. `id` keeps Azure's casing; `key` is the lower-cased id used for lookups. */
 export interface ArmResource {
@@ -233,93 +228,22 @@ export interface ResourceChange {
   readonly source: SourceRef;
 }
 
-export interface RoleAssignment {
-  readonly id: string;
-  readonly key: string;
-  readonly scope: string;
-  /** The role definition's GUID, lower-cased (last segment of `roleDefinitionId`). */
-  readonly roleDefinitionGuid: string;
-  readonly principalId: string;
-  readonly principalType: string | undefined;
-  readonly source: SourceRef;
-}
-
-/** One `permissions[]` entry of a role definition: control-plane actions and the ones taken back. */
-export interface RolePermission {
-  readonly actions: readonly string[];
-  readonly notActions: readonly string[];
-}
-
-/** A role definition (`authorizationresources`, `microsoft.authorization/roledefinitions`). */
-export interface RoleDefinition {
-  readonly id: string;
-  /** The definition's GUID, lower-cased: what an assignment's `roleDefinitionId` ends with. */
-  readonly key: string;
-  readonly roleName: string;
-  /** `BuiltInRole` or `CustomRole`. */
-  readonly roleType: string | undefined;
-  readonly permissions: readonly RolePermission[];
-  readonly source: SourceRef;
-}
-
-/** One management group above a subscription, as `managementGroupAncestorsChain` names it. */
-export interface ManagementGroupAncestor {
-  /** The management group's id (`name`); the tenant root group's is the tenant id. */
-  readonly name: string;
-  readonly displayName: string | undefined;
-}
-
-/** A subscription (`resourcecontainers`), keyed by its lower-cased subscription id. */
-export interface Subscription {
-  /** `/subscriptions/{subscriptionId}`. */
-  readonly id: string;
-  /** Lower-cased subscription id (the GUID), the key every resource's `subscriptionId` joins on. */
-  readonly key: string;
-  readonly subscriptionId: string;
-  readonly displayName: string;
-  /** The tenant that owns the subscription (for a Lighthouse delegation, the customer's tenant). */
-  readonly tenantId: string;
-  readonly state: string | undefined;
-  /**
-   * Management groups above the subscription, the direct parent first and the tenant root group last; undefined
-   * when the row did not carry the chain (an ARM GET body), which is not the same as "directly under root".
-   */
-  readonly managementGroupAncestorsChain: readonly ManagementGroupAncestor[] | undefined;
-  /** Tenants that manage this subscription through Azure Lighthouse (`properties.managedByTenants`). */
-  readonly managedByTenantIds: readonly string[];
-  readonly source: SourceRef;
-}
-
-export const diagnosticLevels = ["error", "warning", "info"] as const;
-export type DiagnosticLevel = (typeof diagnosticLevels)[number];
-
-/** Something wrong or skipped in the input; never thrown past the run. */
-export interface Diagnostic {
-  readonly level: DiagnosticLevel;
-  /** Stable machine code, e.g. `malformed-row`, `invalid-prefix`, `unknown-type`. */
-  readonly code: string;
-  readonly message: string;
-  readonly origin?: string;
-  readonly row?: number;
-  readonly field?: string;
-  readonly resourceId?: string;
-  /**
-   * Aggregates only (see diagnostics.ts): how many diagnostics of this level and code, in this file, at this
-   * field pattern there were in all; the fields above are the first one's.
-   */
-  readonly count?: number;
-  /** `field` with list indices as `[*]`: `properties.subnets[*]`. */
-  readonly fieldPattern?: string;
-  /** The first ones (at most `diagnosticExamples`), the first included. */
-  readonly examples?: readonly DiagnosticExample[];
-}
-
-export interface DiagnosticExample {
-  readonly message: string;
-  readonly row?: number;
-  readonly field?: string;
-  readonly resourceId?: string;
-}
+// Diagnostics, source pointers and the authorization models have files of their own; the inventory re-exports
+// them as its own.
+export type { SourceRef } from "./source-ref.ts";
+export {
+  diagnosticLevels,
+  type Diagnostic,
+  type DiagnosticExample,
+  type DiagnosticLevel,
+} from "./diagnostic.ts";
+export type {
+  ManagementGroupAncestor,
+  RoleAssignment,
+  RoleDefinition,
+  RolePermission,
+  Subscription,
+} from "./authorization.ts";
 
 /** Everything the rules see. Maps are keyed by lower-cased ARM id. */
 export interface Inventory {

@@ -3,7 +3,8 @@ import { readAddresses, strictPrefixes } from "./addresses.ts";
 import { parentIdBefore } from "./arm-id.ts";
 import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type Delegation, type Subnet } from "./model.ts";
-import { ContentGaps, nonEmpty, type Node } from "./read.ts";
+import { ContentGaps } from "./content-gaps.ts";
+import { nonEmpty, type Node } from "./read.ts";
 
 /** A delegation without its service name could be the one to managedClusters: a content gap, never "not delegated". */
 function readDelegations(properties: Node, gaps: ContentGaps): Delegation[] {

@@ -3,7 +3,8 @@ import { readAddresses, nsgPrefixes } from "./addresses.ts";
 import { parentIdBefore } from "./arm-id.ts";
 import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type SecurityRule, type SecurityRuleDirection } from "./model.ts";
-import { ContentGaps, nonEmpty, type DroppedElements, type Node } from "./read.ts";
+import { ContentGaps, type DroppedElements } from "./content-gaps.ts";
+import { nonEmpty, type Node } from "./read.ts";
 
 type DefaultRule = Pick<SecurityRule, "name" | "priority" | "direction" | "access" | "description"> & {
   readonly source: string;

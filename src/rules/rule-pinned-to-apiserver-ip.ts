@@ -2,7 +2,7 @@
 import type { RuleOutcome } from "../findings/result.ts";
 import type { Cluster } from "../inventory/model.ts";
 import { clusterSubject } from "../inventory/relations.ts";
-import { clusterNames, pinOutcomes } from "./_pinned-apiserver-ip.ts";
+import { clusterNames, pinOutcomes } from "./_pin-outcomes.ts";
 import type { KnownApiServerIp } from "./_pinned-apiserver-ip.ts";
 import { apiServerVnetIntegrationDocs, defineRule } from "./define.ts";
 import type { RuleContext } from "./define.ts";

@@ -5,7 +5,8 @@ import {
   resourceGroupKeyOfId,
 } from "../inventory/apiserver-endpoints.ts";
 import type { Cluster, ResourceChange } from "../inventory/model.ts";
-import { addressKey, clusterNames, pinOutcomes } from "./_pinned-apiserver-ip.ts";
+import { clusterNames, pinOutcomes } from "./_pin-outcomes.ts";
+import { addressKey } from "./_pinned-apiserver-ip.ts";
 import type { KnownApiServerIp } from "./_pinned-apiserver-ip.ts";
 import { apiServerVnetIntegrationDocs, defineRule } from "./define.ts";
 import type { RuleContext } from "./define.ts";

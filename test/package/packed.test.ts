@@ -1,5 +1,6 @@
-// The packed package as a user gets it: `npm pack`, a global install into a temporary prefix from npm's cache
-// (no registry), then the installed CLI and the README's library example run against it, not against src/.
+// The packed package as a user gets it: `npm pack`, a global install into a temporary prefix with `--offline` (the
+// tarball bundles its dependencies, so no registry is asked), then the installed CLI and the README's library
+// example run against it, not against src/.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -44,10 +45,17 @@ function run(
   });
 }
 
+/** The environment of a user's shell: without the `npm_*` variables that `npm test` hands its children. */
+const shellEnv: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== "INIT_CWD"),
+);
+
 /** npm itself: the one running `npm test`, else the one beside this Node. */
 function npm(args: readonly string[], cwd = repository): Promise<Outcome> {
   const cli = process.env.npm_execpath;
-  return cli?.endsWith(".js") ? run(process.execPath, [cli, ...args], { cwd }) : run("npm", args, { cwd });
+  return cli?.endsWith(".js")
+    ? run(process.execPath, [cli, ...args], { cwd, env: shellEnv })
+    : run("npm", args, { cwd, env: shellEnv });
 }
 
 /** The first `node` on PATH (or in the usual places) older than the package's `engines.node`. */
@@ -87,7 +95,7 @@ before(async () => {
   assert.equal(packed.status, 0, packed.stderr);
   const [tarball] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string }[];
   assert.ok(tarball, packed.stdout);
-  // --offline: the dependencies come from npm's cache, which `npm install` of the project filled.
+  // --offline: every dependency is bundled in the tarball; a registry lookup would fail the install.
   const install = await npm(
     [
       "install",
@@ -104,7 +112,7 @@ before(async () => {
   assert.equal(
     install.status,
     0,
-    `${install.stderr}\n(run npm install in the project first: it fills npm's cache)`,
+    `${install.stderr}\n(run npm ci in the project first: the tarball bundles what it installed)`,
   );
   installed = join(prefix, "lib/node_modules/aks-vnet-audit");
 });
@@ -116,6 +124,14 @@ after(async () => {
 });
 
 describe("the packed package", () => {
+  it("bundles every production dependency, so the install needs no registry", async () => {
+    const manifest = JSON.parse(await readFile(join(repository, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      bundleDependencies: string[];
+    };
+    assert.deepEqual([...manifest.bundleDependencies].sort(), Object.keys(manifest.dependencies).sort());
+  });
+
   it("installs globally and runs `aks-vnet-audit --version` and `scan --demo` from the linked bin", async () => {
     // The linked bin's `#!/usr/bin/env node` finds this Node first.
     const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}` };
@@ -131,13 +147,12 @@ describe("the packed package", () => {
     assert.match(demo.stdout, /^Scanned \d+ clusters/);
     const findings = JSON.parse(await readFile(join(out, "findings.json"), "utf8")) as { results: unknown[] };
     assert.ok(findings.results.length > 0);
-    // The tarball's npm-shrinkwrap.json pinned the tested dependency versions, and the checkout keeps no copy.
+    // The tarball bundles the dependencies the checkout installed from package-lock.json, not the registry's newest.
     const lock = JSON.parse(await readFile(join(repository, "package-lock.json"), "utf8")) as LockFile;
     const storageBlob = JSON.parse(
       await readFile(join(installed, "node_modules/@azure/storage-blob/package.json"), "utf8"),
     ) as { version: string };
     assert.equal(storageBlob.version, lock.packages["node_modules/@azure/storage-blob"]?.version);
-    assert.ok(!existsSync(join(repository, "npm-shrinkwrap.json")), "postpack removes npm-shrinkwrap.json");
     // The installed package runs compiled JavaScript, not the TypeScript sources.
     assert.ok(existsSync(join(installed, "dist/cli/main.js")));
     assert.ok(!existsSync(join(installed, "src")), "src/ is not shipped");
