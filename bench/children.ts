@@ -21,6 +21,8 @@ export async function childJson<T>(
 export interface CliScan {
   readonly wallMs: number;
   readonly maxRssKb: number;
+  /** User + system CPU time of the scan process. */
+  readonly cpuMs: number;
   readonly exitCode: number;
 }
 
@@ -44,5 +46,11 @@ export async function cliScan(snapshot: string, outDir: string, rssFile: string)
     if (typeof code !== "number" || code === 2 || code > 3) throw error;
     exitCode = code;
   }
-  return { wallMs: performance.now() - started, maxRssKb: Number(readFileSync(rssFile, "utf8")), exitCode };
+  const [maxRssKb = "", cpuMicros = ""] = readFileSync(rssFile, "utf8").split(" ");
+  return {
+    wallMs: performance.now() - started,
+    maxRssKb: Number(maxRssKb),
+    cpuMs: Number(cpuMicros) / 1000,
+    exitCode,
+  };
 }

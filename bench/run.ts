@@ -168,7 +168,7 @@ async function benchBadElements(work: string): Promise<Line[]> {
     const rss = cli.maxRssKb * 1024;
     lines.push([
       `CLI scan --input, ${what} (${megabytes(bytes)} file)`,
-      `${seconds(cli.wallMs)} (exit ${cli.exitCode}), peak RSS ${megabytes(rss)}`,
+      `${seconds(cli.wallMs)} wall, ${seconds(cli.cpuMs)} CPU (exit ${cli.exitCode}), peak RSS ${megabytes(rss)}`,
       [`≤ ${megabytes(badElementRss)}`, maxMs ? `≤ ${seconds(maxMs)}` : ""].filter(Boolean).join(", "),
       verdict(rss <= badElementRss && (maxMs === undefined || cli.wallMs <= maxMs)),
     ]);

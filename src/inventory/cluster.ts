@@ -63,7 +63,7 @@ function readApplicationSecurityGroups(networkProfile: Node): string[] | undefin
 }
 
 /** Pool names are unique in a cluster: a repeated one (a hand-merged export) is said and counted once. */
-function distinctPools(nodes: readonly Node[]): AgentPool[] {
+function distinctPools(nodes: Iterable<Node>): AgentPool[] {
   const pools: AgentPool[] = [];
   const seen = new Set<string>();
   for (const node of nodes) {
@@ -155,7 +155,7 @@ export const readCluster: RowReader = (row, base, into) => {
     kubernetesVersion: nonEmpty(
       properties.string("currentKubernetesVersion") ?? properties.string("kubernetesVersion"),
     ),
-    agentPools: distinctPools(properties.objects("agentPoolProfiles", { gaps })),
+    agentPools: distinctPools(properties.eachObject("agentPoolProfiles", { gaps })),
     networkPlugin: networkProfile.string("networkPlugin"),
     networkPluginMode: networkProfile.string("networkPluginMode"),
     ipFamilies: networkProfile.strings("ipFamilies"),

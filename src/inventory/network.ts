@@ -72,7 +72,7 @@ export const readVirtualNetwork: RowReader = (row, base, into) => {
   const properties = row.content(gaps);
   properties.requireList("subnets", gaps);
   const subnets: Subnet[] = [];
-  for (const node of properties.objects("subnets", { gaps })) {
+  for (const node of properties.eachObject("subnets", { gaps })) {
     const subnet = readSubnet(node, base.id, base.key);
     if (subnet !== undefined && addOnce(into.subnets, subnet.key, subnet, node, subnet.id))
       subnets.push(subnet);

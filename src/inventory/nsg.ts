@@ -225,7 +225,7 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
   const add = (rule: SecurityRule | undefined, node: Node): void => {
     if (rule !== undefined && addOnce(into.securityRules, rule.key, rule, node, rule.id)) rules.push(rule);
   };
-  for (const node of properties.objects("securityRules", dropped))
+  for (const node of properties.eachObject("securityRules", dropped))
     add(readSecurityRule(node, base.id, base.key, "securityRules", dropped), node);
   const defaults = properties.objects("defaultSecurityRules", dropped);
   for (const node of defaults)

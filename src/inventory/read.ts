@@ -215,12 +215,19 @@ export class Node {
    * is reported too and every skipped item is a content gap of the resource.
    */
   objects(key: string, dropped?: DroppedElements): Node[] {
+    return [...this.eachObject(key, dropped)];
+  }
+
+  /**
+   * `objects`, one at a time: a list of millions of elements (a VNet's subnets) then never holds a node per
+   * element at once, so each becomes garbage young instead of being promoted and copied by the collector.
+   */
+  *eachObject(key: string, dropped?: DroppedElements): Generator<Node> {
     const items = this.array(key, dropped);
-    const nodes: Node[] = [];
     for (let index = 0; index < items.length; index++) {
       const item: unknown = items[index];
       const path = `${this.pathOf(key)}[${index}]`;
-      if (isRecord(item)) nodes.push(new Node(this.context, item, path));
+      if (isRecord(item)) yield new Node(this.context, item, path);
       else if (dropped !== undefined) this.dropped(path, item, "an object", dropped);
       else if (item !== null && item !== undefined) {
         recordDiagnostic(
@@ -232,7 +239,6 @@ export class Node {
         );
       }
     }
-    return nodes;
   }
 
   /** The strings of the array under `key`; a lone string is read as a one-item list. */
