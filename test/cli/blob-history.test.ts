@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { listRuns, loadRun } from "../../src/history/store.ts";
 import { freshContainerName, startAzurite, type Azurite } from "../history/azurite.ts";
-import { cliPath, readFindings, runCli, tempFolder } from "../reliability/cli.ts";
+import { cliPath, historyScanArgs, readFindings, runCli, tempFolder } from "../reliability/cli.ts";
 import { clusterId, generatedFleet, managedCluster, virtualNetwork } from "../reliability/fleet.ts";
 
 let azurite: Azurite;
@@ -34,22 +34,6 @@ async function writeInput(rows: readonly unknown[]): Promise<string> {
   return path;
 }
 
-function scanArgs(input: string, stateDir: string, out: string, ...extra: string[]): string[] {
-  return [
-    "scan",
-    "--input",
-    input,
-    "--out",
-    out,
-    "--state-dir",
-    stateDir,
-    "--format",
-    "json",
-    "--quiet",
-    ...extra,
-  ];
-}
-
 describe("scan --state-dir on blob storage", () => {
   it("two scans in a row diff against each other (new / resolved), and retention drops the oldest", async () => {
     const stateDir = `${await azurite.createContainer(freshContainerName("diff"))}/prod`;
@@ -60,9 +44,17 @@ describe("scan --state-dir on blob storage", () => {
       managedCluster("aks-b", 1, !aIntegrated),
     ];
     const outs = [join(root, "diff-1"), join(root, "diff-2"), join(root, "diff-3")];
-    const first = await runCli(scanArgs(await writeInput(night(false)), stateDir, outs[0]!), 90_000, env);
+    const first = await runCli(
+      historyScanArgs(await writeInput(night(false)), stateDir, outs[0]!),
+      90_000,
+      env,
+    );
     assert.equal(first.status, 0, first.stderr);
-    const second = await runCli(scanArgs(await writeInput(night(true)), stateDir, outs[1]!), 90_000, env);
+    const second = await runCli(
+      historyScanArgs(await writeInput(night(true)), stateDir, outs[1]!),
+      90_000,
+      env,
+    );
     assert.equal(second.status, 0, second.stderr);
     const [one, two] = [await readFindings(outs[0]!), await readFindings(outs[1]!)];
     assert.equal(two.run.previousRunId, one.run.id);
@@ -75,7 +67,7 @@ describe("scan --state-dir on blob storage", () => {
     );
 
     const third = await runCli(
-      scanArgs(await writeInput(night(false)), stateDir, outs[2]!, "--keep-runs", "2"),
+      historyScanArgs(await writeInput(night(false)), stateDir, outs[2]!, "--keep-runs", "2"),
       90_000,
       env,
     );
@@ -93,8 +85,8 @@ describe("scan --state-dir on blob storage", () => {
     const stateDir = await azurite.createContainer(freshContainerName("concurrent"));
     const input = await writeInput(generatedFleet(150));
     const [a, b] = await Promise.all([
-      runCli(scanArgs(input, stateDir, join(root, "concurrent-a")), 120_000, env),
-      runCli(scanArgs(input, stateDir, join(root, "concurrent-b")), 120_000, env),
+      runCli(historyScanArgs(input, stateDir, join(root, "concurrent-a")), 120_000, env),
+      runCli(historyScanArgs(input, stateDir, join(root, "concurrent-b")), 120_000, env),
     ]);
     assert.equal(a.status, 0, a.stderr);
     assert.equal(b.status, 0, b.stderr);
@@ -121,7 +113,7 @@ describe("scan --state-dir on blob storage", () => {
     await lease.acquireLease(60);
     try {
       const result = await runCli(
-        scanArgs(
+        historyScanArgs(
           await writeInput(generatedFleet(2)),
           stateDir,
           join(root, "locked"),
@@ -154,11 +146,11 @@ describe("scan --state-dir on blob storage", () => {
       const container = azurite.service.getContainerClient(name);
       const input = await writeInput(generatedFleet(200));
       const out = join(root, "killed");
-      const seed = await runCli(scanArgs(input, stateDir, out), 90_000, env);
+      const seed = await runCli(historyScanArgs(input, stateDir, out), 90_000, env);
       assert.equal(seed.status, 0, seed.stderr);
       const resultCount = (await readFindings(out)).results.length;
       const started = performance.now();
-      const timed = await runCli(scanArgs(input, stateDir, out), 90_000, env);
+      const timed = await runCli(historyScanArgs(input, stateDir, out), 90_000, env);
       assert.equal(timed.status, 0, timed.stderr);
       let scanMs = performance.now() - started;
 
@@ -166,7 +158,7 @@ describe("scan --state-dir on blob storage", () => {
       for (let attempt = 0; attempt < 15 && killed < 6; attempt += 1) {
         const delayMs = Math.round(scanMs * (0.4 + 0.7 * Math.random()));
         const begun = performance.now();
-        const child = spawn(process.execPath, [cliPath, ...scanArgs(input, stateDir, out)], {
+        const child = spawn(process.execPath, [cliPath, ...historyScanArgs(input, stateDir, out)], {
           env,
           stdio: "ignore",
         });
@@ -195,7 +187,7 @@ describe("scan --state-dir on blob storage", () => {
       t.diagnostic(`${killed} scans killed; every run left in the container was whole`);
       assert.ok(killed >= 4, `at least 4 scans were killed mid-way (${killed})`);
       const lastWhole = (await listRuns(stateDir)).at(-1)?.id;
-      const next = await runCli(scanArgs(input, stateDir, out), 90_000, env);
+      const next = await runCli(historyScanArgs(input, stateDir, out), 90_000, env);
       assert.equal(next.status, 0, next.stderr);
       const findings = await readFindings(out);
       assert.equal(findings.run.previousRunId, lastWhole);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { freshContainerName, startAzurite, type Azurite } from "../history/azurite.ts";
+import { historyScanArgs } from "../reliability/cli.ts";
 
 const cli = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const tenantId = "aaaaaaaa-0000-0000-0000-000000000001";
@@ -295,23 +296,11 @@ describe("history across scans of a converted cluster", () => {
         const input = join(folder, `fleet-${name}.json`);
         await writeFile(input, JSON.stringify(rows));
         const out = join(folder, `out-${name}`);
-        const result = spawnSync(
-          process.execPath,
-          [
-            cli,
-            "scan",
-            "--input",
-            input,
-            "--out",
-            out,
-            "--state-dir",
-            stateDir,
-            "--format",
-            "json",
-            "--quiet",
-          ],
-          { encoding: "utf8", timeout: 60_000, env },
-        );
+        const result = spawnSync(process.execPath, [cli, ...historyScanArgs(input, stateDir, out)], {
+          encoding: "utf8",
+          timeout: 60_000,
+          env,
+        });
         assert.equal(result.status, 0, result.stderr);
         findingsOf[name] = (
           JSON.parse(await readFile(join(out, "findings.json"), "utf8")) as { results: Finding[] }

@@ -14,13 +14,11 @@ import { runProcess, type CliOutcome } from "../reliability/cli.ts";
 const repository = fileURLToPath(new URL("../../", import.meta.url));
 const snapshot = join(repository, "examples/demo-fleet/fleet/contoso.json");
 
-type Outcome = CliOutcome;
-
 function run(
   command: string,
   args: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Outcome> {
+): Promise<CliOutcome> {
   // A guard against a hang, not a timing: packing builds dist/ with tsc.
   return runProcess(command, args, { cwd: options.cwd ?? repository, env: options.env, timeoutMs: 600_000 });
 }
@@ -31,7 +29,7 @@ const shellEnv: NodeJS.ProcessEnv = Object.fromEntries(
 );
 
 /** npm itself: the one running `npm test`, else the one beside this Node. */
-function npm(args: readonly string[], cwd = repository): Promise<Outcome> {
+function npm(args: readonly string[], cwd = repository): Promise<CliOutcome> {
   const cli = process.env.npm_execpath;
   return cli?.endsWith(".js")
     ? run(process.execPath, [cli, ...args], { cwd, env: shellEnv })

@@ -1,5 +1,6 @@
 // Microsoft's Kusto parser (@kusto/language-service-next) over a schema of the Resource Graph tables.
 import { createRequire } from "node:module";
+import { argTables } from "../../src/collect/snapshot-shapes.ts";
 
 /** The few members of the Bridge.NET build that the test reads. */
 interface SyntaxElement {
@@ -48,14 +49,7 @@ const armColumns =
   "subscriptionId:string, managedBy:string, sku:dynamic, plan:dynamic, properties:dynamic, tags:dynamic, " +
   "identity:dynamic, zones:dynamic, extendedLocation:dynamic)";
 
-/** The tables our queries read (names as Resource Graph spells them; KQL table names are case-sensitive). */
-export const argTables = [
-  "resources",
-  "networkresources",
-  "resourcechanges",
-  "authorizationresources",
-  "resourcecontainers",
-] as const;
+// The tables our queries read are the ARG tables the snapshot reader knows (KQL table names are case-sensitive).
 
 const globals = kusto.GlobalState.Default.WithDatabase(
   new kusto.Symbols.DatabaseSymbol.$ctor2(

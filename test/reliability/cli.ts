@@ -47,6 +47,23 @@ export function runProcess(
   });
 }
 
+/** The scan the history tests run night after night: one snapshot in, findings.json out, the run stored. */
+export function historyScanArgs(input: string, stateDir: string, out: string, ...extra: string[]): string[] {
+  return [
+    "scan",
+    "--input",
+    input,
+    "--out",
+    out,
+    "--state-dir",
+    stateDir,
+    "--format",
+    "json",
+    "--quiet",
+    ...extra,
+  ];
+}
+
 export function tempFolder(label: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `aks-vnet-audit-${label}-`));
 }
