@@ -56,18 +56,17 @@ export const rowsPerPiece = 1000;
  */
 export function* csvChunks<Row>(table: CsvTable<Row>, perPiece = rowsPerPiece): Generator<string> {
   let records: (readonly CsvValue[])[] = [];
-  let first = true;
-  const piece = (): string => {
-    const text = stringifySync(records, first ? fileOptions(table.columns) : pieceOptions(table.columns));
-    first = false;
-    records = [];
-    return text;
-  };
+  let options = fileOptions(table.columns);
+  let written = false;
   for (const row of table.rows) {
     records.push(table.cells(row));
-    if (records.length >= perPiece) yield piece();
+    if (records.length < perPiece) continue;
+    yield stringifySync(records, options);
+    records = [];
+    options = pieceOptions(table.columns);
+    written = true;
   }
-  if (first || records.length > 0) yield piece();
+  if (!written || records.length > 0) yield stringifySync(records, options);
 }
 
 function pieceOptions(columns: readonly string[]): Options {

@@ -44,9 +44,10 @@ function* prettyObjectChunks(record: object, perPiece: number): Generator<string
       yield text;
       continue;
     }
+    const elements = value as readonly unknown[];
     let elementSeparator = "[";
-    for (let start = 0; start < value.length; start += perPiece) {
-      yield elementSeparator + prettyElements(value.slice(start, start + perPiece));
+    for (let start = 0; start < elements.length; start += perPiece) {
+      yield elementSeparator + prettyElements(elements.slice(start, start + perPiece));
       elementSeparator = ",";
     }
     yield "\n  ]";
