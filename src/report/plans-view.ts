@@ -151,10 +151,15 @@ export function planView(plan: Evidence): PlanView {
   };
 }
 
+/** A result a plan may be read from: its rule writes the plan into its evidence. */
+export function isPlanSource(result: Result): boolean {
+  return result.ruleId === planRuleIds.notIntegrated;
+}
+
 /** One plan a cluster, from its `cluster-not-vnet-integrated` result (suppressed ones too), by cluster name. */
 export function buildPlanViews(results: readonly Result[]): PlanView[] {
   return results
-    .filter((result) => result.ruleId === planRuleIds.notIntegrated)
+    .filter(isPlanSource)
     .flatMap((result) => {
       const plan = objectIn(result.evidence, "conversionPlan");
       return plan === undefined ? [] : [planView(plan)];

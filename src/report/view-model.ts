@@ -13,7 +13,7 @@ import { buildPosture } from "./posture.ts";
 import type { ResultView, RuleGroupView } from "./findings-view.ts";
 import type { NameLookup } from "./name-lookup.ts";
 import type { PlanView } from "./plans-view.ts";
-import { buildPlanViews } from "./plans-view.ts";
+import { buildPlanViews, isPlanSource } from "./plans-view.ts";
 import { compareResults, compareText, groupByRule, moreLabel, resultView } from "./findings-view.ts";
 import { defaultHtmlMaxRows } from "./limits.ts";
 import type { ReadinessView, WaveView } from "./readiness-view.ts";
@@ -89,17 +89,35 @@ export function nameLookup(run: RunRecord): NameLookup {
   };
 }
 
+/** Listed in the report: actionable and suppressed results, or every result with showAll. */
+function isListed(result: Result, showAll: boolean): boolean {
+  return showAll || isActionable(result.status) || result.status === "suppressed";
+}
+
+/**
+ * The run with control characters made visible in every string the view reads: all of it except the results
+ * that are neither listed nor a conversion plan's (posture counts actionable results only, which are listed).
+ * At 10,000 clusters those are 80,000 passing and not-applicable results, half the run's two million strings.
+ * They are told apart by the raw status and rule id: both are compared with fixed names free of control
+ * characters, and a string that held one never equals such a name once shown either (it then holds `\u`).
+ */
+function visibleRun(run: RunRecord, showAll: boolean): RunRecord {
+  const { results, ...rest } = run;
+  const read = results.filter((result) => isListed(result, showAll) || isPlanSource(result));
+  return { ...withVisibleControlCharacters(rest), results: withVisibleControlCharacters(read) };
+}
+
 export function buildReportView(run: RunRecord, options: ReportViewOptions): ReportView {
-  // Every renderer serialises this view, so control characters are made visible once, here.
-  const shownRun = withVisibleControlCharacters(options.mask ? maskRun(run) : run);
   const showAll = options.showAll ?? false;
+  // Every renderer serialises this view, so control characters are made visible once, here.
+  const shownRun = visibleRun(options.mask ? maskRun(run) : run, showAll);
   const shown = options.htmlMaxRows ?? defaultHtmlMaxRows;
   const listedIn = options.listedIn ?? csvListing;
   const rulesById = new Map(withVisibleControlCharacters(options.rules).map((rule) => [rule.id, rule]));
   const names = nameLookup(shownRun);
   const toView = (result: Result): ResultView => resultView(result, rulesById.get(result.ruleId), names);
   const listed = shownRun.results
-    .filter((result) => showAll || isActionable(result.status) || result.status === "suppressed")
+    .filter((result) => isListed(result, showAll))
     .map(toView)
     .sort(compareResults);
   const clusters = shownRun.clusters

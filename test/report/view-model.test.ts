@@ -22,6 +22,7 @@ import {
   tenantTwo,
 } from "./sample-run.ts";
 import { hostileRules, hostileRun } from "./hostile-run.ts";
+import { planRun } from "./sample-plan.ts";
 
 const defaultView = buildReportView(sampleRun(), { rules: sampleRules });
 
@@ -406,4 +407,67 @@ describe("buildReportView header and clusters", () => {
       ["aks-prod-weu", "<script>alert(1)</script>", "aks-legacy", "aks-batch"],
     );
   });
+});
+
+describe("buildReportView control characters", () => {
+  const esc = "\u001b[2J";
+  /** Every string a renderer can reach in the view, evidence built on read included. */
+  function stringsOf(value: unknown, into: string[] = []): string[] {
+    if (typeof value === "string") into.push(value);
+    else if (Array.isArray(value)) for (const item of value) stringsOf(item, into);
+    else if (value !== null && typeof value === "object")
+      for (const key of Object.keys(value)) stringsOf((value as Record<string, unknown>)[key], into);
+    return into;
+  }
+  // A passing plan result (read for its plan, never listed), a passing result and an unknown status with ESC.
+  const base = planRun();
+  const run: RunRecord = {
+    ...base,
+    results: [
+      ...base.results.map((result) =>
+        result.ruleId === "cluster-not-vnet-integrated" && "conversionPlan" in result.evidence
+          ? {
+              ...result,
+              status: "pass" as const,
+              evidence: {
+                conversionPlan: { ...(result.evidence.conversionPlan as object), clusterName: `plan${esc}` },
+              },
+            }
+          : result,
+      ),
+      makeResult({ ruleId: "rule-a", resourceId: legacyClusterId, status: "pass", message: `passing${esc}` }),
+      makeResult({
+        ruleId: "rule-b",
+        resourceId: legacyClusterId,
+        status: `fail${esc}` as "fail",
+        detail: "odd status",
+      }),
+    ],
+  };
+  const cases: [showAll: boolean, mask: boolean, listedMessages: number][] = [
+    [false, false, 0],
+    [true, false, 1],
+    [false, true, 0],
+    [true, true, 1],
+  ];
+  for (const [showAll, mask, passingListed] of cases)
+    it(`shows every control character visibly${showAll ? ", listing every result" : ""}${mask ? ", masked" : ""}`, () => {
+      const view = buildReportView(run, { rules: sampleRules, showAll, mask });
+      const raw = stringsOf(view).filter((text) =>
+        /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(text),
+      );
+      assert.deepEqual(raw, []);
+      assert.deepEqual(
+        view.plans.map((plan) => plan.clusterName),
+        ["plan\\u001b[2J"],
+      );
+      assert.equal(
+        view.results.filter((result) => result.message === "passing\\u001b[2J").length,
+        passingListed,
+      );
+      assert.deepEqual(
+        view.results.filter((result) => result.detail === "odd status").map((result) => result.status),
+        showAll ? ["fail\\u001b[2J"] : [],
+      );
+    });
 });
