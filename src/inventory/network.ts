@@ -5,6 +5,7 @@ import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type Delegation, type Subnet } from "./model.ts";
 import { ContentGaps } from "./content-gaps.ts";
 import { nonEmpty, type Node } from "./read.ts";
+import { exactList, type Interner } from "./compact.ts";
 
 /** A delegation without its service name could be the one to managedClusters: a content gap, never "not delegated". */
 function readDelegations(properties: Node, gaps: ContentGaps): Delegation[] {
@@ -36,7 +37,12 @@ function readSubnetPrefixes(properties: Node): string[] {
 
 /** A subnet object; `vnetId` names the holder when the subnet lacks its own id. Undefined when it has neither id nor name. */
 /** `vnetKey` is the VNet's own key when the caller has it, so a VNet's subnets share one string. */
-export function readSubnet(subnet: Node, vnetId: string, vnetKey = idKey(vnetId)): Subnet | undefined {
+export function readSubnet(
+  subnet: Node,
+  strings: Interner,
+  vnetId: string,
+  vnetKey = idKey(vnetId),
+): Subnet | undefined {
   const name = nonEmpty(subnet.string("name"));
   const id = nonEmpty(subnet.string("id")) ?? (name === undefined ? undefined : `${vnetId}/subnets/${name}`);
   if (id === undefined) {
@@ -52,17 +58,19 @@ export function readSubnet(subnet: Node, vnetId: string, vnetKey = idKey(vnetId)
   return {
     id,
     key: idKey(id),
-    name: name ?? id.split("/").at(-1) ?? "",
+    name: strings.text(name ?? id.split("/").at(-1) ?? ""),
     vnetKey,
-    addressPrefixes,
-    delegations: readDelegations(properties, gaps),
+    addressPrefixes: strings.list(addressPrefixes),
+    delegations: exactList(readDelegations(properties, gaps)),
     networkSecurityGroupId: properties.reference("networkSecurityGroup"),
-    ipConfigurationIds: properties.references("ipConfigurations", dropped),
-    privateEndpointIds: properties.references("privateEndpoints", dropped),
-    serviceAssociationLinkTypes: properties
-      .objects("serviceAssociationLinks")
-      .map((link) => nonEmpty(link.object("properties").string("linkedResourceType")))
-      .filter((type) => type !== undefined),
+    ipConfigurationIds: exactList(properties.references("ipConfigurations", dropped)),
+    privateEndpointIds: exactList(properties.references("privateEndpoints", dropped)),
+    serviceAssociationLinkTypes: strings.list(
+      properties
+        .objects("serviceAssociationLinks")
+        .map((link) => nonEmpty(link.object("properties").string("linkedResourceType")))
+        .filter((type) => type !== undefined),
+    ),
     ...gaps.field,
   };
 }
@@ -73,7 +81,7 @@ export const readVirtualNetwork: RowReader = (row, base, into) => {
   properties.requireList("subnets", gaps);
   const subnets: Subnet[] = [];
   for (const node of properties.eachObject("subnets", { gaps })) {
-    const subnet = readSubnet(node, base.id, base.key);
+    const subnet = readSubnet(node, into.strings, base.id, base.key);
     if (subnet !== undefined && addOnce(into.subnets, subnet.key, subnet, node, subnet.id))
       subnets.push(subnet);
   }
@@ -87,7 +95,7 @@ export const readVirtualNetwork: RowReader = (row, base, into) => {
 };
 
 export const readStandaloneSubnet: RowReader = (row, base, into) => {
-  const subnet = readSubnet(row, parentIdBefore(base.id, "subnets") ?? base.id);
+  const subnet = readSubnet(row, into.strings, parentIdBefore(base.id, "subnets") ?? base.id);
   if (subnet !== undefined)
     into.standaloneSubnets.push({ ...subnet, id: base.id, key: base.key, name: base.name });
 };

@@ -5,6 +5,7 @@ import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type SecurityRule, type SecurityRuleDirection } from "./model.ts";
 import { ContentGaps, type DroppedElements } from "./content-gaps.ts";
 import { nonEmpty, type Node } from "./read.ts";
+import { exactList, noItems, type Interner } from "./compact.ts";
 
 type DefaultRule = Pick<SecurityRule, "name" | "priority" | "direction" | "access" | "description"> & {
   readonly source: string;
@@ -70,7 +71,12 @@ const azureDefaultRules: readonly DefaultRule[] = [
 ];
 
 /** `nsgKey` is the NSG's own key: one string for all its rules, not a copy in each of a fleet's 100,000s. */
-function synthesizeDefaultRule(nsgId: string, nsgKey: string, rule: DefaultRule): SecurityRule {
+function synthesizeDefaultRule(
+  nsgId: string,
+  nsgKey: string,
+  rule: DefaultRule,
+  strings: Interner,
+): SecurityRule {
   const id = `${nsgId}/defaultSecurityRules/${rule.name}`;
   return {
     id,
@@ -82,12 +88,12 @@ function synthesizeDefaultRule(nsgId: string, nsgKey: string, rule: DefaultRule)
     direction: rule.direction,
     access: rule.access,
     protocol: "*",
-    sourceAddressPrefixes: [rule.source],
-    destinationAddressPrefixes: [rule.destination],
-    sourcePortRanges: ["*"],
-    destinationPortRanges: ["*"],
-    sourceApplicationSecurityGroupIds: [],
-    destinationApplicationSecurityGroupIds: [],
+    sourceAddressPrefixes: strings.list([rule.source]),
+    destinationAddressPrefixes: strings.list([rule.destination]),
+    sourcePortRanges: strings.list(["*"]),
+    destinationPortRanges: strings.list(["*"]),
+    sourceApplicationSecurityGroupIds: noItems,
+    destinationApplicationSecurityGroupIds: noItems,
     description: rule.description,
   };
 }
@@ -129,6 +135,7 @@ function readSecurityRule(
   nsgKey: string,
   collection: string,
   dropped: DroppedElements,
+  strings: Interner,
 ): SecurityRule | undefined {
   const name = nonEmpty(rule.string("name"));
   const id =
@@ -152,29 +159,27 @@ function readSecurityRule(
   const read: SecurityRule = {
     id,
     key: idKey(id),
-    name: name ?? id.split("/").at(-1) ?? "",
+    name: strings.text(name ?? id.split("/").at(-1) ?? ""),
     nsgKey,
     isDefault: collection === "defaultSecurityRules",
     priority,
     direction,
     access,
-    protocol: protocol ?? "*",
-    sourceAddressPrefixes: mergedAddresses(
-      properties,
-      "sourceAddressPrefix",
-      "sourceAddressPrefixes",
-      dropped,
+    protocol: strings.text(protocol ?? "*"),
+    sourceAddressPrefixes: strings.list(
+      mergedAddresses(properties, "sourceAddressPrefix", "sourceAddressPrefixes", dropped),
     ),
-    destinationAddressPrefixes: mergedAddresses(
-      properties,
-      "destinationAddressPrefix",
-      "destinationAddressPrefixes",
-      dropped,
+    destinationAddressPrefixes: strings.list(
+      mergedAddresses(properties, "destinationAddressPrefix", "destinationAddressPrefixes", dropped),
     ),
-    sourcePortRanges: mergedStrings(properties, "sourcePortRange", "sourcePortRanges"),
-    destinationPortRanges: mergedStrings(properties, "destinationPortRange", "destinationPortRanges"),
-    sourceApplicationSecurityGroupIds: properties.references("sourceApplicationSecurityGroups"),
-    destinationApplicationSecurityGroupIds: properties.references("destinationApplicationSecurityGroups"),
+    sourcePortRanges: strings.list(mergedStrings(properties, "sourcePortRange", "sourcePortRanges")),
+    destinationPortRanges: strings.list(
+      mergedStrings(properties, "destinationPortRange", "destinationPortRanges"),
+    ),
+    sourceApplicationSecurityGroupIds: exactList(properties.references("sourceApplicationSecurityGroups")),
+    destinationApplicationSecurityGroupIds: exactList(
+      properties.references("destinationApplicationSecurityGroups"),
+    ),
     description: nonEmpty(properties.string("description")),
   };
   reportUnmatchable(rule, properties);
@@ -226,17 +231,17 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
     if (rule !== undefined && addOnce(into.securityRules, rule.key, rule, node, rule.id)) rules.push(rule);
   };
   for (const node of properties.eachObject("securityRules", dropped))
-    add(readSecurityRule(node, base.id, base.key, "securityRules", dropped), node);
+    add(readSecurityRule(node, base.id, base.key, "securityRules", dropped, into.strings), node);
   const defaults = properties.objects("defaultSecurityRules", dropped);
   for (const node of defaults)
-    add(readSecurityRule(node, base.id, base.key, "defaultSecurityRules", dropped), node);
+    add(readSecurityRule(node, base.id, base.key, "defaultSecurityRules", dropped, into.strings), node);
   // ARG queries often trim defaultSecurityRules; every NSG has them, so evaluation needs them back.
   if (defaults.length === 0)
-    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(base.id, base.key, rule), row);
+    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(base.id, base.key, rule, into.strings), row);
   into.networkSecurityGroups.set(base.key, {
     ...base,
-    securityRules: rules,
-    subnetIds: properties.references("subnets"),
+    securityRules: exactList(rules),
+    subnetIds: exactList(properties.references("subnets")),
     ...gaps.field,
   });
 };
@@ -246,7 +251,7 @@ export const readStandaloneSecurityRule: RowReader = (row, base, into) => {
   const collection = base.type.endsWith("/defaultsecurityrules") ? "defaultSecurityRules" : "securityRules";
   const nsgId = parentIdBefore(base.id, collection) ?? base.id;
   const dropped: DroppedElements = { gaps: new ContentGaps(), rule: true };
-  const rule = readSecurityRule(row, nsgId, idKey(nsgId), collection, dropped);
+  const rule = readSecurityRule(row, nsgId, idKey(nsgId), collection, dropped, into.strings);
   if (rule !== undefined) into.standaloneSecurityRules.set(base.key, { ...rule, id: base.id, key: base.key });
 };
 
