@@ -5,7 +5,7 @@ import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type Delegation, type Subnet } from "./model.ts";
 import { ContentGaps } from "./content-gaps.ts";
 import { nonEmpty, type Node } from "./read.ts";
-import { exactList, type Interner } from "./compact.ts";
+import { exactList, type SharedLists } from "./compact.ts";
 
 /** A delegation without its service name could be the one to managedClusters: a content gap, never "not delegated". */
 function readDelegations(properties: Node, gaps: ContentGaps): Delegation[] {
@@ -39,7 +39,7 @@ function readSubnetPrefixes(properties: Node): string[] {
 /** `vnetKey` is the VNet's own key when the caller has it, so a VNet's subnets share one string. */
 export function readSubnet(
   subnet: Node,
-  strings: Interner,
+  lists: SharedLists,
   vnetId: string,
   vnetKey = idKey(vnetId),
 ): Subnet | undefined {
@@ -58,14 +58,14 @@ export function readSubnet(
   return {
     id,
     key: idKey(id),
-    name: strings.text(name ?? id.split("/").at(-1) ?? ""),
+    name: name ?? id.split("/").at(-1) ?? "",
     vnetKey,
-    addressPrefixes: strings.list(addressPrefixes),
+    addressPrefixes: lists.list(addressPrefixes),
     delegations: exactList(readDelegations(properties, gaps)),
     networkSecurityGroupId: properties.reference("networkSecurityGroup"),
     ipConfigurationIds: exactList(properties.references("ipConfigurations", dropped)),
     privateEndpointIds: exactList(properties.references("privateEndpoints", dropped)),
-    serviceAssociationLinkTypes: strings.list(
+    serviceAssociationLinkTypes: lists.list(
       properties
         .objects("serviceAssociationLinks")
         .map((link) => nonEmpty(link.object("properties").string("linkedResourceType")))
@@ -81,7 +81,7 @@ export const readVirtualNetwork: RowReader = (row, base, into) => {
   properties.requireList("subnets", gaps);
   const subnets: Subnet[] = [];
   for (const node of properties.eachObject("subnets", { gaps })) {
-    const subnet = readSubnet(node, into.strings, base.id, base.key);
+    const subnet = readSubnet(node, into.lists, base.id, base.key);
     if (subnet !== undefined && addOnce(into.subnets, subnet.key, subnet, node, subnet.id))
       subnets.push(subnet);
   }
@@ -95,7 +95,7 @@ export const readVirtualNetwork: RowReader = (row, base, into) => {
 };
 
 export const readStandaloneSubnet: RowReader = (row, base, into) => {
-  const subnet = readSubnet(row, into.strings, parentIdBefore(base.id, "subnets") ?? base.id);
+  const subnet = readSubnet(row, into.lists, parentIdBefore(base.id, "subnets") ?? base.id);
   if (subnet !== undefined)
     into.standaloneSubnets.push({ ...subnet, id: base.id, key: base.key, name: base.name });
 };

@@ -5,7 +5,7 @@ import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type SecurityRule, type SecurityRuleDirection } from "./model.ts";
 import { ContentGaps, type DroppedElements } from "./content-gaps.ts";
 import { nonEmpty, type Node } from "./read.ts";
-import { exactList, noItems, type Interner } from "./compact.ts";
+import { exactList, noItems, type SharedLists } from "./compact.ts";
 
 type DefaultRule = Pick<SecurityRule, "name" | "priority" | "direction" | "access" | "description"> & {
   readonly source: string;
@@ -75,7 +75,7 @@ function synthesizeDefaultRule(
   nsgId: string,
   nsgKey: string,
   rule: DefaultRule,
-  strings: Interner,
+  lists: SharedLists,
 ): SecurityRule {
   const id = `${nsgId}/defaultSecurityRules/${rule.name}`;
   return {
@@ -88,10 +88,10 @@ function synthesizeDefaultRule(
     direction: rule.direction,
     access: rule.access,
     protocol: "*",
-    sourceAddressPrefixes: strings.list([rule.source]),
-    destinationAddressPrefixes: strings.list([rule.destination]),
-    sourcePortRanges: strings.list(["*"]),
-    destinationPortRanges: strings.list(["*"]),
+    sourceAddressPrefixes: lists.list([rule.source]),
+    destinationAddressPrefixes: lists.list([rule.destination]),
+    sourcePortRanges: lists.list(["*"]),
+    destinationPortRanges: lists.list(["*"]),
     sourceApplicationSecurityGroupIds: noItems,
     destinationApplicationSecurityGroupIds: noItems,
     description: rule.description,
@@ -135,7 +135,7 @@ function readSecurityRule(
   nsgKey: string,
   collection: string,
   dropped: DroppedElements,
-  strings: Interner,
+  lists: SharedLists,
 ): SecurityRule | undefined {
   const name = nonEmpty(rule.string("name"));
   const id =
@@ -159,21 +159,21 @@ function readSecurityRule(
   const read: SecurityRule = {
     id,
     key: idKey(id),
-    name: strings.text(name ?? id.split("/").at(-1) ?? ""),
+    name: name ?? id.split("/").at(-1) ?? "",
     nsgKey,
     isDefault: collection === "defaultSecurityRules",
     priority,
     direction,
     access,
-    protocol: strings.text(protocol ?? "*"),
-    sourceAddressPrefixes: strings.list(
+    protocol: protocol ?? "*",
+    sourceAddressPrefixes: lists.list(
       mergedAddresses(properties, "sourceAddressPrefix", "sourceAddressPrefixes", dropped),
     ),
-    destinationAddressPrefixes: strings.list(
+    destinationAddressPrefixes: lists.list(
       mergedAddresses(properties, "destinationAddressPrefix", "destinationAddressPrefixes", dropped),
     ),
-    sourcePortRanges: strings.list(mergedStrings(properties, "sourcePortRange", "sourcePortRanges")),
-    destinationPortRanges: strings.list(
+    sourcePortRanges: lists.list(mergedStrings(properties, "sourcePortRange", "sourcePortRanges")),
+    destinationPortRanges: lists.list(
       mergedStrings(properties, "destinationPortRange", "destinationPortRanges"),
     ),
     sourceApplicationSecurityGroupIds: exactList(properties.references("sourceApplicationSecurityGroups")),
@@ -231,13 +231,14 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
     if (rule !== undefined && addOnce(into.securityRules, rule.key, rule, node, rule.id)) rules.push(rule);
   };
   for (const node of properties.eachObject("securityRules", dropped))
-    add(readSecurityRule(node, base.id, base.key, "securityRules", dropped, into.strings), node);
+    add(readSecurityRule(node, base.id, base.key, "securityRules", dropped, into.lists), node);
   const defaults = properties.objects("defaultSecurityRules", dropped);
   for (const node of defaults)
-    add(readSecurityRule(node, base.id, base.key, "defaultSecurityRules", dropped, into.strings), node);
+    add(readSecurityRule(node, base.id, base.key, "defaultSecurityRules", dropped, into.lists), node);
   // ARG queries often trim defaultSecurityRules; every NSG has them, so evaluation needs them back.
   if (defaults.length === 0)
-    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(base.id, base.key, rule, into.strings), row);
+    for (const rule of azureDefaultRules)
+      add(synthesizeDefaultRule(base.id, base.key, rule, into.lists), row);
   into.networkSecurityGroups.set(base.key, {
     ...base,
     securityRules: exactList(rules),
@@ -251,7 +252,7 @@ export const readStandaloneSecurityRule: RowReader = (row, base, into) => {
   const collection = base.type.endsWith("/defaultsecurityrules") ? "defaultSecurityRules" : "securityRules";
   const nsgId = parentIdBefore(base.id, collection) ?? base.id;
   const dropped: DroppedElements = { gaps: new ContentGaps(), rule: true };
-  const rule = readSecurityRule(row, nsgId, idKey(nsgId), collection, dropped, into.strings);
+  const rule = readSecurityRule(row, nsgId, idKey(nsgId), collection, dropped, into.lists);
   if (rule !== undefined) into.standaloneSecurityRules.set(base.key, { ...rule, id: base.id, key: base.key });
 };
 

@@ -252,7 +252,8 @@ export class Node {
     for (let index = 0; index < items.length; index++) {
       const item: unknown = items[index];
       if (isRecord(item)) yield this.#child(item, key, index);
-      else if (dropped !== undefined) this.dropped(`${this.pathOf(key)}[${index}]`, item, "an object", dropped);
+      else if (dropped !== undefined)
+        this.dropped(`${this.pathOf(key)}[${index}]`, item, "an object", dropped);
       else if (item !== null && item !== undefined) {
         recordDiagnostic(
           this.context,
@@ -294,10 +295,7 @@ export class Node {
   entries(): [string, Node][] {
     const record = this.value;
     if (!isRecord(record)) return [];
-    return Object.keys(record).map((key) => [
-      key,
-      this.#child(ownValue(record, key), key),
-    ]);
+    return Object.keys(record).map((key) => [key, this.#child(ownValue(record, key), key)]);
   }
 
   /** `id` of the object under `key` (ARM sub-resource reference `{ "id": "…" }`). */

@@ -2,6 +2,7 @@
 import type { RuleOutcome } from "../findings/result.ts";
 import type { NodePool, NodeSubnetUse } from "../inventory/relations.ts";
 import { sizedSubnet, subnetIpv4Capacity, subnetSubject } from "../inventory/relations.ts";
+import { ipConfigurationCount } from "../inventory/model.ts";
 import { defineRule } from "./define.ts";
 
 /** Azure CNI's default `maxPods` when the profile omits it. */
@@ -63,7 +64,7 @@ function evaluateSubnet(use: NodeSubnetUse, warnRatio: number): RuleOutcome {
   }
   const { ipv4Prefixes, capacity } = subnetIpv4Capacity(subnet);
   const pools = use.pools.map(poolDemand);
-  const used = subnet.ipConfigurationIds.length;
+  const used = ipConfigurationCount(subnet);
   const current = pools.reduce((sum, pool) => sum + pool.count * pool.ipsPerNode, 0);
   // Addresses held by things other than these pools' nodes (other NICs, private endpoints, stale configs).
   const other = Math.max(0, used - current);
