@@ -72,15 +72,14 @@ const azureDefaultRules: readonly DefaultRule[] = [
 
 /** `nsgKey` is the NSG's own key: one string for all its rules, not a copy in each of a fleet's 100,000s. */
 function synthesizeDefaultRule(
-  nsgId: string,
-  nsgKey: string,
+  { nsgKey, idPrefix, keyPrefix }: RuleList,
   rule: DefaultRule,
   lists: SharedLists,
 ): SecurityRule {
-  const id = `${nsgId}/defaultSecurityRules/${rule.name}`;
   return {
-    id,
-    key: idKey(id),
+    // Both from the list's shared prefixes (see sharedPrefixIds).
+    id: idPrefix + rule.name,
+    key: keyPrefix + rule.name.toLowerCase(),
     name: rule.name,
     nsgKey,
     isDefault: true,
@@ -129,17 +128,51 @@ function mergedStrings(properties: Node, singular: string, plural: string): stri
   );
 }
 
+/**
+ * The rule's id and key as its list's shared prefixes (`<nsg id>/securityRules/`, and lower-cased) plus its
+ * name, when the id is spelled that way (Azure's own ids are): V8 keeps `prefix + name` as a 32-byte pair
+ * pointing at both, where the id as parsed is a string of its own, about 190 bytes, and its key another, for
+ * each of a fleet's 400,000 rules. The check reads the id by its parts, because comparing it with the pair
+ * whole would copy the pair into one string again (and so would lower-casing the pair).
+ */
+function sharedPrefixIds(
+  id: string,
+  name: string | undefined,
+  { idPrefix, keyPrefix }: RuleList,
+): { id: string; key: string } {
+  const spelledSo =
+    name !== undefined &&
+    id.length === idPrefix.length + name.length &&
+    id.endsWith(name) &&
+    id.startsWith(idPrefix);
+  return spelledSo ? { id: idPrefix + name, key: keyPrefix + name.toLowerCase() } : { id, key: idKey(id) };
+}
+
+/** The NSG list a rule comes from: `securityRules` or `defaultSecurityRules` of one NSG. */
+interface RuleList {
+  readonly nsgId: string;
+  readonly nsgKey: string;
+  readonly collection: "securityRules" | "defaultSecurityRules";
+  /** `<nsg id>/<collection>/`, one string for every rule of the list. */
+  readonly idPrefix: string;
+  /** The same, lower-cased. */
+  readonly keyPrefix: string;
+}
+
+function ruleList(nsgId: string, nsgKey: string, collection: RuleList["collection"]): RuleList {
+  const idPrefix = `${nsgId}/${collection}/`;
+  return { nsgId, nsgKey, collection, idPrefix, keyPrefix: idKey(idPrefix) };
+}
+
 function readSecurityRule(
   rule: Node,
-  nsgId: string,
-  nsgKey: string,
-  collection: string,
+  list: RuleList,
   dropped: DroppedElements,
   lists: SharedLists,
 ): SecurityRule | undefined {
   const name = nonEmpty(rule.string("name"));
-  const id =
-    nonEmpty(rule.string("id")) ?? (name === undefined ? undefined : `${nsgId}/${collection}/${name}`);
+  const { nsgKey, collection, idPrefix } = list;
+  const id = nonEmpty(rule.string("id")) ?? (name === undefined ? undefined : `${idPrefix}${name}`);
   const properties = rule.object("properties");
   const priority = properties.number("priority");
   const direction = readDirection(properties);
@@ -157,8 +190,7 @@ function readSecurityRule(
   if (protocol === undefined)
     rule.report("warning", "missing-field", "has no protocol; read as '*' (any)", "properties.protocol");
   const read: SecurityRule = {
-    id,
-    key: idKey(id),
+    ...sharedPrefixIds(id, name, list),
     name: name ?? id.split("/").at(-1) ?? "",
     nsgKey,
     isDefault: collection === "defaultSecurityRules",
@@ -230,15 +262,15 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
   const add = (rule: SecurityRule | undefined, node: Node): void => {
     if (rule !== undefined && addOnce(into.securityRules, rule.key, rule, node, rule.id)) rules.push(rule);
   };
+  const custom = ruleList(base.id, base.key, "securityRules");
   for (const node of properties.eachObject("securityRules", dropped))
-    add(readSecurityRule(node, base.id, base.key, "securityRules", dropped, into.lists), node);
+    add(readSecurityRule(node, custom, dropped, into.lists), node);
+  const defaultList = ruleList(base.id, base.key, "defaultSecurityRules");
   const defaults = properties.objects("defaultSecurityRules", dropped);
-  for (const node of defaults)
-    add(readSecurityRule(node, base.id, base.key, "defaultSecurityRules", dropped, into.lists), node);
+  for (const node of defaults) add(readSecurityRule(node, defaultList, dropped, into.lists), node);
   // ARG queries often trim defaultSecurityRules; every NSG has them, so evaluation needs them back.
   if (defaults.length === 0)
-    for (const rule of azureDefaultRules)
-      add(synthesizeDefaultRule(base.id, base.key, rule, into.lists), row);
+    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(defaultList, rule, into.lists), row);
   into.networkSecurityGroups.set(base.key, {
     ...base,
     securityRules: exactList(rules),
@@ -252,7 +284,7 @@ export const readStandaloneSecurityRule: RowReader = (row, base, into) => {
   const collection = base.type.endsWith("/defaultsecurityrules") ? "defaultSecurityRules" : "securityRules";
   const nsgId = parentIdBefore(base.id, collection) ?? base.id;
   const dropped: DroppedElements = { gaps: new ContentGaps(), rule: true };
-  const rule = readSecurityRule(row, nsgId, idKey(nsgId), collection, dropped, into.lists);
+  const rule = readSecurityRule(row, ruleList(nsgId, idKey(nsgId), collection), dropped, into.lists);
   if (rule !== undefined) into.standaloneSecurityRules.set(base.key, { ...rule, id: base.id, key: base.key });
 };
 

@@ -120,9 +120,10 @@ describe("ipConfiguration ids a subnet keeps", () => {
     ) as { responses: { 200: { body: unknown } } };
     const inventory = normalize(rows(example.responses[200].body));
     const [subnet] = [...inventory.subnets.values()];
-    assert.deepEqual(subnet?.ipConfigurationIds, [
+    assert.ok(subnet);
+    assert.deepEqual(subnet.ipConfigurationIds, [
       "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb/frontendIPConfigurations/fe",
     ]);
-    assert.equal(subnet?.ipConfigurationCount, undefined);
+    assert.equal(subnet.ipConfigurationCount, undefined);
   });
 });
