@@ -5,7 +5,14 @@ import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type SecurityRule, type SecurityRuleDirection } from "./model.ts";
 import { ContentGaps, type DroppedElements } from "./content-gaps.ts";
 import { nonEmpty, type Node } from "./read.ts";
-import { exactList, noItems, type SharedLists } from "./compact.ts";
+import {
+  childIds,
+  childPrefixes,
+  exactList,
+  noItems,
+  type ChildPrefixes,
+  type SharedLists,
+} from "./compact.ts";
 
 type DefaultRule = Pick<SecurityRule, "name" | "priority" | "direction" | "access" | "description"> & {
   readonly source: string;
@@ -77,7 +84,7 @@ function synthesizeDefaultRule(
   lists: SharedLists,
 ): SecurityRule {
   return {
-    // Both from the list's shared prefixes (see sharedPrefixIds).
+    // Both from the list's shared prefixes (see childIds).
     id: idPrefix + rule.name,
     key: keyPrefix + rule.name.toLowerCase(),
     name: rule.name,
@@ -128,40 +135,15 @@ function mergedStrings(properties: Node, singular: string, plural: string): stri
   );
 }
 
-/**
- * The rule's id and key as its list's shared prefixes (`<nsg id>/securityRules/`, and lower-cased) plus its
- * name, when the id is spelled that way (Azure's own ids are): V8 keeps `prefix + name` as a 32-byte pair
- * pointing at both, where the id as parsed is a string of its own, about 190 bytes, and its key another, for
- * each of a fleet's 400,000 rules. The check reads the id by its parts, because comparing it with the pair
- * whole would copy the pair into one string again (and so would lower-casing the pair).
- */
-function sharedPrefixIds(
-  id: string,
-  name: string | undefined,
-  { idPrefix, keyPrefix }: RuleList,
-): { id: string; key: string } {
-  const spelledSo =
-    name !== undefined &&
-    id.length === idPrefix.length + name.length &&
-    id.endsWith(name) &&
-    id.startsWith(idPrefix);
-  return spelledSo ? { id: idPrefix + name, key: keyPrefix + name.toLowerCase() } : { id, key: idKey(id) };
-}
-
 /** The NSG list a rule comes from: `securityRules` or `defaultSecurityRules` of one NSG. */
-interface RuleList {
+interface RuleList extends ChildPrefixes {
   readonly nsgId: string;
   readonly nsgKey: string;
   readonly collection: "securityRules" | "defaultSecurityRules";
-  /** `<nsg id>/<collection>/`, one string for every rule of the list. */
-  readonly idPrefix: string;
-  /** The same, lower-cased. */
-  readonly keyPrefix: string;
 }
 
 function ruleList(nsgId: string, nsgKey: string, collection: RuleList["collection"]): RuleList {
-  const idPrefix = `${nsgId}/${collection}/`;
-  return { nsgId, nsgKey, collection, idPrefix, keyPrefix: idKey(idPrefix) };
+  return { nsgId, nsgKey, collection, ...childPrefixes(nsgId, nsgKey, collection) };
 }
 
 function readSecurityRule(
@@ -190,7 +172,7 @@ function readSecurityRule(
   if (protocol === undefined)
     rule.report("warning", "missing-field", "has no protocol; read as '*' (any)", "properties.protocol");
   const read: SecurityRule = {
-    ...sharedPrefixIds(id, name, list),
+    ...childIds(id, name, list),
     name: name ?? id.split("/").at(-1) ?? "",
     nsgKey,
     isDefault: collection === "defaultSecurityRules",
