@@ -2,7 +2,8 @@
 import { nameFromId } from "../inventory/arm-id.ts";
 import { idKey } from "../inventory/model.ts";
 import type { Cluster } from "../inventory/model.ts";
-import type { SubnetRef } from "../inventory/relations.ts";
+import type { NodeSubnetUse, SubnetRef } from "../inventory/relations.ts";
+import { poolDemand } from "../rules/_pool-demand.ts";
 import type { RuleContext } from "../rules/define.ts";
 import { numberIn, objectsIn, stringIn } from "../findings/evidence.ts";
 import type { PlanResults } from "./conversion-plan-inputs.ts";
@@ -34,14 +35,15 @@ export function pinnedRules(pins: readonly Result[]): PlanPinnedRule[] {
   }));
 }
 
-/** Addresses this cluster's pools surge on the subnet, from the pools `node-subnet-ip-exhaustion` sized. */
-function surgeNeeded(result: Result, cluster: Cluster): number | null {
+/**
+ * Addresses this cluster's pools surge on the subnet, by the demand `node-subnet-ip-exhaustion` sized. Read from
+ * the pools, not the rule's evidence, which lists only the first of a subnet's many pools.
+ */
+function surgeNeeded(use: NodeSubnetUse | undefined, cluster: Cluster): number {
   let needed = 0;
-  for (const pool of objectsIn(result.evidence, "pools")) {
-    if (idKey(stringIn(pool, "clusterId") ?? "") !== cluster.key) continue;
-    const surge = numberIn(pool, "surge");
-    const ipsPerNode = numberIn(pool, "ipsPerNode");
-    if (surge === undefined || ipsPerNode === undefined) return null;
+  for (const nodePool of use?.pools ?? []) {
+    if (nodePool.cluster.key !== cluster.key) continue;
+    const { surge, ipsPerNode } = poolDemand(nodePool);
     needed += surge * ipsPerNode;
   }
   return needed;
@@ -61,7 +63,13 @@ export function nodeSubnetRoom(
     const capacity = numberIn(result?.evidence, "capacity");
     const used = numberIn(result?.evidence, "used");
     const free = capacity === undefined || used === undefined ? null : Math.max(0, capacity - used);
-    const needed = result === undefined ? null : surgeNeeded(result, cluster);
+    // A subnet the rule could not size has no pool figures in its verdict; the plan has always said 0 there.
+    const needed =
+      result === undefined
+        ? null
+        : capacity === undefined
+          ? 0
+          : surgeNeeded(context.relations.nodeSubnets.get(ref.key), cluster);
     const status = free === null || needed === null ? "unknown" : free >= needed ? "ok" : "short";
     return {
       subnetId: ref.id,

@@ -2,51 +2,41 @@
 import type { RuleOutcome } from "../findings/result.ts";
 import type { NodePool, NodeSubnetUse } from "../inventory/relations.ts";
 import { sizedSubnet, subnetIpv4Capacity, subnetSubject } from "../inventory/relations.ts";
+import { poolDemand, type PoolDemand } from "./_pool-demand.ts";
 import { defineRule } from "./define.ts";
 
-/** Azure CNI's default `maxPods` when the profile omits it. */
-const azureCniDefaultMaxPods = 30;
-/** AKS surges one node when `maxSurge` is not set. */
-const defaultSurge = 1;
+/**
+ * Pools the evidence lists one by one. AKS allows 100 node pools a cluster, so a real subnet's list stays whole;
+ * past it the evidence names the first ones and `poolCount` gives them all, so a million pools do not become a
+ * million evidence objects (issue 11). The figures are always summed over every pool.
+ */
+export const poolsListed = 100;
 
-interface Surge {
-  readonly surge: number;
-  readonly note?: string;
+/** Every pool's demand summed, the first `poolsListed` kept, and the first pools whose surge could not be read. */
+function demandOf(nodePools: readonly NodePool[]) {
+  const listed: PoolDemand[] = [];
+  const unread: PoolDemand[] = [];
+  let unreadCount = 0;
+  let current = 0;
+  let surged = 0;
+  for (const nodePool of nodePools) {
+    const pool = poolDemand(nodePool);
+    current += pool.count * pool.ipsPerNode;
+    surged += (pool.nodesMax + pool.surge) * pool.ipsPerNode;
+    if (listed.length < poolsListed) listed.push(pool);
+    if (pool.note === undefined) continue;
+    unreadCount++;
+    if (unread.length < poolsListed) unread.push(pool);
+  }
+  return { listed, unread, unreadCount, current, surged };
 }
 
-/** `"33%"` → ceil(33 % of nodesMax), `"5"` → 5, missing → 1; anything else → 1 with a note. */
-export function parseMaxSurge(maxSurge: string | undefined, nodesMax: number): Surge {
-  const text = maxSurge?.trim() ?? "";
-  if (text === "") return { surge: defaultSurge };
-  if (/^\d+$/.test(text)) return { surge: Number(text) };
-  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text)?.[1];
-  if (percent !== undefined) return { surge: Math.ceil((Number(percent) * nodesMax) / 100) };
-  return { surge: defaultSurge, note: `maxSurge "${text}" not understood; assumed ${defaultSurge}` };
-}
-
-/** Flat Azure CNI gives every pod a subnet address; overlay, pod subnets and kubenet give only the node one. */
-function ipsPerNode({ cluster, pool }: NodePool): { ipsPerNode: number; maxPods: number | undefined } {
-  const flatAzureCni =
-    cluster.networkPlugin?.toLowerCase() === "azure" &&
-    cluster.networkPluginMode?.toLowerCase() !== "overlay" &&
-    (pool.podSubnetId === undefined || pool.podSubnetId === "");
-  if (!flatAzureCni) return { ipsPerNode: 1, maxPods: pool.maxPods };
-  const maxPods = pool.maxPods ?? azureCniDefaultMaxPods;
-  return { ipsPerNode: maxPods + 1, maxPods };
-}
-
-function poolDemand(nodePool: NodePool) {
-  const { cluster, pool } = nodePool;
-  const nodesMax = pool.enableAutoScaling ? (pool.maxCount ?? pool.count) : pool.count;
-  return {
-    clusterId: cluster.id,
-    pool: pool.name,
-    count: pool.count,
-    nodesMax,
-    maxSurge: pool.maxSurge ?? null,
-    ...parseMaxSurge(pool.maxSurge, nodesMax),
-    ...ipsPerNode(nodePool),
-  };
+/** `p1, p2 could not be read: …; …`, naming at most `poolsListed` pools and counting the rest. */
+function unreadSurges(unread: readonly PoolDemand[], unreadCount: number): string {
+  const more = unreadCount - unread.length;
+  const names = unread.map((pool) => pool.pool).join(", ");
+  const notes = unread.map((pool) => pool.note).join("; ");
+  return `${names}${more > 0 ? ` and ${String(more)} more` : ""} could not be read: ${notes}`;
 }
 
 function evaluateSubnet(use: NodeSubnetUse, warnRatio: number): RuleOutcome {
@@ -62,12 +52,11 @@ function evaluateSubnet(use: NodeSubnetUse, warnRatio: number): RuleOutcome {
     };
   }
   const { ipv4Prefixes, capacity } = subnetIpv4Capacity(subnet);
-  const pools = use.pools.map(poolDemand);
+  const { listed, unread, unreadCount, current, surged } = demandOf(use.pools);
   const used = subnet.ipConfigurationIds.length;
-  const current = pools.reduce((sum, pool) => sum + pool.count * pool.ipsPerNode, 0);
   // Addresses held by things other than these pools' nodes (other NICs, private endpoints, stale configs).
   const other = Math.max(0, used - current);
-  const peak = other + pools.reduce((sum, pool) => sum + (pool.nodesMax + pool.surge) * pool.ipsPerNode, 0);
+  const peak = other + surged;
   const usedRatio = capacity === 0 ? 1 : used / capacity;
   const evidence = {
     ipv4Prefixes: ipv4Prefixes.map((prefix) => prefix.text),
@@ -77,7 +66,8 @@ function evaluateSubnet(use: NodeSubnetUse, warnRatio: number): RuleOutcome {
     peak,
     usedRatio,
     warnRatio,
-    pools,
+    pools: listed,
+    ...(use.pools.length > listed.length ? { poolCount: use.pools.length } : {}),
   };
   const base = { subject, evidence };
   if (used >= capacity) {
@@ -105,12 +95,11 @@ function evaluateSubnet(use: NodeSubnetUse, warnRatio: number): RuleOutcome {
     };
   }
   // A surge we could not read was assumed to be 1 node: enough to show a shortage, never to prove room.
-  const unread = pools.filter((pool) => pool.note !== undefined);
-  if (unread.length > 0) {
+  if (unreadCount > 0) {
     return {
       ...base,
       status: "unverified",
-      message: `Node subnet ${subnet.name} would have room (${peak} of ${capacity} addresses), but the upgrade surge of ${unread.map((pool) => pool.pool).join(", ")} could not be read: ${unread.map((pool) => pool.note).join("; ")}.`,
+      message: `Node subnet ${subnet.name} would have room (${peak} of ${capacity} addresses), but the upgrade surge of ${unreadSurges(unread, unreadCount)}.`,
     };
   }
   return {

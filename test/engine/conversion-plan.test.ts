@@ -9,6 +9,7 @@ import type { ConversionPlan } from "../../src/findings/conversion-plan.ts";
 import type { Cluster, Inventory, Subnet } from "../../src/inventory/model.ts";
 import type { ApiServerEndpoint } from "../../src/rules/define.ts";
 import { rules } from "../../src/rules/index.ts";
+import { poolsListed } from "../../src/rules/node-subnet-ip-exhaustion.ts";
 import type { ClusterOverrides, NsgOverrides } from "../builders.ts";
 import {
   agentPool,
@@ -398,6 +399,15 @@ describe("buildConversionPlan blockers, NSG rules, pins and surge room", () => {
       assert.equal(result.surgeRoom, expected[2]);
     });
   }
+  it("node subnet surge room counts every pool, also past the ones the subnet verdict lists", () => {
+    const agentPools = Array.from({ length: poolsListed + 50 }, (_, index) =>
+      agentPool({ name: `p${String(index)}`, vnetSubnetId: nodeSubnetId, maxSurge: "2" }),
+    );
+    const aks = cluster({ agentPools });
+    const large = nodes({ addressPrefixes: ["10.0.0.0/22"], ipConfigurationIds: ipConfigurationIds(10) });
+    const [room] = plan(fleet({ clusters: [aks], subnets: [large] }), aks).nodeSubnets;
+    assert.deepEqual([room?.free, room?.surgeNeeded, room?.status], [1009, 2 * (poolsListed + 50), "ok"]);
+  });
 });
 
 describe("withConversionPlans", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import rule, { parseMaxSurge } from "../../src/rules/node-subnet-ip-exhaustion.ts";
+import rule, { poolsListed } from "../../src/rules/node-subnet-ip-exhaustion.ts";
+import { parseMaxSurge } from "../../src/rules/_pool-demand.ts";
 import type { Config } from "../../src/config/config.ts";
 import type { AgentPool, Cluster } from "../../src/inventory/model.ts";
 import type { ClusterOverrides } from "../builders.ts";
@@ -262,6 +263,43 @@ describe("node-subnet-ip-exhaustion", () => {
   it("clusters on an AKS-managed VNet yield nothing", () => {
     assert.deepEqual(evaluate(rule, inventory({ clusters: [cluster()] })), []);
   });
+
+  // Past `poolsListed` the evidence lists the first pools and counts them all; the figures still sum every pool.
+  const poolCountCases: { pools: number; maxSurge?: string; listed: number; poolCount?: number }[] = [
+    { pools: 3, listed: 3 },
+    { pools: poolsListed, listed: poolsListed },
+    { pools: poolsListed + 1, listed: poolsListed, poolCount: poolsListed + 1 },
+    { pools: 250, listed: poolsListed, poolCount: 250 },
+    { pools: 250, maxSurge: "lots", listed: poolsListed, poolCount: 250 },
+  ];
+  for (const { pools, maxSurge, listed, poolCount } of poolCountCases) {
+    it(`${String(pools)} pools${maxSurge ? ` with maxSurge ${maxSurge}` : ""}: ${String(listed)} listed, count ${String(poolCount ?? "absent")}`, () => {
+      const agentPools = Array.from({ length: pools }, (_, index) =>
+        agentPool({ name: `p${String(index)}`, count: 2, vnetSubnetId: nodeSubnetId, maxSurge }),
+      );
+      const nodes = subnet({ name: "nodes", addressPrefixes: ["10.0.0.0/16"] });
+      const [outcome] = evaluate(
+        rule,
+        inventory({ clusters: [cluster({ agentPools })], vnets: [vnet({ subnets: [nodes] })] }),
+      );
+      const evidence = outcome?.evidence as { peak: number; pools: { pool: string }[]; poolCount?: number };
+      assert.deepEqual(
+        evidence.pools.map((pool) => pool.pool),
+        agentPools.slice(0, listed).map((pool) => pool.name),
+      );
+      assert.equal(evidence.poolCount, poolCount);
+      assert.equal("poolCount" in evidence, poolCount !== undefined);
+      // Two nodes and the default surge of one, one address each (kubenet), for every pool.
+      assert.equal(evidence.peak, pools * 3);
+      if (maxSurge === undefined) return;
+      assert.equal(outcome?.status, "unverified");
+      assert.match(
+        outcome.message,
+        new RegExp(`p${String(listed - 1)} and ${String(pools - listed)} more could not be read`),
+      );
+      assert.doesNotMatch(outcome.message, new RegExp(`p${String(listed)}\\b`));
+    });
+  }
 
   it("parses maxSurge", () => {
     assert.deepEqual(parseMaxSurge("33%", 3), { surge: 1 });
