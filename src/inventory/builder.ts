@@ -24,6 +24,7 @@ import type {
 } from "./model.ts";
 import { idKey } from "./model.ts";
 import type { Node } from "./read.ts";
+import { SharedLists } from "./compact.ts";
 
 export interface InventoryBuilder {
   readonly clusters: Map<string, Cluster>;
@@ -53,6 +54,8 @@ export interface InventoryBuilder {
   readonly roleDefinitions: Map<string, RoleDefinition>;
   /** Every top-level id read so far (lower-cased) → the copy kept and how recent it is, for duplicates. */
   readonly seen: Map<string, SeenRow>;
+  /** One-item lists the models share (see compact.ts). */
+  readonly lists: SharedLists;
 }
 
 /** The copy of an id that the inventory holds now. */
@@ -87,6 +90,7 @@ export function createBuilder(): InventoryBuilder {
     subscriptions: new Map(),
     roleDefinitions: new Map(),
     seen: new Map(),
+    lists: new SharedLists(),
   };
 }
 

@@ -46,10 +46,13 @@ function readMaxSurge(settings: Node): string | undefined {
   return text;
 }
 
+/** Shared by every pool that joins no ASG, which is most of them; no reader mutates a pool's list. */
+const noApplicationSecurityGroups: readonly string[] = Object.freeze([]);
+
 /** A list of ASG ids; missing means none, anything but a list of strings means unknown. */
-function readApplicationSecurityGroups(networkProfile: Node): string[] | undefined {
+function readApplicationSecurityGroups(networkProfile: Node): readonly string[] | undefined {
   const raw = networkProfile.raw("applicationSecurityGroups");
-  if (raw === undefined || raw === null) return [];
+  if (raw === undefined || raw === null) return noApplicationSecurityGroups;
   if (!Array.isArray(raw) || raw.some((item) => typeof item !== "string")) {
     networkProfile.report(
       "warning",
@@ -62,12 +65,30 @@ function readApplicationSecurityGroups(networkProfile: Node): string[] | undefin
   return (raw as string[]).filter((id) => id.trim() !== "");
 }
 
+/**
+ * One copy of each text that repeats across a cluster's pools (subnet ids, VM sizes, modes). JSON.parse gives
+ * every pool its own copy, so 10^6 pools on one subnet kept 10^6 copies of its id after the row was read.
+ */
+export type SharedText = (text: string | undefined) => string | undefined;
+
+export function sharedText(): SharedText {
+  const kept = new Map<string, string>();
+  return (text) => {
+    if (text === undefined) return undefined;
+    const earlier = kept.get(text);
+    if (earlier !== undefined) return earlier;
+    kept.set(text, text);
+    return text;
+  };
+}
+
 /** Pool names are unique in a cluster: a repeated one (a hand-merged export) is said and counted once. */
 function distinctPools(nodes: Iterable<Node>): AgentPool[] {
   const pools: AgentPool[] = [];
   const seen = new Set<string>();
+  const shared = sharedText();
   for (const node of nodes) {
-    const pool = readAgentPool(node);
+    const pool = readAgentPool(node, undefined, shared);
     const name = pool.name.toLowerCase();
     if (name !== "" && seen.has(name)) {
       node.report(
@@ -84,7 +105,7 @@ function distinctPools(nodes: Iterable<Node>): AgentPool[] {
 }
 
 /** One pool: an entry of `agentPoolProfiles`, or an agent pool resource's `properties` with its `name`. */
-export function readAgentPool(pool: Node, name?: string): AgentPool {
+export function readAgentPool(pool: Node, name?: string, shared: SharedText = (text) => text): AgentPool {
   const count = pool.number("count");
   if (count === undefined)
     pool.report("warning", "missing-field", "has no count; read as 0 nodes, export the pool again", "count");
@@ -93,15 +114,15 @@ export function readAgentPool(pool: Node, name?: string): AgentPool {
   const podSubnetId = pool.has("podSubnetID") ? pool.string("podSubnetID") : pool.string("podSubnetId");
   return {
     name: name ?? pool.string("name") ?? "",
-    vmSize: pool.string("vmSize") ?? "",
+    vmSize: shared(pool.string("vmSize")) ?? "",
     count: count ?? 0,
     enableAutoScaling: pool.boolean("enableAutoScaling") ?? false,
     maxCount: pool.number("maxCount"),
     maxPods: pool.number("maxPods"),
-    maxSurge: readMaxSurge(pool.object("upgradeSettings")),
-    vnetSubnetId: nonEmpty(vnetSubnetId),
-    podSubnetId: nonEmpty(podSubnetId),
-    mode: pool.string("mode"),
+    maxSurge: shared(readMaxSurge(pool.object("upgradeSettings"))),
+    vnetSubnetId: shared(nonEmpty(vnetSubnetId)),
+    podSubnetId: shared(nonEmpty(podSubnetId)),
+    mode: shared(pool.string("mode")),
     applicationSecurityGroupIds: readApplicationSecurityGroups(pool.object("networkProfile")),
   };
 }

@@ -95,13 +95,23 @@ export interface Subnet {
   readonly addressPrefixes: readonly string[];
   readonly delegations: readonly Delegation[];
   readonly networkSecurityGroupId: string | undefined;
-  /** Ids of every ipConfiguration in the subnet (NICs, LB frontends, private endpoint NICs…). */
+  /**
+   * Ids of every ipConfiguration in the subnet (NICs, LB frontends, private endpoint NICs…). Empty, with
+   * `ipConfigurationCount` set, for a subnet whose ids no rule reads (see inventory/unread-ids.ts).
+   */
   readonly ipConfigurationIds: readonly string[];
+  /** How many ipConfigurations the subnet lists, when the ids were let go; else `ipConfigurationIds.length`. */
+  readonly ipConfigurationCount?: number;
   readonly privateEndpointIds: readonly string[];
   /** `serviceAssociationLinks[].linkedResourceType`: the services injected into the subnet (AKS writes one). */
   readonly serviceAssociationLinkTypes: readonly string[];
   /** As `ArmResource.contentGaps`. */
   readonly contentGaps?: readonly string[];
+}
+
+/** How many ipConfigurations the subnet lists (the addresses its NICs and frontends hold). */
+export function ipConfigurationCount(subnet: Subnet): number {
+  return subnet.ipConfigurationCount ?? subnet.ipConfigurationIds.length;
 }
 
 export interface VirtualNetwork extends ArmResource {

@@ -5,6 +5,7 @@ import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type Delegation, type Subnet } from "./model.ts";
 import { ContentGaps } from "./content-gaps.ts";
 import { nonEmpty, type Node } from "./read.ts";
+import { childIds, childPrefixes, exactList, type ChildPrefixes, type SharedLists } from "./compact.ts";
 
 /** A delegation without its service name could be the one to managedClusters: a content gap, never "not delegated". */
 function readDelegations(properties: Node, gaps: ContentGaps): Delegation[] {
@@ -34,11 +35,19 @@ function readSubnetPrefixes(properties: Node): string[] {
   return readAddresses(properties, "addressPrefix", strictPrefixes);
 }
 
-/** A subnet object; `vnetId` names the holder when the subnet lacks its own id. Undefined when it has neither id nor name. */
-/** `vnetKey` is the VNet's own key when the caller has it, so a VNet's subnets share one string. */
-export function readSubnet(subnet: Node, vnetId: string, vnetKey = idKey(vnetId)): Subnet | undefined {
+/**
+ * A subnet object; its VNet's prefixes name it when it lacks its own id (and share their strings with its id
+ * when it has one, see childIds). Undefined when it has neither id nor name.
+ */
+function readSubnet(
+  subnet: Node,
+  lists: SharedLists,
+  vnetKey: string,
+  prefixes: ChildPrefixes,
+): Subnet | undefined {
   const name = nonEmpty(subnet.string("name"));
-  const id = nonEmpty(subnet.string("id")) ?? (name === undefined ? undefined : `${vnetId}/subnets/${name}`);
+  const id =
+    nonEmpty(subnet.string("id")) ?? (name === undefined ? undefined : `${prefixes.idPrefix}${name}`);
   if (id === undefined) {
     subnet.report("error", "malformed-row", "subnet has neither id nor name; skipped, export the VNet again");
     return undefined;
@@ -50,19 +59,20 @@ export function readSubnet(subnet: Node, vnetId: string, vnetKey = idKey(vnetId)
   if (properties.exists && addressPrefixes.length === 0 && !properties.has("addressPrefix"))
     properties.requireList("addressPrefixes", gaps);
   return {
-    id,
-    key: idKey(id),
+    ...childIds(id, name, prefixes),
     name: name ?? id.split("/").at(-1) ?? "",
     vnetKey,
-    addressPrefixes,
-    delegations: readDelegations(properties, gaps),
+    addressPrefixes: lists.list(addressPrefixes),
+    delegations: exactList(readDelegations(properties, gaps)),
     networkSecurityGroupId: properties.reference("networkSecurityGroup"),
-    ipConfigurationIds: properties.references("ipConfigurations", dropped),
-    privateEndpointIds: properties.references("privateEndpoints", dropped),
-    serviceAssociationLinkTypes: properties
-      .objects("serviceAssociationLinks")
-      .map((link) => nonEmpty(link.object("properties").string("linkedResourceType")))
-      .filter((type) => type !== undefined),
+    ipConfigurationIds: exactList(properties.references("ipConfigurations", dropped)),
+    privateEndpointIds: exactList(properties.references("privateEndpoints", dropped)),
+    serviceAssociationLinkTypes: lists.list(
+      properties
+        .objects("serviceAssociationLinks")
+        .map((link) => nonEmpty(link.object("properties").string("linkedResourceType")))
+        .filter((type) => type !== undefined),
+    ),
     ...gaps.field,
   };
 }
@@ -72,8 +82,9 @@ export const readVirtualNetwork: RowReader = (row, base, into) => {
   const properties = row.content(gaps);
   properties.requireList("subnets", gaps);
   const subnets: Subnet[] = [];
+  const prefixes = childPrefixes(base.id, base.key, "subnets");
   for (const node of properties.eachObject("subnets", { gaps })) {
-    const subnet = readSubnet(node, base.id, base.key);
+    const subnet = readSubnet(node, into.lists, base.key, prefixes);
     if (subnet !== undefined && addOnce(into.subnets, subnet.key, subnet, node, subnet.id))
       subnets.push(subnet);
   }
@@ -87,7 +98,9 @@ export const readVirtualNetwork: RowReader = (row, base, into) => {
 };
 
 export const readStandaloneSubnet: RowReader = (row, base, into) => {
-  const subnet = readSubnet(row, parentIdBefore(base.id, "subnets") ?? base.id);
+  const vnetId = parentIdBefore(base.id, "subnets") ?? base.id;
+  const vnetKey = idKey(vnetId);
+  const subnet = readSubnet(row, into.lists, vnetKey, childPrefixes(vnetId, vnetKey, "subnets"));
   if (subnet !== undefined)
     into.standaloneSubnets.push({ ...subnet, id: base.id, key: base.key, name: base.name });
 };

@@ -21,6 +21,7 @@ import {
 import { duplicateMessage, newerCopy, readRecency } from "./duplicates.ts";
 import { renestFlattened } from "./flattened.ts";
 import { readArmResource } from "./resource.ts";
+import { releaseUnreadIpConfigurationIds } from "./unread-ids.ts";
 import { readRoleAssignment, readRoleDefinition } from "./role-assignments.ts";
 import { readSubscription } from "./subscriptions.ts";
 
@@ -230,6 +231,7 @@ export function createNormalizer(): Normalizer {
       mergeAgentPoolRows(pass.into, pass.diagnostics);
       reportMissingSubnets(pass);
       reportUnknownTypes(pass);
+      releaseUnreadIpConfigurationIds(pass.into);
       const tables = (options.tables ?? []).map((table) => table.toLowerCase());
       return toInventory(pass.into, pass.diagnostics.list(), tables.includes("authorizationresources"));
     },

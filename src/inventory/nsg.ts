@@ -5,6 +5,14 @@ import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type SecurityRule, type SecurityRuleDirection } from "./model.ts";
 import { ContentGaps, type DroppedElements } from "./content-gaps.ts";
 import { nonEmpty, type Node } from "./read.ts";
+import {
+  childIds,
+  childPrefixes,
+  exactList,
+  noItems,
+  type ChildPrefixes,
+  type SharedLists,
+} from "./compact.ts";
 
 type DefaultRule = Pick<SecurityRule, "name" | "priority" | "direction" | "access" | "description"> & {
   readonly source: string;
@@ -70,11 +78,15 @@ const azureDefaultRules: readonly DefaultRule[] = [
 ];
 
 /** `nsgKey` is the NSG's own key: one string for all its rules, not a copy in each of a fleet's 100,000s. */
-function synthesizeDefaultRule(nsgId: string, nsgKey: string, rule: DefaultRule): SecurityRule {
-  const id = `${nsgId}/defaultSecurityRules/${rule.name}`;
+function synthesizeDefaultRule(
+  { nsgKey, idPrefix, keyPrefix }: RuleList,
+  rule: DefaultRule,
+  lists: SharedLists,
+): SecurityRule {
   return {
-    id,
-    key: idKey(id),
+    // Both from the list's shared prefixes (see childIds).
+    id: idPrefix + rule.name,
+    key: keyPrefix + rule.name.toLowerCase(),
     name: rule.name,
     nsgKey,
     isDefault: true,
@@ -82,12 +94,12 @@ function synthesizeDefaultRule(nsgId: string, nsgKey: string, rule: DefaultRule)
     direction: rule.direction,
     access: rule.access,
     protocol: "*",
-    sourceAddressPrefixes: [rule.source],
-    destinationAddressPrefixes: [rule.destination],
-    sourcePortRanges: ["*"],
-    destinationPortRanges: ["*"],
-    sourceApplicationSecurityGroupIds: [],
-    destinationApplicationSecurityGroupIds: [],
+    sourceAddressPrefixes: lists.list([rule.source]),
+    destinationAddressPrefixes: lists.list([rule.destination]),
+    sourcePortRanges: lists.list(["*"]),
+    destinationPortRanges: lists.list(["*"]),
+    sourceApplicationSecurityGroupIds: noItems,
+    destinationApplicationSecurityGroupIds: noItems,
     description: rule.description,
   };
 }
@@ -123,16 +135,26 @@ function mergedStrings(properties: Node, singular: string, plural: string): stri
   );
 }
 
+/** The NSG list a rule comes from: `securityRules` or `defaultSecurityRules` of one NSG. */
+interface RuleList extends ChildPrefixes {
+  readonly nsgId: string;
+  readonly nsgKey: string;
+  readonly collection: "securityRules" | "defaultSecurityRules";
+}
+
+function ruleList(nsgId: string, nsgKey: string, collection: RuleList["collection"]): RuleList {
+  return { nsgId, nsgKey, collection, ...childPrefixes(nsgId, nsgKey, collection) };
+}
+
 function readSecurityRule(
   rule: Node,
-  nsgId: string,
-  nsgKey: string,
-  collection: string,
+  list: RuleList,
   dropped: DroppedElements,
+  lists: SharedLists,
 ): SecurityRule | undefined {
   const name = nonEmpty(rule.string("name"));
-  const id =
-    nonEmpty(rule.string("id")) ?? (name === undefined ? undefined : `${nsgId}/${collection}/${name}`);
+  const { nsgKey, collection, idPrefix } = list;
+  const id = nonEmpty(rule.string("id")) ?? (name === undefined ? undefined : `${idPrefix}${name}`);
   const properties = rule.object("properties");
   const priority = properties.number("priority");
   const direction = readDirection(properties);
@@ -150,8 +172,7 @@ function readSecurityRule(
   if (protocol === undefined)
     rule.report("warning", "missing-field", "has no protocol; read as '*' (any)", "properties.protocol");
   const read: SecurityRule = {
-    id,
-    key: idKey(id),
+    ...childIds(id, name, list),
     name: name ?? id.split("/").at(-1) ?? "",
     nsgKey,
     isDefault: collection === "defaultSecurityRules",
@@ -159,22 +180,20 @@ function readSecurityRule(
     direction,
     access,
     protocol: protocol ?? "*",
-    sourceAddressPrefixes: mergedAddresses(
-      properties,
-      "sourceAddressPrefix",
-      "sourceAddressPrefixes",
-      dropped,
+    sourceAddressPrefixes: lists.list(
+      mergedAddresses(properties, "sourceAddressPrefix", "sourceAddressPrefixes", dropped),
     ),
-    destinationAddressPrefixes: mergedAddresses(
-      properties,
-      "destinationAddressPrefix",
-      "destinationAddressPrefixes",
-      dropped,
+    destinationAddressPrefixes: lists.list(
+      mergedAddresses(properties, "destinationAddressPrefix", "destinationAddressPrefixes", dropped),
     ),
-    sourcePortRanges: mergedStrings(properties, "sourcePortRange", "sourcePortRanges"),
-    destinationPortRanges: mergedStrings(properties, "destinationPortRange", "destinationPortRanges"),
-    sourceApplicationSecurityGroupIds: properties.references("sourceApplicationSecurityGroups"),
-    destinationApplicationSecurityGroupIds: properties.references("destinationApplicationSecurityGroups"),
+    sourcePortRanges: lists.list(mergedStrings(properties, "sourcePortRange", "sourcePortRanges")),
+    destinationPortRanges: lists.list(
+      mergedStrings(properties, "destinationPortRange", "destinationPortRanges"),
+    ),
+    sourceApplicationSecurityGroupIds: exactList(properties.references("sourceApplicationSecurityGroups")),
+    destinationApplicationSecurityGroupIds: exactList(
+      properties.references("destinationApplicationSecurityGroups"),
+    ),
     description: nonEmpty(properties.string("description")),
   };
   reportUnmatchable(rule, properties);
@@ -225,18 +244,19 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
   const add = (rule: SecurityRule | undefined, node: Node): void => {
     if (rule !== undefined && addOnce(into.securityRules, rule.key, rule, node, rule.id)) rules.push(rule);
   };
+  const custom = ruleList(base.id, base.key, "securityRules");
   for (const node of properties.eachObject("securityRules", dropped))
-    add(readSecurityRule(node, base.id, base.key, "securityRules", dropped), node);
+    add(readSecurityRule(node, custom, dropped, into.lists), node);
+  const defaultList = ruleList(base.id, base.key, "defaultSecurityRules");
   const defaults = properties.objects("defaultSecurityRules", dropped);
-  for (const node of defaults)
-    add(readSecurityRule(node, base.id, base.key, "defaultSecurityRules", dropped), node);
+  for (const node of defaults) add(readSecurityRule(node, defaultList, dropped, into.lists), node);
   // ARG queries often trim defaultSecurityRules; every NSG has them, so evaluation needs them back.
   if (defaults.length === 0)
-    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(base.id, base.key, rule), row);
+    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(defaultList, rule, into.lists), row);
   into.networkSecurityGroups.set(base.key, {
     ...base,
-    securityRules: rules,
-    subnetIds: properties.references("subnets"),
+    securityRules: exactList(rules),
+    subnetIds: exactList(properties.references("subnets")),
     ...gaps.field,
   });
 };
@@ -246,7 +266,7 @@ export const readStandaloneSecurityRule: RowReader = (row, base, into) => {
   const collection = base.type.endsWith("/defaultsecurityrules") ? "defaultSecurityRules" : "securityRules";
   const nsgId = parentIdBefore(base.id, collection) ?? base.id;
   const dropped: DroppedElements = { gaps: new ContentGaps(), rule: true };
-  const rule = readSecurityRule(row, nsgId, idKey(nsgId), collection, dropped);
+  const rule = readSecurityRule(row, ruleList(nsgId, idKey(nsgId), collection), dropped, into.lists);
   if (rule !== undefined) into.standaloneSecurityRules.set(base.key, { ...rule, id: base.id, key: base.key });
 };
 

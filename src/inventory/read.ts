@@ -60,16 +60,41 @@ export function recordDiagnostic(
   });
 }
 
-/** A value inside a row together with its field path (`properties.agentPoolProfiles[0].count`). */
+/**
+ * A value inside a row together with its field path (`properties.agentPoolProfiles[0].count`). The path is
+ * only spelled out when a diagnostic or a gap needs it: a 10,000-cluster snapshot walks millions of nodes, and
+ * building each one's path up front was a string per node that almost always went unread.
+ */
 export class Node {
   readonly value: unknown;
-  readonly path: string;
   readonly context: RowContext;
+  #path: string | undefined;
+  #parent: Node | undefined;
+  #key = "";
+  #index: number | undefined;
 
   constructor(context: RowContext, value: unknown, path = "") {
     this.context = context;
     this.value = value;
-    this.path = path;
+    this.#path = path;
+  }
+
+  /** The node of `value` found under `key` of this one (at `index` when it is an element of that list). */
+  #child(value: unknown, key: string, index?: number): Node {
+    const child = new Node(this.context, value);
+    child.#path = undefined;
+    child.#parent = this;
+    child.#key = key;
+    child.#index = index;
+    return child;
+  }
+
+  get path(): string {
+    if (this.#path === undefined) {
+      const holder = this.#parent!.pathOf(this.#key);
+      this.#path = this.#index === undefined ? holder : `${holder}[${this.#index}]`;
+    }
+    return this.#path;
   }
 
   /** True when this node holds a JSON object. */
@@ -107,7 +132,7 @@ export class Node {
   object(key: string): Node {
     const value = this.raw(key);
     if (value !== undefined && value !== null && !isRecord(value)) this.wrongType(key, "an object");
-    return new Node(this.context, isRecord(value) ? value : undefined, this.pathOf(key));
+    return this.#child(isRecord(value) ? value : undefined, key);
   }
 
   /**
@@ -126,7 +151,7 @@ export class Node {
       );
       gaps.add(`${this.pathOf("properties")} ${what}`);
     }
-    return new Node(this.context, isRecord(value) ? value : undefined, this.pathOf("properties"));
+    return this.#child(isRecord(value) ? value : undefined, "properties");
   }
 
   /** A list the rules need; a missing one is a content gap like missing `properties`. */
@@ -226,15 +251,15 @@ export class Node {
     const items = this.array(key, dropped);
     for (let index = 0; index < items.length; index++) {
       const item: unknown = items[index];
-      const path = `${this.pathOf(key)}[${index}]`;
-      if (isRecord(item)) yield new Node(this.context, item, path);
-      else if (dropped !== undefined) this.dropped(path, item, "an object", dropped);
+      if (isRecord(item)) yield this.#child(item, key, index);
+      else if (dropped !== undefined)
+        this.dropped(`${this.pathOf(key)}[${index}]`, item, "an object", dropped);
       else if (item !== null && item !== undefined) {
         recordDiagnostic(
           this.context,
           "warning",
           "wrong-type",
-          path,
+          `${this.pathOf(key)}[${index}]`,
           `is ${describeValue(item)}, expected an object; skipped`,
         );
       }
@@ -270,10 +295,7 @@ export class Node {
   entries(): [string, Node][] {
     const record = this.value;
     if (!isRecord(record)) return [];
-    return Object.keys(record).map((key) => [
-      key,
-      new Node(this.context, ownValue(record, key), this.pathOf(key)),
-    ]);
+    return Object.keys(record).map((key) => [key, this.#child(ownValue(record, key), key)]);
   }
 
   /** `id` of the object under `key` (ARM sub-resource reference `{ "id": "…" }`). */
@@ -288,7 +310,7 @@ export class Node {
   references(key: string, dropped?: DroppedElements): string[] {
     const ids: string[] = [];
     const seen = new Set<string>();
-    for (const item of this.objects(key, dropped)) {
+    for (const item of this.eachObject(key, dropped)) {
       const id = nonEmpty(item.string("id"));
       if (id === undefined) {
         // A reference without its id is a sub-resource we cannot count or follow (an ipConfiguration less).

@@ -6,6 +6,11 @@
 const everyControl = /[\u0000-\u001f\u007f-\u009f]/g;
 /** The same without tab, line feed and the carriage return of a CRLF, for formats that allow line breaks. */
 const controlsButTabAndNewline = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/**
+ * Any character either pattern could replace. Almost every string is clean, and one test of it costs far less
+ * than a replace that finds nothing (about two million strings in a 10,000-cluster report view).
+ */
+const anyControl = /[\u0000-\u001f\u007f-\u009f]/;
 
 export interface VisibleControlOptions {
   /** Keep tab, line feed and CRLF: for HTML text, quoted CSV cells and Markdown code, where they are data. */
@@ -21,6 +26,7 @@ function visible(character: string): string {
  * can neither clear a screen nor set a window title, and a reader still sees that the data held one.
  */
 export function showControlCharacters(text: string, options: VisibleControlOptions = {}): string {
+  if (!anyControl.test(text)) return text;
   return text.replace(options.keepTabAndNewline ? controlsButTabAndNewline : everyControl, visible);
 }
 
@@ -32,8 +38,10 @@ export function withVisibleControlCharacters<T>(value: T): T {
   return visibleIn(value) as T;
 }
 
+const keepTabAndNewline: VisibleControlOptions = { keepTabAndNewline: true };
+
 function visibleIn(value: unknown): unknown {
-  if (typeof value === "string") return showControlCharacters(value, { keepTabAndNewline: true });
+  if (typeof value === "string") return showControlCharacters(value, keepTabAndNewline);
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
@@ -46,7 +54,9 @@ function visibleIn(value: unknown): unknown {
   if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype)
     return value;
   let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
+  // Keys rather than entries: no [key, value] pair allocated for each of a large run's 300,000 objects.
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
     const shown = visibleIn(item);
     if (shown !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = shown;
   }

@@ -56,8 +56,24 @@ const acronyms: Readonly<Record<string, string>> = {
   api: "API",
 };
 
+/** Keys come from rules and from resource data (tags), so the cache is bounded like the prefix cache. */
+const labelsKept = 10_000;
+const sentenceLabels = new Map<string, string>();
+const innerLabels = new Map<string, string>();
+
 /** `apiServerSubnetId` → `API server subnet ID`; `sentenceStart` false leaves the first word lower case. */
 export function labelOf(key: string, sentenceStart = true): string {
+  // A fleet's evidence repeats a few hundred keys across 100,000 results: each label is worked out once.
+  const labels = sentenceStart ? sentenceLabels : innerLabels;
+  let label = labels.get(key);
+  if (label === undefined) {
+    label = labelOfWords(key, sentenceStart);
+    if (labels.size < labelsKept) labels.set(key, label);
+  }
+  return label;
+}
+
+function labelOfWords(key: string, sentenceStart: boolean): string {
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")

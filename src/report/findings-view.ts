@@ -58,7 +58,13 @@ export interface RuleGroupView {
 // The plan has a section of its own (conversion waves); as evidence it would repeat it.
 const evidenceShownElsewhere = new Set(["conversionPlan"]);
 
+/**
+ * The view of one result. Its evidence is built on first read and kept: report.html shows it for the first
+ * `--html-max-rows` results of each rule only, the CSV files never, so a fleet's 18,000 listed results would
+ * otherwise build it 18,000 times for a few hundred rows (the workbook reads every one, and gets the same view).
+ */
 export function resultView(result: Result, rule: RuleMeta | undefined, names: NameLookup): ResultView {
+  let evidence: EvidenceView | undefined;
   return {
     ruleId: result.ruleId,
     ruleTitle: rule?.title ?? result.ruleId,
@@ -70,7 +76,9 @@ export function resultView(result: Result, rule: RuleMeta | undefined, names: Na
     detail: result.detail,
     message: result.message,
     remediation: result.remediation,
-    evidence: evidenceView(result.evidence, evidenceShownElsewhere),
+    get evidence() {
+      return (evidence ??= evidenceView(result.evidence, evidenceShownElsewhere));
+    },
     fingerprint: result.fingerprint,
     tenantId: result.tenantId,
     tenantName: names.tenant(result.tenantId),

@@ -6,11 +6,15 @@ export function renderFindingsJson(run: RunRecord): string {
   return [...findingsJsonChunks(run)].join("");
 }
 
+/** Array elements stringified by one `JSON.stringify` call: about 0.5 MB of text for a fleet's results. */
+export const elementsPerPiece = 256;
+
 /**
- * The same text as `renderFindingsJson`, in pieces of about one array element each: a large fleet's file is
- * hundreds of MB, which as one string (and its UTF-8 copy for the write) would double a scan's peak memory.
+ * The same text as `renderFindingsJson`, in pieces of up to `elementsPerPiece` array elements each: a large
+ * fleet's file is hundreds of MB, which as one string (and its UTF-8 copy for the write) would double a scan's
+ * peak memory.
  */
-export function* findingsJsonChunks(run: RunRecord): Generator<string> {
+export function* findingsJsonChunks(run: RunRecord, perPiece = elementsPerPiece): Generator<string> {
   const ordered: RunRecord = {
     schemaVersion: run.schemaVersion,
     tool: run.tool,
@@ -23,12 +27,12 @@ export function* findingsJsonChunks(run: RunRecord): Generator<string> {
     clusters: run.clusters,
     ...(run.names ? { names: run.names } : {}),
   };
-  yield* prettyObjectChunks(ordered);
+  yield* prettyObjectChunks(ordered, perPiece);
   yield "\n";
 }
 
-/** `JSON.stringify(value, null, 2)` of a record, top-level arrays one element a piece. */
-function* prettyObjectChunks(record: object): Generator<string> {
+/** `JSON.stringify(value, null, 2)` of a record, its top-level arrays `perPiece` elements a piece. */
+function* prettyObjectChunks(record: object, perPiece: number): Generator<string> {
   let separator = "{";
   for (const [key, value] of Object.entries(record)) {
     const text = Array.isArray(value) && value.length > 0 ? undefined : pretty(value, "  ");
@@ -40,15 +44,28 @@ function* prettyObjectChunks(record: object): Generator<string> {
       yield text;
       continue;
     }
-    let itemSeparator = "[";
-    for (const item of value as unknown[]) {
-      yield `${itemSeparator}\n    ${pretty(item, "    ") ?? "null"}`;
-      itemSeparator = ",";
+    const elements = value as readonly unknown[];
+    let elementSeparator = "[";
+    for (let start = 0; start < elements.length; start += perPiece) {
+      yield elementSeparator + prettyElements(elements.slice(start, start + perPiece));
+      elementSeparator = ",";
     }
     yield "\n  ]";
   }
   yield separator === "{" ? "{}" : "\n}";
 }
+
+/**
+ * Elements as they stand inside a top-level array of the record: `\n    element,\n    element`. Wrapped in a
+ * record, JSON.stringify indents them to that depth itself, so no text is re-indented or copied in JS.
+ */
+function prettyElements(elements: readonly unknown[]): string {
+  const wrapped = JSON.stringify({ elements }, null, 2);
+  return wrapped.slice(wrappedOpening.length, -wrappedClosing.length);
+}
+
+const wrappedOpening = '{\n  "elements": [';
+const wrappedClosing = "\n  ]\n}";
 
 /** Pretty JSON nested at `indent`: strings never hold a raw newline, so every newline starts a new line. */
 function pretty(value: unknown, indent: string): string | undefined {

@@ -4,7 +4,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { RunRecord } from "../findings/run.ts";
-import { clustersTable, csvStream, findingsTable, plansTable } from "./csv.ts";
+import { clustersTable, csvChunks, findingsTable, plansTable } from "./csv.ts";
 import { renderReportHtml } from "./html.ts";
 import { findingsJsonChunks } from "./json.ts";
 import { maskRun } from "./mask.ts";
@@ -42,9 +42,9 @@ function isIterable(text: Iterable<string> | Readable): text is Iterable<string>
 const filesByFormat: Readonly<Record<ReportFormat, readonly ReportFile[]>> = {
   html: [textFile("report.html", (_run, view) => renderReportHtml(view))],
   csv: [
-    textFile("findings.csv", (_run, view) => csvStream(findingsTable(view))),
-    textFile("clusters.csv", (_run, view) => csvStream(clustersTable(view))),
-    textFile("plans.csv", (_run, view) => csvStream(plansTable(view))),
+    textFile("findings.csv", (_run, view) => csvChunks(findingsTable(view))),
+    textFile("clusters.csv", (_run, view) => csvChunks(clustersTable(view))),
+    textFile("plans.csv", (_run, view) => csvChunks(plansTable(view))),
   ],
   // With --mask the JSON is masked too; a masked HTML next to an unmasked JSON would defeat the point.
   json: [textFile("findings.json", (run) => findingsJsonChunks(run))],

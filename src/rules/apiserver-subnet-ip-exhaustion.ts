@@ -2,6 +2,7 @@
 import type { RuleOutcome } from "../findings/result.ts";
 import { sizedSubnet, subnetIpv4Capacity, subnetSubject } from "../inventory/relations.ts";
 import type { ApiServerSubnetUse } from "../inventory/relations.ts";
+import { ipConfigurationCount } from "../inventory/model.ts";
 import { apiServerVnetIntegrationDocs, defineRule } from "./define.ts";
 
 /** AKS reserves at least this many addresses per integrated cluster in its API server subnet. */
@@ -32,7 +33,7 @@ function evaluateSubnet(use: ApiServerSubnetUse, minFreeApiServerIps: number): R
   const { ipv4Prefixes, capacity } = subnetIpv4Capacity(subnet);
   const outside = use.clustersOutsideScan;
   const reserved = apiServerIpsPerCluster * (use.clusters.length + outside.count);
-  const ipConfigurations = subnet.ipConfigurationIds.length;
+  const ipConfigurations = ipConfigurationCount(subnet);
   const used = Math.max(reserved, ipConfigurations);
   const free = capacity - used;
   const evidence = {

@@ -2,6 +2,7 @@
 import type { RuleOutcome } from "../findings/result.ts";
 import type { NodePool, NodeSubnetUse } from "../inventory/relations.ts";
 import { sizedSubnet, subnetIpv4Capacity, subnetSubject } from "../inventory/relations.ts";
+import { ipConfigurationCount } from "../inventory/model.ts";
 import { poolDemand, type PoolDemand } from "./_pool-demand.ts";
 import { defineRule } from "./define.ts";
 
@@ -53,7 +54,7 @@ function evaluateSubnet(use: NodeSubnetUse, warnRatio: number): RuleOutcome {
   }
   const { ipv4Prefixes, capacity } = subnetIpv4Capacity(subnet);
   const { listed, unread, unreadCount, current, surged } = demandOf(use.pools);
-  const used = subnet.ipConfigurationIds.length;
+  const used = ipConfigurationCount(subnet);
   // Addresses held by things other than these pools' nodes (other NICs, private endpoints, stale configs).
   const other = Math.max(0, used - current);
   const peak = other + surged;

@@ -33,6 +33,22 @@ describe("parseJsonFile", () => {
       assert.deepEqual(await parseJsonFile(file, chunkSize), JSON.parse(text));
   });
 
+  // A row longer than a chunk is decoded chunk by chunk: a character cut between two chunks must come out whole.
+  const multiByte: [string, Buffer][] = [
+    ["two-, three- and four-byte characters", Buffer.from('[{"name":"é€😀","tags":{"k":"𝄞ü"}},"ß"]')],
+    [
+      "a byte that is not UTF-8",
+      Buffer.concat([Buffer.from('[{"name":"a'), Buffer.from([0xff, 0xe2, 0x82]), Buffer.from('b"}]')]),
+    ],
+  ];
+  for (const [name, bytes] of multiByte) {
+    it(`decodes ${name} across chunk boundaries as Buffer#toString does`, async () => {
+      writeFileSync(file, bytes);
+      for (const chunkSize of [1, 2, 3, 4, 5, 7, 1 << 20])
+        assert.deepEqual(await parseJsonFile(file, chunkSize), JSON.parse(bytes.toString("utf8")));
+    });
+  }
+
   const shapes: [string, string][] = [
     ["row array", '[{"id":"a","type":"T"},{"id":"b"}]'],
     ["ARG response", '{"totalRecords":1,"data":[{"id":"a \\"quoted\\" é"}],"$skipToken":"x"}'],

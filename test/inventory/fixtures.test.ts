@@ -226,6 +226,11 @@ const expectations: Readonly<Record<string, (inventory: Inventory) => void>> = {
     );
     const lb = nsg.securityRules.find((rule) => rule.name === "AllowAzureLoadBalancerInBound");
     assert.deepEqual(lb?.sourceAddressPrefixes, ["AzureLoadBalancer"]);
+    // Ids read as written (whether held whole or as the NSG's prefix plus the name), keys lower-cased.
+    assert.equal(custom?.id, `${nsg.id}/securityRules/rule1`);
+    assert.equal(lb.id, `${nsg.id}/defaultSecurityRules/AllowAzureLoadBalancerInBound`);
+    for (const rule of nsg.securityRules)
+      assert.equal(inventory.securityRules.get(rule.id.toLowerCase()), rule);
   },
   "net-PrivateEndpointGet.json": (inventory) => {
     const endpoint = only(inventory.privateEndpoints);

@@ -1,7 +1,15 @@
 // Tests for CSV output: RFC 4180 quoting, formula escaping, CRLF, the byte-order mark and the columns.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { csvCell, renderClustersCsv, renderFindingsCsv, renderPlansCsv } from "../../src/report/csv.ts";
+import {
+  csvCell,
+  csvChunks,
+  renderClustersCsv,
+  renderFindingsCsv,
+  renderPlansCsv,
+  type CsvTable,
+  type CsvValue,
+} from "../../src/report/csv.ts";
 import { buildReportView } from "../../src/report/view-model.ts";
 import {
   hostileScript,
@@ -79,6 +87,35 @@ describe("csvCell", () => {
       assert.equal(csvCell(input), expected);
     });
   }
+});
+
+describe("csvChunks", () => {
+  const hostileRows: (readonly CsvValue[])[] = [
+    ["=1+1", 'say "hi"', true],
+    ["line one\r\nline two", "a,b", 0],
+    ["\u001b[2J", "", false],
+    ["-2", "lone\nline feed", 3.5],
+    ["plain", "@x", true],
+  ];
+  const tableOf = (rows: readonly (readonly CsvValue[])[]): CsvTable<readonly CsvValue[]> => ({
+    columns: ["formula", "text", "value"],
+    rows,
+    cells: (row) => row,
+  });
+  for (const count of [0, 1, 2, 5])
+    for (const perPiece of [1, 2, 3]) {
+      it(`${String(count)} rows, ${String(perPiece)} a piece: the bytes of one call over all rows`, () => {
+        const table = tableOf(hostileRows.slice(0, count));
+        const pieces = [...csvChunks(table, perPiece)];
+        assert.equal(pieces.join(""), [...csvChunks(table, Number.POSITIVE_INFINITY)].join(""));
+        assert.equal(pieces.length, Math.max(1, Math.ceil(count / perPiece)));
+        assert.ok(pieces[0]?.startsWith("\uFEFFformula,text,value\r\n"), "the first piece has the header");
+        assert.ok(
+          pieces.slice(1).every((piece) => !piece.includes("\uFEFF") && !piece.includes("formula,text")),
+          "no later piece repeats the byte-order mark or the header",
+        );
+      });
+    }
 });
 
 describe("csvCell with control characters", () => {

@@ -20,6 +20,20 @@ describe("labelOf", () => {
     it(`${key} → ${label}`, () => {
       assert.equal(labelOf(key), label);
     });
+
+  // Labels are kept per key; a label asked for inside a sentence must not come back at its start, or the reverse.
+  const inner: [key: string, sentenceStart: string, inner: string][] = [
+    ["usedRatio", "Used ratio", "used ratio"],
+    ["nsgRules", "NSG rules", "NSG rules"],
+    ["ipv6Prefixes", "IPv6 prefixes", "IPv6 prefixes"],
+  ];
+  for (const [key, start, within] of inner)
+    it(`${key} → ${start} at a sentence's start and ${within} inside, asked either way first`, () => {
+      assert.equal(labelOf(key, false), within);
+      assert.equal(labelOf(key), start);
+      assert.equal(labelOf(key, false), within);
+      assert.equal(labelOf(key), start);
+    });
 });
 
 describe("evidenceView", () => {

@@ -2,8 +2,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RunRecord } from "../../src/findings/run.ts";
-import { renderFindingsJson } from "../../src/report/json.ts";
-import { sampleRun } from "./sample-run.ts";
+import { findingsJsonChunks, renderFindingsJson } from "../../src/report/json.ts";
+import { makeResult, prodClusterId, sampleRun } from "./sample-run.ts";
 
 describe("renderFindingsJson", () => {
   const run = sampleRun();
@@ -46,4 +46,58 @@ describe("renderFindingsJson", () => {
     assert.ok(text.startsWith('{\n  "schemaVersion": 1,\n'));
     assert.ok(text.endsWith("}\n"));
   });
+});
+
+describe("findingsJsonChunks", () => {
+  /** What the file held when it was one `JSON.stringify` call: the pieces must join to exactly these bytes. */
+  function wholeText(run: RunRecord): string {
+    const {
+      schemaVersion,
+      tool,
+      run: header,
+      coverage,
+      summary,
+      results,
+      resolved,
+      diagnostics,
+      clusters,
+    } = run;
+    const ordered = {
+      schemaVersion,
+      tool,
+      run: header,
+      coverage,
+      summary,
+      results,
+      resolved,
+      diagnostics,
+      clusters,
+    };
+    return `${JSON.stringify(run.names ? { ...ordered, names: run.names } : ordered, null, 2)}\n`;
+  }
+  const manyResults = Array.from({ length: 7 }, (_, index) =>
+    makeResult({
+      ruleId: "rule-a",
+      resourceId: `${prodClusterId}-${String(index)}`,
+      evidence: { index, ids: [] },
+    }),
+  );
+  const runs: [name: string, run: RunRecord][] = [
+    ["the sample run", sampleRun()],
+    ["empty lists", sampleRun({ results: [], resolved: [], diagnostics: [], clusters: [] })],
+    ["no names", { ...sampleRun(), names: undefined }],
+    [
+      "seven results and one resolved",
+      sampleRun({ results: manyResults, resolved: manyResults.slice(0, 1) }),
+    ],
+  ];
+  for (const [name, run] of runs)
+    for (const perPiece of [1, 2, 3, 7, 256]) {
+      it(`${name}, ${String(perPiece)} elements a piece: the bytes of one JSON.stringify`, () => {
+        const pieces = [...findingsJsonChunks(run, perPiece)];
+        assert.equal(pieces.join(""), wholeText(run));
+        const longest = Math.max(run.results.length, run.clusters.length);
+        assert.ok(pieces.length >= Math.ceil(longest / perPiece), "a long array comes in several pieces");
+      });
+    }
 });

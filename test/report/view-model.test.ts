@@ -1,7 +1,11 @@
 // Tests for the report view model: KPIs, posture grouping, which results are listed, ordering, masking, caps.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { RunRecord } from "../../src/findings/run.ts";
 import type { Diagnostic } from "../../src/inventory/model.ts";
+import type { RuleMeta } from "../../src/rules/define.ts";
+import { withVisibleControlCharacters } from "../../src/report/control-characters.ts";
+import { evidenceView } from "../../src/report/evidence-view.ts";
 import { maskSubscriptionId } from "../../src/report/mask.ts";
 import type { PostureRow } from "../../src/report/view-model.ts";
 import { buildReportView, diagnosticsShown, evidenceValueMaxLength } from "../../src/report/view-model.ts";
@@ -17,6 +21,7 @@ import {
   tenantOne,
   tenantTwo,
 } from "./sample-run.ts";
+import { hostileRules, hostileRun } from "./hostile-run.ts";
 
 const defaultView = buildReportView(sampleRun(), { rules: sampleRules });
 
@@ -252,6 +257,28 @@ describe("buildReportView listed results", () => {
     );
     assert.equal(evidence.lines[0]?.values[0]?.full, legacyClusterId);
   });
+
+  // The evidence view is built when a renderer first reads it; it must be what building it at once gave.
+  const runs: [name: string, run: RunRecord, rules: readonly RuleMeta[]][] = [
+    ["the sample run", sampleRun(), sampleRules],
+    ["a run with control characters in its evidence", hostileRun(), hostileRules],
+  ];
+  for (const [name, run, rules] of runs)
+    it(`builds evidence on first read as it was built at once, and keeps it: ${name}`, () => {
+      const view = buildReportView(run, { rules, showAll: true });
+      assert.equal(view.results.length, run.results.length);
+      for (const result of view.results) {
+        const source = run.results.find((candidate) => candidate.fingerprint === result.fingerprint);
+        assert.ok(source, result.fingerprint);
+        const eager = evidenceView(
+          withVisibleControlCharacters(source.evidence),
+          new Set(["conversionPlan"]),
+        );
+        assert.deepEqual(result.evidence, eager);
+        assert.equal(result.evidence, result.evidence, "built once");
+        assert.deepEqual({ ...result }.evidence, eager, "a copy of the view carries it");
+      }
+    });
 });
 
 describe("buildReportView names beside ids", () => {
