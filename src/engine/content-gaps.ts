@@ -20,7 +20,9 @@ export function contentGapIndex(inventory: Inventory): ReadonlyMap<string, reado
   ];
   for (const group of groups)
     for (const [key, resource] of group) if (resource.contentGaps) index.set(key, resource.contentGaps);
-  // A security rule's verdict rests on its NSG's whole rule list.
+  // A security rule's verdict rests on its NSG's whole rule list. Without any gap there is nothing to look up
+  // for the fleet's hundreds of thousands of rules.
+  if (index.size === 0) return index;
   for (const [key, rule] of inventory.securityRules) {
     const gaps = index.get(rule.nsgKey);
     if (gaps !== undefined) index.set(key, gaps);
@@ -36,6 +38,7 @@ export function withContentGaps(
   meta: RuleMeta,
   gaps: ReadonlyMap<string, readonly string[]>,
 ): Result {
+  if (gaps.size === 0) return result;
   const missing = decided.has(result.status) ? gaps.get(result.resourceId.toLowerCase()) : undefined;
   if (missing === undefined) return result;
   return {

@@ -2,7 +2,7 @@
 import { idKey } from "../inventory/model.ts";
 import type { Cluster, VirtualNetwork } from "../inventory/model.ts";
 import type { ApiServerSubnetUse, SubnetRef } from "../inventory/relations.ts";
-import { lowestFreeBlock } from "../net/free-block.ts";
+import { addressRoom, type AddressRoom } from "../net/free-block.ts";
 import { parsePrefix } from "../net/prefix.ts";
 import type { Prefix } from "../net/prefix.ts";
 import { apiServerIpsPerCluster } from "../rules/apiserver-subnet-ip-exhaustion.ts";
@@ -16,16 +16,37 @@ import type { ApiServerSubnetProposal } from "../findings/conversion-plan.ts";
 const apiServerSubnetLength = 28;
 const apiServerSubnetBaseName = "apiserver";
 
+/** A VNet's IPv4 room and subnet names (lower-cased), its own subnets' and those earlier plans proposed alike. */
+interface VnetClaims {
+  readonly room: AddressRoom;
+  readonly names: Set<string>;
+}
+
 /** What earlier plans of the same run already claimed, so two clusters in one VNet are not handed the same /28. */
 export interface PlanClaims {
-  /** VNet key → subnets proposed by earlier plans. */
-  readonly proposedSubnets: Map<string, { readonly name: string; readonly prefix: Prefix }[]>;
+  /** VNet key → its room and names, read from the VNet on its first plan (a VNet holds up to hundreds of subnets). */
+  readonly vnets: Map<string, VnetClaims>;
   /** Subnet key → addresses earlier plans reserve in a reused subnet. */
   readonly reservedAddresses: Map<string, number>;
 }
 
 export function emptyClaims(): PlanClaims {
-  return { proposedSubnets: new Map(), reservedAddresses: new Map() };
+  return { vnets: new Map(), reservedAddresses: new Map() };
+}
+
+function vnetClaims(vnet: VirtualNetwork, claims: PlanClaims): VnetClaims {
+  let claimed = claims.vnets.get(vnet.key);
+  if (claimed === undefined) {
+    claimed = {
+      room: addressRoom(
+        ipv4Prefixes(vnet.addressPrefixes),
+        ipv4Prefixes(vnet.subnets.flatMap((subnet) => subnet.addressPrefixes)),
+      ),
+      names: new Set(vnet.subnets.map((subnet) => subnet.name.toLowerCase())),
+    };
+    claims.vnets.set(vnet.key, claimed);
+  }
+  return claimed;
 }
 
 export interface SubnetChoice {
@@ -100,21 +121,15 @@ function bestCandidate(candidates: readonly Candidate[]): Candidate | undefined 
   )[0];
 }
 
-function unusedName(vnet: VirtualNetwork, claimed: readonly { readonly name: string }[]): string {
-  const names = new Set([...vnet.subnets, ...claimed].map((subnet) => subnet.name.toLowerCase()));
+function unusedName(names: ReadonlySet<string>): string {
   let name = apiServerSubnetBaseName;
   for (let suffix = 2; names.has(name); suffix++) name = `${apiServerSubnetBaseName}-${String(suffix)}`;
   return name;
 }
 
 function newSubnet(vnet: VirtualNetwork, claims: PlanClaims): SubnetChoice {
-  const claimed = claims.proposedSubnets.get(vnet.key) ?? [];
-  const taken = [
-    ...ipv4Prefixes(vnet.subnets.flatMap((subnet) => subnet.addressPrefixes)),
-    ...claimed.map((c) => c.prefix),
-  ];
-  const space = ipv4Prefixes(vnet.addressPrefixes);
-  const block = lowestFreeBlock(space, taken, apiServerSubnetLength);
+  const claimed = vnetClaims(vnet, claims);
+  const block = claimed.room.lowestFree(apiServerSubnetLength);
   const vnetFields = { vnetId: vnet.id, vnetName: vnet.name };
   if (block === undefined) {
     const spaceText = vnet.addressPrefixes.join(", ") || "(none)";
@@ -124,8 +139,9 @@ function newSubnet(vnet: VirtualNetwork, claims: PlanClaims): SubnetChoice {
       vnetFields,
     );
   }
-  const name = unusedName(vnet, claimed);
-  claims.proposedSubnets.set(vnet.key, [...claimed, { name, prefix: block }]);
+  const name = unusedName(claimed.names);
+  claimed.room.take(block);
+  claimed.names.add(name);
   const id = `${vnet.id}/subnets/${name}`;
   const subnet: SubnetRef = {
     id,

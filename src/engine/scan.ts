@@ -53,7 +53,7 @@ import { withConversionPlans } from "./conversion-plan.ts";
 import { seedDemoHistory } from "./demo-history.ts";
 import { reconcile } from "./reconcile.ts";
 import { releaseMemory } from "./release-memory.ts";
-import { compareResults, type Result } from "../findings/result.ts";
+import { sortResults } from "../findings/result.ts";
 import type { RunRecord } from "../findings/run.ts";
 import { runId, runScope, withDroppedRows } from "./run-record.ts";
 import { displayNames } from "./names.ts";
@@ -286,8 +286,4 @@ function currentObservations(
     ...(cluster.powerState ? { powerState: cluster.powerState } : {}),
     apiServerIps: (endpoints.get(cluster.key) ?? []).map(({ ip, evidence }) => ({ ip, evidence })),
   }));
-}
-
-function sortResults(results: Result[]): Result[] {
-  return results.sort(compareResults);
 }

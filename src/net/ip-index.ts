@@ -54,11 +54,20 @@ export function buildIpIndex<T>(entries: Iterable<{ readonly ip: string; readonl
     if (indexed === undefined) byKey.set(key, { ip: canonicalText(address), values: [value] });
     else indexed.values.push(value);
   }
+  // A fleet's rules repeat the same few thousand entries ("*", tags, the same prefixes): each is answered once
+  // (the bound keeps memory flat when they do not).
+  const answers = new Map<string, IpIndexHit<T> | null>();
   return {
     size: byKey.size,
     lookupEntry(entry: string): IpIndexHit<T> | undefined {
-      const address = singleAddress(entry);
-      return address === undefined ? undefined : byKey.get(addressKey(address));
+      let answer = answers.get(entry);
+      if (answer === undefined) {
+        const address = singleAddress(entry);
+        answer = (address === undefined ? undefined : byKey.get(addressKey(address))) ?? null;
+        if (answers.size >= 100_000) answers.clear();
+        answers.set(entry, answer);
+      }
+      return answer ?? undefined;
     },
   };
 }

@@ -82,6 +82,38 @@ function parseAddressSide(
   return terms;
 }
 
+/**
+ * A fleet's rules are written from a few templates, and parsed parts are never changed, so rules written alike
+ * share one parse (frozen, since it is shared). The bound keeps memory flat on odd inputs, as the prefix cache's does.
+ */
+function memoized<T>(parse: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      value = parse(text);
+      if (cache.size >= 50_000) cache.clear();
+      cache.set(text, value);
+    }
+    return value;
+  };
+}
+
+const oneSourceEntry = memoized((text) => Object.freeze(parseAddressSide("source", [text], [])));
+const oneDestinationEntry = memoized((text) => Object.freeze(parseAddressSide("destination", [text], [])));
+
+/** Most rules name one address entry and no ASG; those are parsed once per distinct entry. */
+function addressSide(
+  side: "source" | "destination",
+  prefixes: readonly string[],
+  applicationSecurityGroupIds: readonly string[],
+): readonly AddressTerm[] {
+  const [only] = prefixes;
+  if (only === undefined || prefixes.length > 1 || applicationSecurityGroupIds.length > 0)
+    return parseAddressSide(side, prefixes, applicationSecurityGroupIds);
+  return side === "source" ? oneSourceEntry(only) : oneDestinationEntry(only);
+}
+
 function parsePortTerm(text: string): PortTerm {
   const entry = text.trim();
   if (entry === "*" || entry.toLowerCase() === "any") return { from: 0, to: maxPort };
@@ -93,10 +125,16 @@ function parsePortTerm(text: string): PortTerm {
     : { reason: `destination port range "${entry}" does not parse` };
 }
 
-function parseDestinationPorts(ranges: readonly string[]): PortTerm[] {
-  // "80,443" in one entry is read as a list: the intent is plain, and reporting it as unparsable would only add noise.
-  const terms = ranges.flatMap((range) => range.split(",")).map(parsePortTerm);
-  return terms.length > 0 ? terms : [{ reason: "rule has no destination port range" }];
+// "80,443" in one entry is read as a list: the intent is plain, and reporting it as unparsable would only add noise.
+// So ["80", "443"] and ["80,443"] are the same list, and the entries joined with commas are the key.
+const portList = memoized((joined) => Object.freeze(joined.split(",").map(parsePortTerm)));
+
+const noDestinationPort: readonly PortTerm[] = Object.freeze([
+  { reason: "rule has no destination port range" },
+]);
+
+function parseDestinationPorts(ranges: readonly string[]): readonly PortTerm[] {
+  return ranges.length > 0 ? portList(ranges.join(",")) : noDestinationPort;
 }
 
 /** Flows here have no source port (it is ephemeral), so only an any-port source range can be decided. */
@@ -111,26 +149,64 @@ function sourcePortApplies(ranges: readonly string[]): Applies {
       };
 }
 
-function prepareRule(rule: SecurityRule): PreparedRule {
-  return {
-    rule,
-    protocol: rule.protocol.trim().toLowerCase(),
-    source: parseAddressSide("source", rule.sourceAddressPrefixes, rule.sourceApplicationSecurityGroupIds),
-    destination: parseAddressSide(
+const oneSourcePortRange = memoized((range) => sourcePortApplies([range]));
+
+/**
+ * Each part is parsed when an evaluation first reads it and kept: a flow is decided by the first rule that
+ * applies, and a rule is passed over on its first part that does not, so most parts of most rules are never read.
+ */
+class LazyPreparedRule implements PreparedRule {
+  readonly rule: SecurityRule;
+  #protocol: string | undefined;
+  #source: readonly AddressTerm[] | undefined;
+  #destination: readonly AddressTerm[] | undefined;
+  #destinationPorts: readonly PortTerm[] | undefined;
+  #sourcePort: Applies | undefined;
+
+  constructor(rule: SecurityRule) {
+    this.rule = rule;
+  }
+
+  get protocol(): string {
+    return (this.#protocol ??= this.rule.protocol.trim().toLowerCase());
+  }
+
+  get source(): readonly AddressTerm[] {
+    return (this.#source ??= addressSide(
+      "source",
+      this.rule.sourceAddressPrefixes,
+      this.rule.sourceApplicationSecurityGroupIds,
+    ));
+  }
+
+  get destination(): readonly AddressTerm[] {
+    return (this.#destination ??= addressSide(
       "destination",
-      rule.destinationAddressPrefixes,
-      rule.destinationApplicationSecurityGroupIds,
-    ),
-    destinationPorts: parseDestinationPorts(rule.destinationPortRanges),
-    sourcePort: sourcePortApplies(rule.sourcePortRanges),
-  };
+      this.rule.destinationAddressPrefixes,
+      this.rule.destinationApplicationSecurityGroupIds,
+    ));
+  }
+
+  get destinationPorts(): readonly PortTerm[] {
+    return (this.#destinationPorts ??= parseDestinationPorts(this.rule.destinationPortRanges));
+  }
+
+  get sourcePort(): Applies {
+    const ranges = this.rule.sourcePortRanges;
+    return (this.#sourcePort ??=
+      ranges.length === 1 ? oneSourcePortRange(ranges[0]!) : sourcePortApplies(ranges));
+  }
+}
+
+function prepareRule(rule: SecurityRule): PreparedRule {
+  return new LazyPreparedRule(rule);
 }
 
 function byPriority(a: PreparedRule, b: PreparedRule): number {
   return a.rule.priority - b.rule.priority;
 }
 
-/** Sorts and parses once; evaluate as many flows against the result as needed. */
+/** Sorts once and parses each part at most once; evaluate as many flows against the result as needed. */
 export function prepareNsg(rules: readonly SecurityRule[]): PreparedNsg {
   const prepared = rules.map(prepareRule).toSorted(byPriority);
   return {

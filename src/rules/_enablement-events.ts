@@ -34,8 +34,33 @@ export function latest(events: readonly Event[]): Event | undefined {
   );
 }
 
-export function recordsOf(cluster: Cluster, context: RuleContext): ResourceChange[] {
-  return context.inventory.resourceChanges.filter((record) => record.targetKey === cluster.key);
+/** Frozen: every cluster without records shares it. */
+const noRecords: readonly ResourceChange[] = Object.freeze([]);
+
+/** Target key → its change records in inventory order; built once per inventory, not once per cluster. */
+const recordsByTarget = new WeakMap<
+  readonly ResourceChange[],
+  ReadonlyMap<string, readonly ResourceChange[]>
+>();
+
+function indexByTarget(records: readonly ResourceChange[]): ReadonlyMap<string, readonly ResourceChange[]> {
+  let index = recordsByTarget.get(records);
+  if (index === undefined) {
+    const byTarget = new Map<string, ResourceChange[]>();
+    for (const record of records) {
+      const list = byTarget.get(record.targetKey);
+      if (list === undefined) byTarget.set(record.targetKey, [record]);
+      else list.push(record);
+    }
+    index = byTarget;
+    recordsByTarget.set(records, index);
+  }
+  return index;
+}
+
+/** The cluster's change records, in inventory order. Shared and read-only: callers must not change the list. */
+export function recordsOf(cluster: Cluster, context: RuleContext): readonly ResourceChange[] {
+  return indexByTarget(context.inventory.resourceChanges).get(cluster.key) ?? noRecords;
 }
 
 /** Update records where `path` went from `before` to `after` (compared case-insensitively); `missing` stands in for an absent value. */

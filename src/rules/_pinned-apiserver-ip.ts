@@ -2,7 +2,7 @@
 import type { ResultSubject } from "../findings/result.ts";
 import { subscriptionFromId } from "../inventory/arm-id.ts";
 import { idKey } from "../inventory/model.ts";
-import type { ArmResource, Cluster, FirewallRule, Inventory } from "../inventory/model.ts";
+import type { ArmResource, Cluster, FirewallRule, Inventory, SecurityRule } from "../inventory/model.ts";
 import { firewallsEnforcing } from "../inventory/firewall-policies.ts";
 import { buildIpIndex } from "../net/ip-index.ts";
 import type { IpIndex } from "../net/ip-index.ts";
@@ -56,11 +56,16 @@ class PinCollector {
     this.#index = index;
   }
 
-  /** One lookup per entry; a second entry for the same IP on the same holder joins the first result. */
-  check(place: PinPlace, entries: readonly string[], detailOf: (ip: string) => string): void {
+  /**
+   * One lookup per entry; a second entry for the same IP on the same holder joins the first result. `placeOf` is
+   * called on the first hit only: almost no rule of a fleet pins an API server IP.
+   */
+  check(placeOf: () => PinPlace, entries: readonly string[], detailOf: (ip: string) => string): void {
+    let place: PinPlace | undefined;
     for (const entry of entries) {
       const hit = this.#index.lookupEntry(entry);
       if (hit === undefined) continue;
+      place ??= placeOf();
       const detail = detailOf(hit.ip);
       const key = `${place.key}\n${detail}`;
       const known = this.pins.get(key);
@@ -70,22 +75,24 @@ class PinCollector {
   }
 }
 
+function securityRulePlace(inventory: Inventory, rule: SecurityRule): PinPlace {
+  const group = inventory.networkSecurityGroups.get(rule.nsgKey);
+  const subject = {
+    id: rule.id,
+    type: securityRuleType,
+    tenantId: group?.tenantId ?? "",
+    subscriptionId: group?.subscriptionId ?? subscriptionFromId(rule.id) ?? "",
+  };
+  const holder = `NSG rule ${group?.name ?? rule.nsgKey}/${rule.name}`;
+  return { key: rule.key, subject, holder, referencedBy: undefined };
+}
+
+const sameIp = (ip: string): string => ip;
+
 function checkSecurityRules(inventory: Inventory, collector: PinCollector): void {
   for (const rule of inventory.securityRules.values()) {
     if (rule.isDefault) continue;
-    const group = inventory.networkSecurityGroups.get(rule.nsgKey);
-    const subject = {
-      id: rule.id,
-      type: securityRuleType,
-      tenantId: group?.tenantId ?? "",
-      subscriptionId: group?.subscriptionId ?? subscriptionFromId(rule.id) ?? "",
-    };
-    const holder = `NSG rule ${group?.name ?? rule.nsgKey}/${rule.name}`;
-    collector.check(
-      { key: rule.key, subject, holder, referencedBy: undefined },
-      rule.destinationAddressPrefixes,
-      (ip) => ip,
-    );
+    collector.check(() => securityRulePlace(inventory, rule), rule.destinationAddressPrefixes, sameIp);
   }
 }
 
@@ -109,13 +116,13 @@ function checkFirewallRules(inventory: Inventory, collector: PinCollector): Map<
     for (const rule of addressRules(parent)) {
       const ruleName = `${rule.collectionName}/${rule.name}`;
       const holder = `firewall rule ${parent.name} ${ruleName}`;
-      const place = {
+      const place = (): PinPlace => ({
         key: parent.key,
         subject,
         holder,
         referencedBy: undefined,
         ...(enforcedBy === undefined ? {} : { enforcedBy }),
-      };
+      });
       collector.check(place, rule.destinationAddresses, (ip) => `${ruleName}@${ip}`);
       for (const groupId of rule.destinationIpGroupIds) {
         const references = ipGroupReferences.get(idKey(groupId));
@@ -135,8 +142,13 @@ function checkIpGroups(
   for (const [key, referencedBy] of references) {
     const group = inventory.ipGroups.get(key);
     if (group === undefined) continue;
-    const place = { key, subject: armSubject(group), holder: `IP group ${group.name}`, referencedBy };
-    collector.check(place, group.ipAddresses, (ip) => ip);
+    const place = (): PinPlace => ({
+      key,
+      subject: armSubject(group),
+      holder: `IP group ${group.name}`,
+      referencedBy,
+    });
+    collector.check(place, group.ipAddresses, sameIp);
   }
 }
 

@@ -90,4 +90,22 @@ describe("fingerprint", () => {
     assert.notEqual(fingerprint("r", "/a/b", "x"), fingerprint("q", "/a/b", "x"));
     assert.match(fingerprint("r", "/a/b", ""), /^[0-9a-f]{20}$/);
   });
+
+  // Stored runs compare fingerprints across versions: these are the digests every earlier version wrote.
+  const known: [ruleId: string, resourceId: string, detail: string, expected: string][] = [
+    [
+      "nsg-blocks-apiserver-traffic",
+      "/subscriptions/S/resourceGroups/RG/providers/Microsoft.ContainerService/managedClusters/aks-1",
+      "",
+      "72061d8a7c37bf900828",
+    ],
+    ["rule-pinned-to-apiserver-ip", "/subscriptions/s/x", "10.0.0.4", "e127787ca971de81e69a"],
+    ["r", "", "error", "49305e25f8661fd13cce"],
+    ["r", "/ä/Ü", "Détail", "8d2a2a81b51437c0e71c"],
+  ];
+  for (const [ruleId, resourceId, detail, expected] of known) {
+    it(`keeps the digest of (${ruleId}, ${resourceId || "no id"}, ${detail || "no detail"})`, () => {
+      assert.equal(fingerprint(ruleId, resourceId, detail), expected);
+    });
+  }
 });

@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { lowestFreeBlock } from "../../src/net/free-block.ts";
+import { addressRoom, lowestFreeBlock } from "../../src/net/free-block.ts";
 import {
   lastAddress,
   makePrefix,
@@ -121,6 +121,76 @@ describe("lowestFreeBlock properties", () => {
         assert.deepEqual(lowestFreeBlock([space], taken, length), bruteForce(space, taken, length));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("addressRoom", () => {
+  const cases: [
+    name: string,
+    space: string[],
+    taken: string[],
+    takes: string[],
+    expected: string | undefined,
+  ][] = [
+    ["nothing taken later: as lowestFreeBlock", ["10.0.0.0/24"], ["10.0.0.0/28"], [], "10.0.0.16/28"],
+    ["a taken block moves the answer on", ["10.0.0.0/24"], ["10.0.0.0/28"], ["10.0.0.16/28"], "10.0.0.32/28"],
+    ["a block taken below the others", ["10.0.0.0/24"], ["10.0.0.32/27"], ["10.0.0.0/28"], "10.0.0.16/28"],
+    [
+      "takes that fill the space",
+      ["10.0.0.0/26"],
+      ["10.0.0.0/27"],
+      ["10.0.0.32/28", "10.0.0.48/28"],
+      undefined,
+    ],
+    ["an IPv6 take leaves IPv4 alone", ["10.0.0.0/24"], [], ["fd00::/64"], "10.0.0.0/28"],
+    ["a take out of the space changes nothing", ["10.0.0.0/24"], [], ["10.9.0.0/28"], "10.0.0.0/28"],
+  ];
+  for (const [name, space, taken, takes, expected] of cases) {
+    it(name, () => {
+      const room = addressRoom(prefixes(space), prefixes(taken));
+      for (const block of prefixes(takes)) room.take(block);
+      assert.equal(room.lowestFree(28)?.text, expected);
+      assert.equal(lowestFreeBlock(prefixes(space), prefixes([...taken, ...takes]), 28)?.text, expected);
+    });
+  }
+
+  it("does not change the arrays it was given", () => {
+    const space = prefixes(["10.1.0.0/24", "10.0.0.0/24"]);
+    const taken = prefixes(["10.0.0.32/27", "10.0.0.0/28"]);
+    const room = addressRoom(space, taken);
+    room.take(prefixes(["10.0.0.16/28"])[0]!);
+    assert.deepEqual(
+      space.map((p) => p.text),
+      ["10.1.0.0/24", "10.0.0.0/24"],
+    );
+    assert.deepEqual(
+      taken.map((p) => p.text),
+      ["10.0.0.32/27", "10.0.0.0/28"],
+    );
+  });
+
+  it("answers as lowestFreeBlock over everything taken, after any sequence of takes", () => {
+    const space = makePrefix(4, 0x0a000000n, 24);
+    const prefixArb = fc
+      .tuple(fc.integer({ min: -256, max: 511 }), fc.integer({ min: 22, max: 32 }))
+      .map(([offset, length]) => makePrefix(4, 0x0a000000n + BigInt(offset), length));
+    fc.assert(
+      fc.property(
+        fc.array(prefixArb, { maxLength: 8 }),
+        fc.array(prefixArb, { maxLength: 8 }),
+        fc.integer({ min: 24, max: 32 }),
+        (taken, takes, length) => {
+          const room = addressRoom([space], taken);
+          const all = [...taken];
+          for (const block of takes) {
+            room.take(block);
+            all.push(block);
+            assert.deepEqual(room.lowestFree(length), lowestFreeBlock([space], all, length));
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

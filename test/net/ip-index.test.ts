@@ -41,6 +41,17 @@ describe("buildIpIndex lookupEntry", () => {
     });
   }
 
+  it("answers an entry asked again as the first time (answers are remembered)", () => {
+    const fresh = buildIpIndex([{ ip: "10.1.2.4", value: "cluster-a" }]);
+    for (const entry of ["10.1.2.4/32", "*", "10.1.2.5"]) {
+      const first = fresh.lookupEntry(entry);
+      assert.equal(fresh.lookupEntry(entry), first);
+      assert.deepEqual(first, buildIpIndex([{ ip: "10.1.2.4", value: "cluster-a" }]).lookupEntry(entry));
+    }
+    assert.deepEqual(fresh.lookupEntry("10.1.2.4/32"), { ip: "10.1.2.4", values: ["cluster-a"] });
+    assert.equal(fresh.lookupEntry("*"), undefined);
+  });
+
   it("counts distinct addresses and skips ips that are not single addresses", () => {
     const mixed = buildIpIndex([
       { ip: "10.0.0.4", value: 1 },

@@ -509,3 +509,130 @@ describe("evaluateNsgFlow", () => {
     assert.equal(verdicts.filter((name) => name === "DenyAllInBound").length, 112);
   });
 });
+
+describe("prepareNsg parts, parsed when first read", () => {
+  const asg =
+    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/Asg-Nodes";
+  const cases: [name: string, overrides: Partial<SecurityRule>, expected: Record<string, unknown>][] = [
+    [
+      "a plain rule",
+      { protocol: " TCP ", destinationPortRanges: ["443", "8080-8090"] },
+      {
+        protocol: "tcp",
+        source: [{ kind: "any" }],
+        destination: [{ kind: "any" }],
+        destinationPorts: [
+          { from: 443, to: 443 },
+          { from: 8080, to: 8090 },
+        ],
+        sourcePort: "yes",
+      },
+    ],
+    [
+      "tags, a prefix, an ASG, a port list and a specific source port",
+      {
+        sourceAddressPrefixes: ["VirtualNetwork", "10.0.0.5/24"],
+        destinationAddressPrefixes: [],
+        destinationApplicationSecurityGroupIds: [asg],
+        sourcePortRanges: ["1024"],
+        destinationPortRanges: ["80,443"],
+      },
+      {
+        protocol: "*",
+        source: [{ kind: "virtualNetwork" }, { kind: "prefix", prefix: parsePrefix("10.0.0.0/24") }],
+        destination: [
+          {
+            kind: "applicationSecurityGroup",
+            key: asg.toLowerCase(),
+            name: "Asg-Nodes",
+            side: "destination",
+          },
+        ],
+        destinationPorts: [
+          { from: 80, to: 80 },
+          { from: 443, to: 443 },
+        ],
+        sourcePort: {
+          reason: 'source port range "1024" is not evaluated (the flow\'s source port is ephemeral)',
+        },
+      },
+    ],
+    [
+      "parts that cannot be decided",
+      {
+        sourceAddressPrefixes: ["AzureCloud"],
+        destinationAddressPrefixes: ["10.0.0.0/33"],
+        destinationPortRanges: [],
+      },
+      {
+        protocol: "*",
+        source: [{ kind: "unsupported", reason: 'source service tag "AzureCloud" is not evaluated' }],
+        destination: [
+          { kind: "unsupported", reason: 'destination address prefix "10.0.0.0/33" does not parse' },
+        ],
+        destinationPorts: [{ reason: "rule has no destination port range" }],
+        sourcePort: "yes",
+      },
+    ],
+  ];
+  const parts = ["protocol", "source", "destination", "destinationPorts", "sourcePort"] as const;
+
+  // Rules written alike share one parse; these pairs differ in form only where the parse must tell them apart.
+  const pairs: [name: string, a: Partial<SecurityRule>, b: Partial<SecurityRule>, same: boolean][] = [
+    [
+      "ports as a list or in one entry",
+      { destinationPortRanges: ["80", "443"] },
+      { destinationPortRanges: ["80,443"] },
+      true,
+    ],
+    ["one empty port entry or none", { destinationPortRanges: [""] }, { destinationPortRanges: [] }, false],
+    [
+      "source ports as a list or in one entry",
+      { sourcePortRanges: ["1", "2"] },
+      { sourcePortRanges: ["1,2"] },
+      false,
+    ],
+    [
+      "an entry alone or beside an ASG",
+      { sourceAddressPrefixes: ["*"] },
+      { sourceApplicationSecurityGroupIds: [asg] },
+      false,
+    ],
+    [
+      "one entry or two",
+      { destinationAddressPrefixes: ["10.0.0.0/24"] },
+      { destinationAddressPrefixes: ["10.0.0.0/24", "*"] },
+      false,
+    ],
+  ];
+  for (const [name, a, b, same] of pairs) {
+    it(`${name}: ${same ? "the same" : "different"} parts`, () => {
+      const [first, second] = prepareNsg([rule("a", a), rule("b", { priority: 200, ...b })]).inbound;
+      assert.ok(first && second);
+      const read = (prepared: typeof first) => parts.map((part) => prepared[part]);
+      if (same) assert.deepEqual(read(first), read(second));
+      else assert.notDeepEqual(read(first), read(second));
+    });
+  }
+
+  it("shares one frozen parse between rules written alike", () => {
+    const [first, second] = prepareNsg([rule("a"), rule("b", { priority: 200 })]).inbound;
+    assert.ok(first && second);
+    for (const part of ["source", "destination", "destinationPorts"] as const) {
+      assert.equal(first[part], second[part]);
+      assert.ok(Object.isFrozen(first[part]), `${part} is frozen`);
+    }
+  });
+  for (const [name, overrides, expected] of cases) {
+    it(`${name}: the same parts in any reading order, parsed once`, () => {
+      for (const order of [parts, [...parts].reverse()]) {
+        const [prepared] = prepareNsg([rule("r", overrides)]).inbound;
+        assert.ok(prepared);
+        const read = Object.fromEntries(order.map((part) => [part, prepared[part]]));
+        assert.deepEqual(read, expected);
+        for (const part of order)
+          assert.equal(prepared[part], read[part], `${part} is kept, not parsed again`);
+      }
+    });
+  }
+});

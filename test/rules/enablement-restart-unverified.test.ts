@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { readSnapshot } from "../../src/collect/snapshot.ts";
 import { normalize } from "../../src/inventory/normalize.ts";
 import rule from "../../src/rules/enablement-restart-unverified.ts";
+import { recordsOf } from "../../src/rules/_enablement-events.ts";
 import type { Attestation } from "../../src/config/config.ts";
 import type { ClusterSample, Observations } from "../../src/history/observations.ts";
 import type { Cluster, ResourceChange } from "../../src/inventory/model.ts";
@@ -15,6 +16,7 @@ import {
   evaluate,
   inventory,
   resourceChange,
+  ruleContext,
   summarize,
 } from "../builders.ts";
 
@@ -542,5 +544,41 @@ describe("enablement-restart-unverified", () => {
     const [outcome] = outcomes as [(typeof outcomes)[number]];
     assert.equal(outcome.status, "pass");
     assert.deepEqual([outcome.evidence?.decision, outcome.evidence?.sku], ["automatic-sku", "Automatic"]);
+  });
+});
+
+describe("recordsOf", () => {
+  const other = clusterId("aks-2");
+  const records = [
+    enable("2025-09-01T00:00:00Z"),
+    resourceChange(other, "2025-09-02T00:00:00Z", { [powerPath]: ["Running", "Stopped"] }),
+    start("2025-09-03T00:00:00Z"),
+    resourceChange(id.toUpperCase(), "2025-09-04T00:00:00Z", {}, "Create"),
+  ];
+  const context = ruleContext(
+    inventory({
+      clusters: [integrated(), cluster({ name: "aks-2" }), cluster({ name: "aks-3" })],
+      overrides: { resourceChanges: records },
+    }),
+  );
+  const cases: [name: string, clusterName: string][] = [
+    ["records of the cluster only, in inventory order, whatever the id's case", "aks-1"],
+    ["another cluster's", "aks-2"],
+    ["a cluster without records", "aks-3"],
+  ];
+  for (const [name, clusterName] of cases) {
+    it(name, () => {
+      const subject = context.inventory.clusters.get(clusterId(clusterName).toLowerCase())!;
+      assert.deepEqual(
+        recordsOf(subject, context),
+        records.filter((record) => record.targetKey === subject.key),
+      );
+    });
+  }
+
+  it("gives clusters without records one shared list that cannot be changed", () => {
+    const none = recordsOf(context.inventory.clusters.get(clusterId("aks-3").toLowerCase())!, context);
+    assert.equal(none.length, 0);
+    assert.ok(Object.isFrozen(none));
   });
 });
