@@ -24,10 +24,14 @@ export const noClustersOutsideScan: ClustersOutsideScan = {
   linkedToAks: false,
 };
 
+const frontendIpConfigurationSegment = /\/frontendipconfigurations\//i;
+
 /** The `kube-apiserver` load balancers whose frontends sit in the subnet, one per distinct load balancer. */
 export function apiServerLoadBalancerIds(subnet: Subnet): string[] {
   const byKey = new Map<string, string>();
   for (const configurationId of subnet.ipConfigurationIds) {
+    // Most ids are NICs' (a node subnet's): tested without the lower-cased copy parentIdBefore makes.
+    if (!frontendIpConfigurationSegment.test(configurationId)) continue;
     const loadBalancerId = parentIdBefore(configurationId, "frontendIPConfigurations");
     if (loadBalancerId === undefined || !/\/loadbalancers\/kube-apiserver$/i.test(loadBalancerId)) continue;
     if (!byKey.has(idKey(loadBalancerId))) byKey.set(idKey(loadBalancerId), loadBalancerId);
