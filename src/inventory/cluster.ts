@@ -9,6 +9,7 @@ import {
   type ClusterSku,
 } from "./model.ts";
 import { ContentGaps } from "./content-gaps.ts";
+import { noItems } from "./compact.ts";
 import { isRecord, nonEmpty, recordDiagnostic, type Node, type RowContext } from "./read.ts";
 
 /**
@@ -46,13 +47,11 @@ function readMaxSurge(settings: Node): string | undefined {
   return text;
 }
 
-/** Shared by every pool that joins no ASG, which is most of them; no reader mutates a pool's list. */
-const noApplicationSecurityGroups: readonly string[] = Object.freeze([]);
-
 /** A list of ASG ids; missing means none, anything but a list of strings means unknown. */
 function readApplicationSecurityGroups(networkProfile: Node): readonly string[] | undefined {
   const raw = networkProfile.raw("applicationSecurityGroups");
-  if (raw === undefined || raw === null) return noApplicationSecurityGroups;
+  // Most pools join no ASG: they share the one frozen empty list.
+  if (raw === undefined || raw === null) return noItems;
   if (!Array.isArray(raw) || raw.some((item) => typeof item !== "string")) {
     networkProfile.report(
       "warning",

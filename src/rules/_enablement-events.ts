@@ -3,6 +3,7 @@
 import type { Attestation } from "../config/config.ts";
 import type { Cluster, ResourceChange } from "../inventory/model.ts";
 import { idKey } from "../inventory/model.ts";
+import { noItems } from "../inventory/compact.ts";
 import { createHistory } from "../history/history.ts";
 import type { History } from "../history/history.ts";
 import type { ClusterSample } from "../history/observations.ts";
@@ -34,9 +35,6 @@ export function latest(events: readonly Event[]): Event | undefined {
   );
 }
 
-/** Frozen: every cluster without records shares it. */
-const noRecords: readonly ResourceChange[] = Object.freeze([]);
-
 /** Target key → its change records in inventory order; built once per inventory, not once per cluster. */
 const recordsByTarget = new WeakMap<
   readonly ResourceChange[],
@@ -60,7 +58,7 @@ function indexByTarget(records: readonly ResourceChange[]): ReadonlyMap<string, 
 
 /** The cluster's change records, in inventory order. Shared and read-only: callers must not change the list. */
 export function recordsOf(cluster: Cluster, context: RuleContext): readonly ResourceChange[] {
-  return indexByTarget(context.inventory.resourceChanges).get(cluster.key) ?? noRecords;
+  return indexByTarget(context.inventory.resourceChanges).get(cluster.key) ?? noItems;
 }
 
 /** Update records where `path` went from `before` to `after` (compared case-insensitively); `missing` stands in for an absent value. */
