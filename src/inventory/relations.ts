@@ -78,6 +78,18 @@ export function vnetKeyOfSubnetId(subnetId: string): string {
   return idKey(parentIdBefore(subnetId, "subnets") ?? subnetId);
 }
 
+/**
+ * A subnet delegated to AKS, linked by AKS to itself, or holding API server frontends is an API server subnet
+ * even when no scanned cluster names it (the cluster may be in another scope, or on an AKS-managed VNet).
+ */
+export function isApiServerSubnetByContent(subnet: Subnet): boolean {
+  return (
+    isDelegatedToManagedClusters(subnet) ||
+    isLinkedToAks(subnet) ||
+    apiServerLoadBalancerIds(subnet).length > 0
+  );
+}
+
 export function isDelegatedToManagedClusters(subnet: Subnet): boolean {
   const wanted = idKey(managedClustersDelegation);
   return subnet.delegations.some((delegation) => idKey(delegation.serviceName) === wanted);
@@ -191,16 +203,8 @@ export function buildRelations(inventory: Inventory): Relations {
     clusterNodeVnetKeys.set(cluster.key, [...new Set(distinctSubnets.map((ref) => ref.vnetKey))]);
   }
 
-  // A subnet AKS linked to itself, or that holds API server frontends, is an API server subnet even when no
-  // scanned cluster names it (the cluster may be in another scope, or on an AKS-managed VNet).
-  for (const subnet of inventory.subnets.values()) {
-    if (
-      isDelegatedToManagedClusters(subnet) ||
-      isLinkedToAks(subnet) ||
-      apiServerLoadBalancerIds(subnet).length > 0
-    )
-      apiServerRefs.set(subnet.key, subnetRef(subnet.id, ""));
-  }
+  for (const subnet of inventory.subnets.values())
+    if (isApiServerSubnetByContent(subnet)) apiServerRefs.set(subnet.key, subnetRef(subnet.id, ""));
 
   const scannedLoadBalancers = new Set<string>();
   for (const cluster of inventory.clusters.values()) {

@@ -4,23 +4,14 @@
 import type { InventoryBuilder } from "./builder.ts";
 import { noItems } from "./compact.ts";
 import { idKey, type Subnet } from "./model.ts";
-import { apiServerLoadBalancerIds, isLinkedToAks } from "./apiserver-subnet-occupancy.ts";
-import { isDelegatedToManagedClusters } from "./relations.ts";
+import { isApiServerSubnetByContent } from "./relations.ts";
 
 /** Lists this short cost less than the check; they are kept as read. */
 const keptLength = 8;
 
-/**
- * Whether a rule may read the subnet's ids: the API server subnets, as `buildRelations` finds them (named by a
- * cluster, delegated to AKS, linked by AKS, or holding `kube-apiserver` frontends).
- */
+/** Whether a rule may read the subnet's ids: an API server subnet, named by a cluster or by its content. */
 function idsAreRead(subnet: Subnet, apiServerSubnetKeys: ReadonlySet<string>): boolean {
-  return (
-    apiServerSubnetKeys.has(subnet.key) ||
-    isDelegatedToManagedClusters(subnet) ||
-    isLinkedToAks(subnet) ||
-    apiServerLoadBalancerIds(subnet).length > 0
-  );
+  return apiServerSubnetKeys.has(subnet.key) || isApiServerSubnetByContent(subnet);
 }
 
 function withCountOnly(subnet: Subnet): Subnet {
