@@ -137,13 +137,12 @@ function mergedStrings(properties: Node, singular: string, plural: string): stri
 
 /** The NSG list a rule comes from: `securityRules` or `defaultSecurityRules` of one NSG. */
 interface RuleList extends ChildPrefixes {
-  readonly nsgId: string;
   readonly nsgKey: string;
   readonly collection: "securityRules" | "defaultSecurityRules";
 }
 
 function ruleList(nsgId: string, nsgKey: string, collection: RuleList["collection"]): RuleList {
-  return { nsgId, nsgKey, collection, ...childPrefixes(nsgId, nsgKey, collection) };
+  return { nsgKey, collection, ...childPrefixes(nsgId, nsgKey, collection) };
 }
 
 function readSecurityRule(
