@@ -51,27 +51,16 @@ describe("renderFindingsJson", () => {
 describe("findingsJsonChunks", () => {
   /** What the file held when it was one `JSON.stringify` call: the pieces must join to exactly these bytes. */
   function wholeText(run: RunRecord): string {
-    const {
-      schemaVersion,
-      tool,
-      run: header,
-      coverage,
-      summary,
-      results,
-      resolved,
-      diagnostics,
-      clusters,
-    } = run;
     const ordered = {
-      schemaVersion,
-      tool,
-      run: header,
-      coverage,
-      summary,
-      results,
-      resolved,
-      diagnostics,
-      clusters,
+      schemaVersion: run.schemaVersion,
+      tool: run.tool,
+      run: run.run,
+      coverage: run.coverage,
+      summary: run.summary,
+      results: run.results,
+      resolved: run.resolved,
+      diagnostics: run.diagnostics,
+      clusters: run.clusters,
     };
     return `${JSON.stringify(run.names ? { ...ordered, names: run.names } : ordered, null, 2)}\n`;
   }
