@@ -99,18 +99,42 @@ function loadListed(store: RunStoreBackend, listing: RunListing): Promise<Stored
   );
 }
 
+/**
+ * The newest runs are checked one at a time before every run is listed: in a store of one scope the run a scan
+ * diffs against is the newest, found with two short listings rather than one of every run. Stores shared by a
+ * few scopes in turn still find theirs here.
+ */
+const newestChecked = 4;
+
 /** The newest run of this scope that loads, or undefined when there is none. */
 export async function latestRun(location: StateLocation, scopeKey: string): Promise<StoredRun | undefined> {
   const store = storeOf(location);
-  const candidates = (await listRuns(store)).filter((run) => run.scopeKey === scopeKey).reverse();
+  const newest = (await store.listIds()).sort(compareIds).reverse().slice(0, newestChecked);
+  for (const id of newest) {
+    const listing = await store.listOne(id);
+    const loaded = listing?.scopeKey === scopeKey ? await loadIfReadable(store, listing) : undefined;
+    if (loaded) return loaded;
+  }
+  if (newest.length < newestChecked) return undefined;
+  const checked = new Set(newest);
+  const candidates = (await listRuns(store))
+    .filter((run) => run.scopeKey === scopeKey && !checked.has(run.id))
+    .reverse();
   for (const candidate of candidates) {
-    try {
-      return await loadListed(store, candidate);
-    } catch (error) {
-      if (!(error instanceof RunStoreError)) throw error;
-    }
+    const loaded = await loadIfReadable(store, candidate);
+    if (loaded) return loaded;
   }
   return undefined;
+}
+
+/** Undefined for a run that does not load, so the one before it is tried. */
+async function loadIfReadable(store: RunStoreBackend, listing: RunListing): Promise<StoredRun | undefined> {
+  try {
+    return await loadListed(store, listing);
+  } catch (error) {
+    if (!(error instanceof RunStoreError)) throw error;
+    return undefined;
+  }
 }
 
 /**

@@ -200,6 +200,18 @@ describe("blob run store on Azurite", () => {
       [runId(1)],
     );
     assert.ok(await half.exists(), "a fresh uncommitted run may belong to a live save and stays");
+    assert.equal((await latestRun(backend, scopeKey(["fleet.json"])))?.id, runId(1));
+  });
+
+  it("latestRun finds a scope's run behind more newer runs of another scope than it checks one by one", async () => {
+    const backend = openRunStore(await store("scopes"), access());
+    const save = (day: number, tenant: string) =>
+      saveRun(backend, makeRun(runId(day), [], [tenant]), emptyObservations, { keepRuns: 9 });
+    await save(1, "tenant-a");
+    for (const day of [2, 3, 4, 5, 6]) await save(day, "tenant-b");
+    assert.equal((await latestRun(backend, scopeKey(["tenant-a"])))?.id, runId(1));
+    assert.equal((await latestRun(backend, scopeKey(["tenant-b"])))?.id, runId(6));
+    assert.equal(await latestRun(backend, scopeKey(["tenant-c"])), undefined);
   });
 
   it("refuses to store a run id twice", async () => {

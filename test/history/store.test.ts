@@ -1,6 +1,6 @@
 // The run store: whole runs only, retention, scope keys, temp-folder hygiene.
 import assert from "node:assert/strict";
-import { cp, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -202,6 +202,21 @@ describe("scopes", () => {
     assert.equal((await latestRun(dir, scopeKey(["TENANT-A"])))?.id, runId(2));
     assert.equal((await latestRun(dir, scopeKey(["tenant-b"])))?.id, runId(3));
     assert.equal(await latestRun(dir, scopeKey(["tenant-c"])), undefined);
+  });
+
+  it("latestRun looks past newer runs that are of another scope, not whole or unreadable", async () => {
+    const dir = await stateDir();
+    const save = (day: number, tenant: string) =>
+      saveRun(dir, makeRun(runId(day), [], [tenant]), emptyObservations, { keepRuns: 9 });
+    await save(1, "tenant-a");
+    for (const day of [2, 3, 4, 5, 6]) await save(day, "tenant-b");
+    const unreadable = await save(7, "tenant-a");
+    const findings = join(unreadable, "findings.columns.json.gz");
+    // The size the meta file recorded, so the run is listed and fails only when read.
+    await writeFile(findings, Buffer.alloc((await readFile(findings)).byteLength));
+    await mkdir(join(dir, "runs", runId(8)));
+    assert.equal((await latestRun(dir, scopeKey(["tenant-a"])))?.id, runId(1));
+    assert.equal((await latestRun(dir, scopeKey(["tenant-b"])))?.id, runId(6));
   });
 });
 
