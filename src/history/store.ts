@@ -4,6 +4,7 @@ import type { RunRecord, TrendPoint } from "../findings/run.ts";
 import type { RunStoreBackend, RunStoreLock } from "./backend.ts";
 import { blobRunStore, parseBlobStateUrl, type BlobAccess } from "./blob-store.ts";
 import { fileRunStore, readRunFolder } from "./file-store.ts";
+import type { EvidenceDecoding } from "./evidence-apart.ts";
 import type { Observations } from "./observations.ts";
 import {
   decodeRun,
@@ -91,11 +92,16 @@ export async function loadRun(path: string): Promise<StoredRun> {
   return loadListed(store, listed);
 }
 
-function loadListed(store: RunStoreBackend, listing: RunListing): Promise<StoredRun> {
+function loadListed(
+  store: RunStoreBackend,
+  listing: RunListing,
+  evidence: EvidenceDecoding = "now",
+): Promise<StoredRun> {
   return decodeRun(
     listing.dir,
     (name) => store.readFile(listing, name),
     (name) => `${listing.dir}/${name}`,
+    evidence,
   );
 }
 
@@ -106,7 +112,10 @@ function loadListed(store: RunStoreBackend, listing: RunListing): Promise<Stored
  */
 const newestChecked = 4;
 
-/** The newest run of this scope that loads, or undefined when there is none. */
+/**
+ * The newest run of this scope that loads, or undefined when there is none. Its evidence is decoded on first read:
+ * the scan that diffs against it reads the evidence of resolved results only, most often none.
+ */
 export async function latestRun(location: StateLocation, scopeKey: string): Promise<StoredRun | undefined> {
   const store = storeOf(location);
   const newest = (await store.listIds()).sort(compareIds).reverse().slice(0, newestChecked);
@@ -130,7 +139,7 @@ export async function latestRun(location: StateLocation, scopeKey: string): Prom
 /** Undefined for a run that does not load, so the one before it is tried. */
 async function loadIfReadable(store: RunStoreBackend, listing: RunListing): Promise<StoredRun | undefined> {
   try {
-    return await loadListed(store, listing);
+    return await loadListed(store, listing, "on first read");
   } catch (error) {
     if (!(error instanceof RunStoreError)) throw error;
     return undefined;
