@@ -122,17 +122,23 @@ function mergedAddresses(
   singular: string,
   plural: string,
   dropped: DroppedElements,
-): string[] {
-  return [
-    ...readAddresses(properties, singular, nsgPrefixes),
-    ...readAddresses(properties, plural, nsgPrefixes, dropped),
-  ];
+): readonly string[] {
+  return joined(
+    readAddresses(properties, singular, nsgPrefixes),
+    readAddresses(properties, plural, nsgPrefixes, dropped),
+  );
 }
 
-function mergedStrings(properties: Node, singular: string, plural: string): string[] {
-  return [...properties.strings(singular), ...properties.strings(plural)].filter(
+function mergedStrings(properties: Node, singular: string, plural: string): readonly string[] {
+  return joined(properties.strings(singular), properties.strings(plural)).filter(
     (text) => text.trim() !== "",
   );
+}
+
+/** Both lists in order; a rule fills one of the two, so the other is usually empty and nothing is copied. */
+function joined(first: readonly string[], second: readonly string[]): readonly string[] {
+  if (second.length === 0) return first;
+  return first.length === 0 ? second : [...first, ...second];
 }
 
 /** The NSG list a rule comes from: `securityRules` or `defaultSecurityRules` of one NSG. */
@@ -204,34 +210,42 @@ function readSecurityRule(
  * and says so in the verdict (`unverified`), and this names the rule and the field.
  */
 function reportUnmatchable(rule: Node, properties: Node): void {
-  const given = (...keys: string[]): boolean =>
-    keys.some((key) => {
-      const value = properties.raw(key);
-      return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
-    });
-  const missing: [boolean, string][] = [
-    [
-      !given("sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups"),
-      "sourceAddressPrefix",
-    ],
-    [
-      !given(
-        "destinationAddressPrefix",
-        "destinationAddressPrefixes",
-        "destinationApplicationSecurityGroups",
-      ),
+  // Checked field by field, without a list or a closure per rule: 400,000 rules at 10,000 clusters.
+  if (!given(properties, "sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups"))
+    reportUnmatchableField(rule, "sourceAddressPrefix");
+  if (
+    !given(
+      properties,
       "destinationAddressPrefix",
-    ],
-    [!given("destinationPortRange", "destinationPortRanges"), "destinationPortRange"],
-  ];
-  for (const [absent, field] of missing)
-    if (absent)
-      rule.report(
-        "warning",
-        "missing-field",
-        `has no ${field} (nor its plural); the rule cannot be matched, verdicts that need it answer unverified`,
-        `properties.${field}`,
-      );
+      "destinationAddressPrefixes",
+      "destinationApplicationSecurityGroups",
+    )
+  )
+    reportUnmatchableField(rule, "destinationAddressPrefix");
+  if (!given(properties, "destinationPortRange", "destinationPortRanges"))
+    reportUnmatchableField(rule, "destinationPortRange");
+}
+
+/** Whether any of the fields holds a value: not missing, null or an empty list. */
+function given(properties: Node, first: string, second: string, third?: string): boolean {
+  return (
+    isGiven(properties.raw(first)) ||
+    isGiven(properties.raw(second)) ||
+    (third !== undefined && isGiven(properties.raw(third)))
+  );
+}
+
+function isGiven(value: unknown): boolean {
+  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+}
+
+function reportUnmatchableField(rule: Node, field: string): void {
+  rule.report(
+    "warning",
+    "missing-field",
+    `has no ${field} (nor its plural); the rule cannot be matched, verdicts that need it answer unverified`,
+    `properties.${field}`,
+  );
 }
 
 export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
