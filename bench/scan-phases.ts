@@ -6,7 +6,7 @@ import { readSnapshotInventory } from "../src/inventory/collected.ts";
 import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
 import { toolInfo } from "../src/engine/tool.ts";
-import { releaseMemory } from "../src/engine/release-memory.ts";
+import { freeGarbage, releaseMemory } from "../src/engine/release-memory.ts";
 import type { RunRecord } from "../src/findings/run.ts";
 import type { Observations } from "../src/history/observations.ts";
 import { saveRun } from "../src/history/store.ts";
@@ -41,7 +41,7 @@ export async function analyzeSnapshot(snapshot: string): Promise<{
 }> {
   const [{ collected, inventory, rowCount, tenants }, readMs] = await timed(async () => {
     const read = await readSnapshotInventory([snapshot]);
-    releaseMemory();
+    freeGarbage();
     return read;
   });
   const inputs = [snapshot];

@@ -18,6 +18,13 @@ const openBracket = 0x5b;
 const closeBracket = 0x5d;
 const comma = 0x2c;
 const colon = 0x3a;
+const lineFeed = 0x0a;
+
+/**
+ * Lines that end in a brace without being one element, after which a file is walked byte by byte without
+ * trying its lines again: failed parses cost a file at most this many.
+ */
+const lineMissLimit = 16;
 
 function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -92,6 +99,8 @@ class StreamingJsonParser {
   #root: { value: unknown } | undefined;
   #offset = 0;
   #started = false;
+  /** Lines tried that were not one element (see `lineMissLimit`). */
+  #lineMisses = 0;
 
   constructor(take?: TakeElement, repeatedKey?: RepeatedKey) {
     this.#take = take;
@@ -130,6 +139,10 @@ class StreamingJsonParser {
 
   /** Returns the position after the slice's end, or the chunk's length when the slice goes on. */
   #scanSlice(chunk: Buffer, start: number, slice: Slice): number {
+    if (slice.kind === "container" && slice.depth === 0 && this.#lineMisses < lineMissLimit) {
+      const end = this.#lineElement(chunk, start);
+      if (end !== undefined) return end;
+    }
     if (slice.kind === "scalar") {
       for (let position = start; position < chunk.length; position++) {
         const byte = chunk[position]!;
@@ -175,6 +188,35 @@ class StreamingJsonParser {
     slice.escaped = escaped;
     this.#keep(chunk, start, slice);
     return chunk.length;
+  }
+
+  /**
+   * The object that starts at `start`, when it is the rest of its line (a trailing comma aside): writers that
+   * put one row on each line (ours, `jq -c`, NDJSON-like exports) then cost one search for the newline and one
+   * JSON.parse, instead of a walk over every byte. JSON.parse accepts the line only when it is one whole value,
+   * and the value that begins at this object's brace ends at its matching brace, so a parse that succeeds has
+   * found exactly the element. Anything else (an indented file's lone `{`, two rows on a line, a line too long
+   * for the chunk) returns undefined and the byte walk takes the element, with the same result and errors.
+   */
+  #lineElement(chunk: Buffer, start: number): number | undefined {
+    const newline = chunk.indexOf(lineFeed, start);
+    if (newline === -1) return undefined;
+    let end = newline;
+    while (end > start && isWhitespace(chunk[end - 1]!)) end--;
+    if (chunk[end - 1] === comma) end--;
+    while (end > start && isWhitespace(chunk[end - 1]!)) end--;
+    if (chunk[end - 1] !== closeBrace) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(chunk.toString("utf8", start, end));
+    } catch {
+      // Not the element alone (or not valid JSON, which the byte walk then reports as before).
+      this.#lineMisses++;
+      return undefined;
+    }
+    this.#slice = undefined;
+    this.#deliver(value);
+    return end;
   }
 
   /** The slice goes on past this chunk: its text so far is kept, not the chunk. */

@@ -52,7 +52,7 @@ import { analyze } from "./analyze.ts";
 import { withConversionPlans } from "./conversion-plan.ts";
 import { seedDemoHistory } from "./demo-history.ts";
 import { reconcile } from "./reconcile.ts";
-import { releaseMemory } from "./release-memory.ts";
+import { freeGarbage, releaseMemory } from "./release-memory.ts";
 import { sortResults } from "../findings/result.ts";
 import type { RunRecord } from "../findings/run.ts";
 import { runId, runScope, withDroppedRows } from "./run-record.ts";
@@ -119,7 +119,7 @@ async function collectAndAnalyze(
   progress("collecting inventory");
   const collection = await collect(request.source);
   // The read's garbage (every row's parse) goes before analysis builds its indexes on top of the inventory.
-  releaseMemory();
+  freeGarbage();
   progress(`collected ${collection.rowCount} rows; analyzing`);
   throwWhenNothingRead(collection);
   const { stateDir } = request;

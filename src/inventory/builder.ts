@@ -25,6 +25,7 @@ import type {
 import { idKey } from "./model.ts";
 import type { Node } from "./read.ts";
 import { SharedLists } from "./compact.ts";
+import { SecurityRuleIndex, SecurityRuleKeys } from "./security-rules.ts";
 
 export interface InventoryBuilder {
   readonly clusters: Map<string, Cluster>;
@@ -33,7 +34,8 @@ export interface InventoryBuilder {
   /** Subnets that came as rows of their own; added after every VNet so that a VNet's own listing wins. */
   readonly standaloneSubnets: Subnet[];
   readonly networkSecurityGroups: Map<string, NetworkSecurityGroup>;
-  readonly securityRules: Map<string, SecurityRule>;
+  /** Which security rule keys are taken; the rules themselves are in their NSGs' lists. */
+  readonly securityRuleKeys: SecurityRuleKeys;
   readonly azureFirewalls: Map<string, AzureFirewall>;
   readonly firewallPolicyRuleCollectionGroups: Map<string, FirewallPolicyRuleCollectionGroup>;
   readonly firewallPolicies: Map<string, FirewallPolicy>;
@@ -69,13 +71,14 @@ export interface SeenRow {
 export type RowReader = (row: Node, base: ArmResource, into: InventoryBuilder) => void;
 
 export function createBuilder(): InventoryBuilder {
+  const networkSecurityGroups = new Map<string, NetworkSecurityGroup>();
   return {
     clusters: new Map(),
     virtualNetworks: new Map(),
     subnets: new Map(),
     standaloneSubnets: [],
-    networkSecurityGroups: new Map(),
-    securityRules: new Map(),
+    networkSecurityGroups,
+    securityRuleKeys: new SecurityRuleKeys(networkSecurityGroups),
     azureFirewalls: new Map(),
     firewallPolicyRuleCollectionGroups: new Map(),
     firewallPolicies: new Map(),
@@ -103,25 +106,31 @@ export function addOnce<T>(map: Map<string, T>, key: string, value: T, node: Nod
     map.set(key, value);
     return true;
   }
+  reportDuplicateId(node, id);
+  return false;
+}
+
+export function reportDuplicateId(node: Node, id: string): void {
   node.report(
     "warning",
     "duplicate-id",
     `duplicate id ${id}; kept the first one, remove the duplicate from the input`,
   );
-  return false;
 }
 
 export function toInventory(
   into: InventoryBuilder,
   diagnostics: Inventory["diagnostics"],
   roleAssignmentsCollected: boolean,
+  /** Standalone rules added after the NSGs were read (`mergeStandaloneSecurityRules`). */
+  standaloneRules: readonly SecurityRule[],
 ): Inventory {
   return {
     clusters: into.clusters,
     virtualNetworks: into.virtualNetworks,
     subnets: into.subnets,
     networkSecurityGroups: into.networkSecurityGroups,
-    securityRules: into.securityRules,
+    securityRules: new SecurityRuleIndex(into.networkSecurityGroups, standaloneRules),
     azureFirewalls: into.azureFirewalls,
     firewallPolicyRuleCollectionGroups: into.firewallPolicyRuleCollectionGroups,
     firewallPolicies: into.firewallPolicies,
@@ -148,7 +157,7 @@ export function forget(into: InventoryBuilder, key: string, seen: SeenRow): void
   const vnet = into.virtualNetworks.get(key);
   if (vnet !== undefined) for (const subnet of vnet.subnets) into.subnets.delete(subnet.key);
   const nsg = into.networkSecurityGroups.get(key);
-  if (nsg !== undefined) for (const rule of nsg.securityRules) into.securityRules.delete(rule.key);
+  if (nsg !== undefined) into.securityRuleKeys.release(nsg);
   for (const map of [
     into.clusters,
     into.virtualNetworks,

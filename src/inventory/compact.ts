@@ -56,12 +56,14 @@ export function childPrefixes(parentId: string, parentKey: string, collection: s
 export function childIds(
   id: string,
   name: string | undefined,
-  { idPrefix, keyPrefix }: ChildPrefixes,
+  prefixes: ChildPrefixes,
 ): { id: string; key: string } {
-  const spelledSo =
-    name !== undefined &&
-    id.length === idPrefix.length + name.length &&
-    id.endsWith(name) &&
-    id.startsWith(idPrefix);
-  return spelledSo ? { id: idPrefix + name, key: keyPrefix + name.toLowerCase() } : { id, key: idKey(id) };
+  return name !== undefined && spelledAsChild(id, name, prefixes)
+    ? { id: prefixes.idPrefix + name, key: prefixes.keyPrefix + name.toLowerCase() }
+    : { id, key: idKey(id) };
+}
+
+/** Whether `id` is its list's id prefix followed by `name` (as the id was parsed: a flat string). */
+export function spelledAsChild(id: string, name: string, { idPrefix }: ChildPrefixes): boolean {
+  return id.length === idPrefix.length + name.length && id.endsWith(name) && id.startsWith(idPrefix);
 }

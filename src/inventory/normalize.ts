@@ -227,13 +227,18 @@ export function createNormalizer(): Normalizer {
     },
     finish(options = {}) {
       mergeStandaloneSubnets(pass.into);
-      mergeStandaloneSecurityRules(pass.into);
+      const standaloneRules = mergeStandaloneSecurityRules(pass.into);
       mergeAgentPoolRows(pass.into, pass.diagnostics);
       reportMissingSubnets(pass);
       reportUnknownTypes(pass);
       releaseUnreadIpConfigurationIds(pass.into);
       const tables = (options.tables ?? []).map((table) => table.toLowerCase());
-      return toInventory(pass.into, pass.diagnostics.list(), tables.includes("authorizationresources"));
+      return toInventory(
+        pass.into,
+        pass.diagnostics.list(),
+        tables.includes("authorizationresources"),
+        standaloneRules,
+      );
     },
   };
 }

@@ -1,13 +1,14 @@
 // Reads network security groups and their rules; synthesizes Azure's six default rules when a row leaves them out.
 import { readAddresses, nsgPrefixes } from "./addresses.ts";
 import { parentIdBefore } from "./arm-id.ts";
-import { addOnce, type InventoryBuilder, type RowReader } from "./builder.ts";
+import { reportDuplicateId, type InventoryBuilder, type RowReader } from "./builder.ts";
 import { idKey, type SecurityRule, type SecurityRuleDirection } from "./model.ts";
 import { ContentGaps, type DroppedElements } from "./content-gaps.ts";
 import { nonEmpty, type Node } from "./read.ts";
 import {
   childIds,
   childPrefixes,
+  spelledAsChild,
   exactList,
   noItems,
   type ChildPrefixes,
@@ -122,17 +123,23 @@ function mergedAddresses(
   singular: string,
   plural: string,
   dropped: DroppedElements,
-): string[] {
-  return [
-    ...readAddresses(properties, singular, nsgPrefixes),
-    ...readAddresses(properties, plural, nsgPrefixes, dropped),
-  ];
+): readonly string[] {
+  return joined(
+    readAddresses(properties, singular, nsgPrefixes),
+    readAddresses(properties, plural, nsgPrefixes, dropped),
+  );
 }
 
-function mergedStrings(properties: Node, singular: string, plural: string): string[] {
-  return [...properties.strings(singular), ...properties.strings(plural)].filter(
+function mergedStrings(properties: Node, singular: string, plural: string): readonly string[] {
+  return joined(properties.strings(singular), properties.strings(plural)).filter(
     (text) => text.trim() !== "",
   );
+}
+
+/** Both lists in order; a rule fills one of the two, so the other is usually empty and nothing is copied. */
+function joined(first: readonly string[], second: readonly string[]): readonly string[] {
+  if (second.length === 0) return first;
+  return first.length === 0 ? second : [...first, ...second];
 }
 
 /** The NSG list a rule comes from: `securityRules` or `defaultSecurityRules` of one NSG. */
@@ -145,12 +152,18 @@ function ruleList(nsgId: string, nsgKey: string, collection: RuleList["collectio
   return { nsgKey, collection, ...childPrefixes(nsgId, nsgKey, collection) };
 }
 
+/** A rule as read, and whether its key is its NSG's key plus its list and name (see `SecurityRuleKeys`). */
+interface ReadRule {
+  readonly rule: SecurityRule;
+  readonly native: boolean;
+}
+
 function readSecurityRule(
   rule: Node,
   list: RuleList,
   dropped: DroppedElements,
   lists: SharedLists,
-): SecurityRule | undefined {
+): ReadRule | undefined {
   const name = nonEmpty(rule.string("name"));
   const { nsgKey, collection, idPrefix } = list;
   const id = nonEmpty(rule.string("id")) ?? (name === undefined ? undefined : `${idPrefix}${name}`);
@@ -196,7 +209,7 @@ function readSecurityRule(
     description: nonEmpty(properties.string("description")),
   };
   reportUnmatchable(rule, properties);
-  return read;
+  return { rule: read, native: name !== undefined && !name.includes("/") && spelledAsChild(id, name, list) };
 }
 
 /**
@@ -204,34 +217,42 @@ function readSecurityRule(
  * and says so in the verdict (`unverified`), and this names the rule and the field.
  */
 function reportUnmatchable(rule: Node, properties: Node): void {
-  const given = (...keys: string[]): boolean =>
-    keys.some((key) => {
-      const value = properties.raw(key);
-      return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
-    });
-  const missing: [boolean, string][] = [
-    [
-      !given("sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups"),
-      "sourceAddressPrefix",
-    ],
-    [
-      !given(
-        "destinationAddressPrefix",
-        "destinationAddressPrefixes",
-        "destinationApplicationSecurityGroups",
-      ),
+  // Checked field by field, without a list or a closure per rule: 400,000 rules at 10,000 clusters.
+  if (!given(properties, "sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups"))
+    reportUnmatchableField(rule, "sourceAddressPrefix");
+  if (
+    !given(
+      properties,
       "destinationAddressPrefix",
-    ],
-    [!given("destinationPortRange", "destinationPortRanges"), "destinationPortRange"],
-  ];
-  for (const [absent, field] of missing)
-    if (absent)
-      rule.report(
-        "warning",
-        "missing-field",
-        `has no ${field} (nor its plural); the rule cannot be matched, verdicts that need it answer unverified`,
-        `properties.${field}`,
-      );
+      "destinationAddressPrefixes",
+      "destinationApplicationSecurityGroups",
+    )
+  )
+    reportUnmatchableField(rule, "destinationAddressPrefix");
+  if (!given(properties, "destinationPortRange", "destinationPortRanges"))
+    reportUnmatchableField(rule, "destinationPortRange");
+}
+
+/** Whether any of the fields holds a value: not missing, null or an empty list. */
+function given(properties: Node, first: string, second: string, third?: string): boolean {
+  return (
+    isGiven(properties.raw(first)) ||
+    isGiven(properties.raw(second)) ||
+    (third !== undefined && isGiven(properties.raw(third)))
+  );
+}
+
+function isGiven(value: unknown): boolean {
+  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+}
+
+function reportUnmatchableField(rule: Node, field: string): void {
+  rule.report(
+    "warning",
+    "missing-field",
+    `has no ${field} (nor its plural); the rule cannot be matched, verdicts that need it answer unverified`,
+    `properties.${field}`,
+  );
 }
 
 export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
@@ -240,8 +261,12 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
   properties.requireList("securityRules", gaps);
   const dropped: DroppedElements = { gaps, rule: true };
   const rules: SecurityRule[] = [];
-  const add = (rule: SecurityRule | undefined, node: Node): void => {
-    if (rule !== undefined && addOnce(into.securityRules, rule.key, rule, node, rule.id)) rules.push(rule);
+  const keys = new Set<string>();
+  const add = (read: ReadRule | undefined, node: Node): void => {
+    if (read === undefined) return;
+    const { rule, native } = read;
+    if (into.securityRuleKeys.claim(rule.key, native, base.key, keys)) rules.push(rule);
+    else reportDuplicateId(node, rule.id);
   };
   const custom = ruleList(base.id, base.key, "securityRules");
   for (const node of properties.eachObject("securityRules", dropped))
@@ -251,7 +276,8 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
   for (const node of defaults) add(readSecurityRule(node, defaultList, dropped, into.lists), node);
   // ARG queries often trim defaultSecurityRules; every NSG has them, so evaluation needs them back.
   if (defaults.length === 0)
-    for (const rule of azureDefaultRules) add(synthesizeDefaultRule(defaultList, rule, into.lists), row);
+    for (const rule of azureDefaultRules)
+      add({ rule: synthesizeDefaultRule(defaultList, rule, into.lists), native: true }, row);
   into.networkSecurityGroups.set(base.key, {
     ...base,
     securityRules: exactList(rules),
@@ -265,17 +291,23 @@ export const readStandaloneSecurityRule: RowReader = (row, base, into) => {
   const collection = base.type.endsWith("/defaultsecurityrules") ? "defaultSecurityRules" : "securityRules";
   const nsgId = parentIdBefore(base.id, collection) ?? base.id;
   const dropped: DroppedElements = { gaps: new ContentGaps(), rule: true };
-  const rule = readSecurityRule(row, ruleList(nsgId, idKey(nsgId), collection), dropped, into.lists);
-  if (rule !== undefined) into.standaloneSecurityRules.set(base.key, { ...rule, id: base.id, key: base.key });
+  const read = readSecurityRule(row, ruleList(nsgId, idKey(nsgId), collection), dropped, into.lists);
+  if (read !== undefined)
+    into.standaloneSecurityRules.set(base.key, { ...read.rule, id: base.id, key: base.key });
 };
 
-/** Standalone rules join their NSG unless its own listing has them (the NSG's copy wins), and the rule index. */
-export function mergeStandaloneSecurityRules(into: InventoryBuilder): void {
+/**
+ * Standalone rules join their NSG unless its own listing has them (the NSG's copy wins); the rules added are
+ * returned in order, for the rule index (`SecurityRuleIndex`).
+ */
+export function mergeStandaloneSecurityRules(into: InventoryBuilder): SecurityRule[] {
+  const added: SecurityRule[] = [];
   for (const rule of into.standaloneSecurityRules.values()) {
-    if (into.securityRules.has(rule.key)) continue;
-    into.securityRules.set(rule.key, rule);
+    if (into.securityRuleKeys.taken(rule.key)) continue;
+    added.push(rule);
     const nsg = into.networkSecurityGroups.get(rule.nsgKey);
-    if (nsg !== undefined)
-      into.networkSecurityGroups.set(rule.nsgKey, { ...nsg, securityRules: [...nsg.securityRules, rule] });
+    if (nsg === undefined) into.securityRuleKeys.claimOrphan(rule.key);
+    else into.networkSecurityGroups.set(rule.nsgKey, { ...nsg, securityRules: [...nsg.securityRules, rule] });
   }
+  return added;
 }

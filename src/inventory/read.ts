@@ -1,6 +1,7 @@
 // A typed reader over one raw row (`unknown`): reads fields by path, records a diagnostic for each wrong value, never throws.
 import type { Diagnostic, DiagnosticLevel } from "./model.ts";
 import type { ContentGaps, DroppedElements } from "./content-gaps.ts";
+import { noItems } from "./compact.ts";
 
 /** Where the row being read came from; diagnostics point back at it. */
 export interface RowContext {
@@ -307,7 +308,10 @@ export class Node {
    * Ids of the references in the array under `key`, each once: ARM lists a sub-resource once, so a repeated id
    * (a hand-merged or corrupted export) is said and counted once rather than inflating a subnet's usage.
    */
-  references(key: string, dropped?: DroppedElements): string[] {
+  references(key: string, dropped?: DroppedElements): readonly string[] {
+    // Most reference lists are absent or empty (a rule's application security groups): no set, no generator.
+    const value = this.raw(key);
+    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return noItems;
     const ids: string[] = [];
     const seen = new Set<string>();
     for (const item of this.eachObject(key, dropped)) {

@@ -75,6 +75,73 @@ describe("parseJsonFile", () => {
     });
   }
 
+  // Rows one to a line are parsed line by line (#lineElement); the result and the errors stay JSON.parse's.
+  describe("rows one to a line", () => {
+    const row = fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 });
+    const layouts: [string, (rows: unknown[]) => string][] = [
+      ["comma at the end", (rows) => `[\n${rows.map((r) => JSON.stringify(r)).join(",\n")}\n]\n`],
+      [
+        "CRLF and spaces",
+        (rows) => `{"data": [\r\n${rows.map((r) => `  ${JSON.stringify(r)}`).join(" ,  \r\n")}  \r\n]}`,
+      ],
+      ["comma first", (rows) => `{"resources":[${rows.map((r) => JSON.stringify(r)).join("\n,")}\n]}`],
+      [
+        "two rows a line",
+        (rows) => `[${rows.map((r, i) => `${JSON.stringify(r)}${i % 2 ? ",\n" : ","}`).join("")}0]`,
+      ],
+      [
+        "a row broken after an inner object",
+        (rows) => `[${rows.map((r) => `{"x":{"y":1}\n,"r":${JSON.stringify(r)}}`).join(",\n")}]`,
+      ],
+    ];
+    for (const [name, layout] of layouts) {
+      it(`equals JSON.parse: ${name}, at any chunk size`, async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(row, { maxLength: 6 }),
+            fc.integer({ min: 1, max: 400 }),
+            async (rows, chunkSize) => {
+              const text = layout(rows);
+              writeFileSync(file, text);
+              assert.deepEqual(await parseJsonFile(file, chunkSize), JSON.parse(text));
+              assert.deepEqual(await parseJsonFile(file, 1 << 20), JSON.parse(text));
+            },
+          ),
+          { numRuns: 60 },
+        );
+      });
+    }
+
+    const invalid = [
+      '[{"a":1}}\n]',
+      '[{"a":"x\ny"}\n]',
+      '[{"a":1},\n{"b":}\n]',
+      '[{"a":1}\n{"b":2}\n]',
+      '[{"a":1}\n,]',
+    ];
+    for (const text of invalid) {
+      it(`rejects ${JSON.stringify(text)} as JSON.parse does`, async () => {
+        assert.throws(() => JSON.parse(text), SyntaxError);
+        writeFileSync(file, text);
+        for (const chunkSize of [3, 1 << 20])
+          await assert.rejects(parseJsonFile(file, chunkSize), SyntaxError);
+      });
+    }
+
+    it("hands each row to take once, in order, whichever way it was cut out", async () => {
+      const rows = Array.from({ length: 50 }, (_, index) => ({ id: `r${index}`, n: index }));
+      // Lines 10 to 19 hold two rows each: those are walked byte by byte, the others parsed as lines.
+      const lines = rows.map((r, i) =>
+        i >= 10 && i < 30 && i % 2 === 0 ? `${JSON.stringify(r)},` : `${JSON.stringify(r)},\n`,
+      );
+      writeFileSync(file, `[\n${lines.join("").replace(/,\n$/, "\n")}]`);
+      const taken: unknown[] = [];
+      const value = await parseJsonFile(file, 64, (_, element) => (taken.push(element), true));
+      assert.deepEqual(taken, rows);
+      assert.deepEqual(value, []);
+    });
+  });
+
   describe("repeated keys", () => {
     const cases: { name: string; text: string; value: unknown; repeats: [string, boolean][] }[] = [
       {
