@@ -184,8 +184,11 @@ function readSecurityRule(
   const protocol = properties.string("protocol");
   if (protocol === undefined)
     rule.report("warning", "missing-field", "has no protocol; read as '*' (any)", "properties.protocol");
+  // Named one by one, not spread: see readSubnet (network.ts).
+  const ids = childIds(id, name, list, spelled);
   const read: SecurityRule = {
-    ...childIds(id, name, list, spelled),
+    id: ids.id,
+    key: ids.key,
     name: name ?? id.split("/").at(-1) ?? "",
     nsgKey,
     isDefault: collection === "defaultSecurityRules",
