@@ -213,7 +213,7 @@ function readSecurityRule(
     description: nonEmpty(properties.string("description")),
   };
   reportUnmatchable(rule, properties);
-  return { rule: read, native: spelled && name !== undefined && !name.includes("/") };
+  return { rule: read, native: spelled && !name.includes("/") };
 }
 
 /**
