@@ -15,10 +15,15 @@ export interface HistoryFigures {
   readonly runs: number;
   /** Bytes of one stored run (its data files and meta). */
   readonly runBytes: number;
-  /** `latestRun`: list every run, read and check the newest's findings and observations. */
+  /** `latestRun`: list the runs, read and check the newest's record and observations (not yet its evidence). */
   readonly loadMs: number;
   /** CPU time of the same call (every thread of the process): what it costs when the machine is not shared. */
   readonly loadCpuMs: number;
+  /**
+   * The first read of a result's evidence after the load: what a scan that resolves findings pays on top (the
+   * whole evidence list is decoded then); a scan that resolves none never pays it.
+   */
+  readonly evidenceMs: number;
   /** `pruneRuns` with one run over the limit: what every save does once the store is full. */
   readonly retentionMs: number;
   /** Runs listed after retention: `runs - 1`. */
@@ -93,6 +98,9 @@ async function measure(
   const previous = await latestRun(backend, scopeKey);
   const loadMs = performance.now() - loadStarted;
   const cpu = process.cpuUsage(cpuBefore);
+  const evidenceStarted = performance.now();
+  JSON.stringify(previous?.record.results[0]?.evidence);
+  const evidenceMs = performance.now() - evidenceStarted;
   const retentionStarted = performance.now();
   await pruneRuns(backend, count - 1);
   const retentionMs = performance.now() - retentionStarted;
@@ -103,6 +111,7 @@ async function measure(
     runBytes,
     loadMs,
     loadCpuMs: (cpu.user + cpu.system) / 1000,
+    evidenceMs,
     retentionMs,
     keptRuns,
     loadedResults: previous?.record.results.length ?? 0,

@@ -75,7 +75,7 @@ function historyLines(history: HistoryFigures, findingsBytes: number, saveMs: nu
     ],
     [
       `history, ${where}: load previous run and observations (${history.runs} runs)`,
-      `${seconds(history.loadMs)} wall, ${seconds(history.loadCpuMs)} CPU (${history.loadedResults} results, ${history.loadedClusters} clusters observed); retention ${seconds(history.retentionMs)}`,
+      `${seconds(history.loadMs)} wall, ${seconds(history.loadCpuMs)} CPU (${history.loadedResults} results, ${history.loadedClusters} clusters observed); evidence on first read ${seconds(history.evidenceMs)}; retention ${seconds(history.retentionMs)}`,
       "load ≤ 1.00 s",
       verdict(history.loadMs <= 1000),
     ],

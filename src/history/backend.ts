@@ -14,6 +14,10 @@ export interface RunStoreBackend {
   readonly location: string;
   /** Whole runs only, in any order. May clear what a dead save left behind. */
   listWhole(): Promise<RunListing[]>;
+  /** Every run's id, whole or not, in any order: much cheaper than `listWhole` when only the newest run is wanted. */
+  listIds(): Promise<string[]>;
+  /** The run `id` when it is whole, else undefined. */
+  listOne(id: string): Promise<RunListing | undefined>;
   /** One file of a listed run; undefined when it does not exist. */
   readFile(run: RunListing, name: string): Promise<Uint8Array | undefined>;
   /**

@@ -1,9 +1,10 @@
 // The run store in Azure Blob Storage: `<prefix>runs/<run id>/<file>` blobs committed by a `run.json` marker blob,
-// and a blob lease on `<prefix>lock` that keeps two scans from interleaving.
+// and a blob lease on `<prefix>lock` (blob-lease.ts) that keeps two scans from interleaving.
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { BlobServiceClient, ContainerClient, RestError } from "@azure/storage-blob";
-import type { RunStoreBackend, RunStoreLock } from "./backend.ts";
-import { StateLockError, waitForLock } from "./lock.ts";
+import type { RunStoreBackend } from "./backend.ts";
+import { leaseLock } from "./blob-lease.ts";
+import { StateLockError } from "./lock.ts";
 import {
   isRunMeta,
   metaFile,
@@ -30,9 +31,6 @@ export interface BlobAccess {
 }
 
 const expectedForm = "https://<account>.blob.core.windows.net/<container>[/<prefix>]";
-/** Lowest lease Azure grants is 15 s, highest 60 s; a killed scan's lease lapses within this. */
-const leaseSeconds = 60;
-const renewEveryMs = 15_000;
 /** A run without its marker this old belongs to a save that died; live saves take seconds. */
 const staleUncommittedMs = 60 * 60 * 1000;
 const lockBlobName = "lock";
@@ -96,6 +94,12 @@ export function blobRunStore(target: BlobStateUrl, access: BlobAccess): RunStore
   return {
     location,
     listWhole: () => call(`list runs in ${location}`, () => listWholeRuns(container, runsPrefix, runUrl)),
+    listIds: () => call(`list runs in ${location}`, () => listRunIds(container, runsPrefix)),
+    listOne: (id) =>
+      call(`list run ${runUrl(id)}`, async () => {
+        const blobs = (await listRunBlobs(container, `${runsPrefix}${id}/`, runsPrefix)).get(id);
+        return blobs && wholeListing(id, blobs, runUrl);
+      }),
     readFile: (run, name) =>
       call(`read ${run.dir}/${name}`, () => download(container, `${runsPrefix}${run.id}/${name}`)),
     commit: (encoded) =>
@@ -143,8 +147,39 @@ async function listWholeRuns(
   runsPrefix: string,
   runUrl: (id: string) => string,
 ): Promise<RunListing[]> {
+  const whole: RunListing[] = [];
+  for (const [id, blobs] of await listRunBlobs(container, runsPrefix, runsPrefix)) {
+    const listing = wholeListing(id, blobs, runUrl);
+    if (listing) whole.push(listing);
+    else if (!blobs.marker && Date.now() - blobs.newest > staleUncommittedMs) {
+      // Data blobs of a save that died before its marker: never listed, cleared once surely dead.
+      await removeRun(container, `${runsPrefix}${id}/`);
+    }
+  }
+  return whole;
+}
+
+/**
+ * One level of the hierarchy, `runs/<id>/`: the service answers one short entry per run, where a flat listing
+ * answers every blob with its properties and metadata (at 90 runs, most of a history load's time in the SDK).
+ */
+async function listRunIds(container: ContainerClient, runsPrefix: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const item of container.listBlobsByHierarchy("/", { prefix: runsPrefix })) {
+    const id = item.kind === "prefix" ? item.name.slice(runsPrefix.length).replace(/\/$/, "") : "";
+    if (id && !id.includes("/")) ids.push(id);
+  }
+  return ids;
+}
+
+/** The blobs under `prefix` (all runs, or one run's prefix), by run id. */
+async function listRunBlobs(
+  container: ContainerClient,
+  prefix: string,
+  runsPrefix: string,
+): Promise<Map<string, RunBlobs>> {
   const runs = new Map<string, RunBlobs>();
-  for await (const blob of container.listBlobsFlat({ prefix: runsPrefix, includeMetadata: true })) {
+  for await (const blob of container.listBlobsFlat({ prefix, includeMetadata: true })) {
     const [id, name, ...deeper] = blob.name.slice(runsPrefix.length).split("/");
     if (!id || !name || deeper.length) continue;
     const entry = runs.get(id) ?? { sizes: new Map<string, number>(), newest: 0 };
@@ -153,17 +188,15 @@ async function listWholeRuns(
     entry.newest = Math.max(entry.newest, blob.properties.lastModified.getTime());
     if (name === metaFile) entry.marker = blob.metadata ?? {};
   }
-  const whole: RunListing[] = [];
-  for (const [id, blobs] of runs) {
-    const meta = markerMeta(blobs.marker);
-    if (meta?.runId === id && sizesMatch(meta, (name) => blobs.sizes.get(name) ?? -1)) {
-      whole.push({ id, dir: runUrl(id), scopeKey: meta.scopeKey });
-    } else if (!blobs.marker && Date.now() - blobs.newest > staleUncommittedMs) {
-      // Data blobs of a save that died before its marker: never listed, cleared once surely dead.
-      await removeRun(container, `${runsPrefix}${id}/`);
-    }
-  }
-  return whole;
+  return runs;
+}
+
+/** A run is whole when its marker names it and every data file has the size the marker recorded. */
+function wholeListing(id: string, blobs: RunBlobs, runUrl: (id: string) => string): RunListing | undefined {
+  const meta = markerMeta(blobs.marker);
+  return meta?.runId === id && sizesMatch(meta, (name) => blobs.sizes.get(name) ?? -1)
+    ? { id, dir: runUrl(id), scopeKey: meta.scopeKey }
+    : undefined;
 }
 
 /** The marker blob's metadata repeats what listing needs (id, scope, sizes), so listing reads no blob bodies. */
@@ -220,9 +253,14 @@ async function removeRun(container: ContainerClient, runPrefix: string): Promise
   }
 }
 
+/**
+ * One GET of the whole blob. `downloadToBuffer` first asks for the blob's properties, then fetches 4 MB ranges one
+ * after another: three round trips for a 5 MB run where one does (and the SDK still retries a cut stream).
+ */
 async function download(container: ContainerClient, name: string): Promise<Buffer | undefined> {
   try {
-    return await container.getBlobClient(name).downloadToBuffer();
+    const response = await container.getBlobClient(name).download();
+    return await readWhole(response.readableStreamBody);
   } catch (error) {
     if (error instanceof RestError && error.statusCode === 404 && error.code === "BlobNotFound")
       return undefined;
@@ -230,58 +268,10 @@ async function download(container: ContainerClient, name: string): Promise<Buffe
   }
 }
 
-/**
- * A 60 s lease on the lock blob, renewed while held. A scan that dies stops renewing, so its lease lapses and the
- * next scan takes over; until then the next scan waits.
- */
-async function leaseLock(
-  container: ContainerClient,
-  name: string,
-  location: string,
-  timeoutMs: number,
-): Promise<RunStoreLock> {
-  const blob = container.getBlockBlobClient(name);
-  try {
-    await blob.upload(Buffer.alloc(0), 0, { conditions: { ifNoneMatch: "*" } });
-  } catch (error) {
-    // 409: it exists; 412: it exists and is leased right now.
-    if (!(error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412))) throw error;
-  }
-  const lease = blob.getBlobLeaseClient();
-  await waitForLock(
-    timeoutMs,
-    async () => {
-      try {
-        await lease.acquireLease(leaseSeconds);
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof RestError && error.statusCode === 409)) throw error;
-      }
-      const properties = await blob.getProperties();
-      return `blob lease on ${blob.url.split("?")[0] ?? name} is ${properties.leaseState ?? "leased"}, duration ${properties.leaseDuration ?? "fixed"} (${leaseSeconds} s, renewed while its scan runs)`;
-    },
-    `the run store ${location}`,
-  );
-  const renewal = setInterval(() => {
-    lease.renewLease().catch(() => undefined);
-  }, renewEveryMs);
-  renewal.unref();
-  return {
-    confirm: async () => {
-      // Renewing also succeeds on a lapsed lease that nobody took since, which is exactly "still ours".
-      try {
-        await lease.renewLease();
-      } catch (error) {
-        throw new StateLockError(
-          `the run store ${location} lost its lock (the blob lease on ${name} was taken by another run: ${(error as Error).message.split("\n")[0] ?? ""}); this run was not stored.`,
-        );
-      }
-    },
-    release: async () => {
-      clearInterval(renewal);
-      await lease.releaseLease().catch(() => undefined);
-    },
-  };
+async function readWhole(body: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body ?? []) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** One line naming what failed, where, and what to do; Azure's error code stays in it. */

@@ -289,7 +289,6 @@ function decodeObjects(strings: readonly string[], column: ObjectColumn, count: 
   const perKey = column.k.map(() => 0);
   for (const shape of shapeOf) for (const id of column.s[shape] ?? []) perKey[id]!++;
   const members = column.k.map((_, id) => decodeColumn(strings, present(column.c[id]), perKey[id]!));
-  const next = column.k.map(() => 0);
   // Cloning a template of each shape gives every object its final layout at once, and makes `__proto__` an own
   // member as `JSON.parse` does, so the stores below only fill in values.
   const templates = column.s.map((shape) => {
@@ -306,15 +305,21 @@ function decodeObjects(strings: readonly string[], column: ObjectColumn, count: 
     }
     return template;
   });
-  const objects = new Array<unknown>(count);
+  const objects = new Array<Record<string, unknown>>(count);
   for (let index = 0; index < count; index++) {
-    const shape = shapeOf[index]!;
-    const template = templates[shape];
+    const template = templates[shapeOf[index]!];
     if (template === undefined) throw new ColumnsError("an object's shape is out of range");
-    const object = { ...template };
-    for (const id of column.s[shape]!) object[column.k[id]!] = members[id]![next[id]!++];
-    objects[index] = object;
+    objects[index] = { ...template };
   }
+  // One pass per key: the store below then sees one key at a time, where a pass per object sees every key in
+  // turn and looks each up anew (a third of a stored run's decoding time at 100,000 results).
+  column.k.forEach((key, id) => {
+    const values = members[id]!;
+    const hasKey = column.s.map((shape) => shape.includes(id));
+    let next = 0;
+    for (let index = 0; index < count; index++)
+      if (hasKey[shapeOf[index]!]) objects[index]![key] = values[next++];
+  });
   return objects;
 }
 

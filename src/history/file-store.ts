@@ -1,4 +1,5 @@
 // The run store in a folder: `<stateDir>/runs/<run id>/`, written to a temp name and renamed (DESIGN §6).
+import type { Dirent } from "node:fs";
 import { hostname } from "node:os";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -32,6 +33,8 @@ export function fileRunStore(stateDir: string): RunStoreBackend {
   return {
     location: stateDir,
     listWhole: () => listWholeRuns(runsDir),
+    listIds: async () => (await runEntries(runsDir)).filter(isRunFolder).map((entry) => entry.name),
+    listOne: (id) => readRunListing(join(runsDir, id), id),
     readFile: (run, name) => readRunFile(run.dir, name),
     commit: (encoded) => commitRun(runsDir, encoded),
     remove: (run) => removeRun(run),
@@ -73,24 +76,30 @@ async function commitRun(runsDir: string, encoded: EncodedRun): Promise<string> 
 
 /** Whole runs only. Clears temp folders left by crashes. */
 async function listWholeRuns(runsDir: string): Promise<RunListing[]> {
-  let entries;
-  try {
-    entries = await readdir(runsDir, { withFileTypes: true });
-  } catch (error) {
-    if (isErrorCode(error, "ENOENT")) return [];
-    throw error;
-  }
   const runs: RunListing[] = [];
-  for (const entry of entries) {
-    if (!entry.isDirectory()) continue;
+  for (const entry of await runEntries(runsDir)) {
     const dir = join(runsDir, entry.name);
-    if (entry.name.startsWith(tempPrefix)) await removeIfStale(dir, entry.name);
-    else if (!entry.name.startsWith(".")) {
+    if (entry.isDirectory() && entry.name.startsWith(tempPrefix)) await removeIfStale(dir, entry.name);
+    else if (isRunFolder(entry)) {
       const listing = await readRunListing(dir, entry.name);
       if (listing) runs.push(listing);
     }
   }
   return runs;
+}
+
+async function runEntries(runsDir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(runsDir, { withFileTypes: true });
+  } catch (error) {
+    if (isErrorCode(error, "ENOENT")) return [];
+    throw error;
+  }
+}
+
+/** Temp folders and the lock start with "."; every other folder is a run, whole or not. */
+function isRunFolder(entry: Dirent): boolean {
+  return entry.isDirectory() && !entry.name.startsWith(".");
 }
 
 /**

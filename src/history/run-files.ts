@@ -5,6 +5,7 @@ import { UserError } from "../errors/errors.ts";
 import type { RunRecord, TrendPoint } from "../findings/run.ts";
 import { trendPoint } from "../findings/trend-point.ts";
 import { decodeColumns, encodeColumns, isColumnsDocument } from "./columns.ts";
+import { joinEvidence, splitEvidence, type EvidenceDecoding } from "./evidence-apart.ts";
 import type { Observations } from "./observations.ts";
 import { scopeKey } from "./scope.ts";
 
@@ -53,15 +54,21 @@ export interface EncodedRun {
 }
 
 /**
- * Findings and observations are stored by column (`columns.ts`) and gzipped where that pays: at 10,000 clusters a
- * run is about 3 % of its pretty-printed findings.json, and loads faster than parsing that file would.
+ * The run record (its results' evidence apart, `evidence-apart.ts`), the evidence and the observations are stored
+ * by column (`columns.ts`) and gzipped where that pays: at 10,000 clusters a run is about 3 % of its pretty-printed
+ * findings.json, and loads faster than parsing that file would.
  */
 export async function encodeRun(
   run: RunRecord,
   observations: Observations,
   savedAt: Date,
 ): Promise<EncodedRun> {
-  const data = await Promise.all([encodeData("findings", run), encodeData("observations", observations)]);
+  const { record, evidence } = splitEvidence(run);
+  const data = await Promise.all([
+    encodeData("record", record),
+    encodeData("evidence", evidence),
+    encodeData("observations", observations),
+  ]);
   const meta: RunMeta = {
     schemaVersion: 1,
     runId: run.run.id,
@@ -73,16 +80,22 @@ export async function encodeRun(
   return { data, meta, metaText: `${JSON.stringify(meta, null, 2)}\n` };
 }
 
-type DataStem = "findings" | "observations";
+/**
+ * The parts of a run. Earlier versions stored the whole record as `findings` (plain JSON, then by column); this
+ * one stores it as `record` and `evidence`, a name earlier versions do not read rather than one they would misread.
+ */
+type DataStem = "findings" | "record" | "evidence" | "observations";
+const dataStems: readonly DataStem[] = ["findings", "record", "evidence", "observations"];
 
-/** Where each part of a run may be, newest encoding first; the last is how earlier versions stored it. */
+/** Where each part of a run may be, newest encoding first; plain `.json` is how the first version stored it. */
 function dataNames(stem: DataStem): readonly string[] {
-  return [`${stem}.columns.json.gz`, `${stem}.columns.json`, `${stem}.json`];
+  const columns = [`${stem}.columns.json.gz`, `${stem}.columns.json`];
+  return stem === "findings" || stem === "observations" ? [...columns, `${stem}.json`] : columns;
 }
 
 /** True for the name of any data file a run may hold, in any encoding. */
 export function isRunDataFile(name: string): boolean {
-  return dataNames("findings").includes(name) || dataNames("observations").includes(name);
+  return dataStems.some((stem) => dataNames(stem).includes(name));
 }
 
 /** Gzip is kept when it saves at least a fifth: a run of a handful of clusters is left readable. */
@@ -126,17 +139,21 @@ function asciiJson(value: unknown): string {
 /** Reads one file of a run; undefined when it does not exist. */
 export type ReadRunFile = (name: string) => Promise<Uint8Array | undefined>;
 
-/** Reads and checks every file of a run. `where` names a file of it in messages. */
+/**
+ * Reads and checks every file of a run. `where` names a file of it in messages. Evidence decoded "on first read"
+ * is checked then, and a broken evidence file throws there.
+ */
 export async function decodeRun(
   dir: string,
   read: ReadRunFile,
   where: (name: string) => string,
+  evidence: EvidenceDecoding = "now",
 ): Promise<StoredRun> {
   const meta = await readMeta(read, where);
   if (meta === undefined) throw new RunStoreError(`${where(metaFile)} is not a valid run meta file.`);
   const listed = meta === "missing" ? undefined : Object.keys(meta.bytes);
   const [record, observations] = await Promise.all([
-    readData(read, "findings", listed, where, isRunRecord, "a findings.json of schemaVersion 1"),
+    readRecord(read, listed, where, evidence),
     readData(read, "observations", listed, where, isObservations, "an observations file"),
   ]);
   if (record === undefined) throw new RunStoreError(`${dir} holds no ${findingsFile}; pass a run folder.`);
@@ -152,6 +169,30 @@ export async function decodeRun(
   };
 }
 
+const recordWhat = "a findings.json of schemaVersion 1";
+const evidenceWhat = "an evidence file";
+
+/** The run record as this version stores it (record and evidence), else as earlier versions did (findings). */
+async function readRecord(
+  read: ReadRunFile,
+  listed: readonly string[] | undefined,
+  where: (name: string) => string,
+  when: EvidenceDecoding,
+): Promise<RunRecord | undefined> {
+  const [record, evidence] = await Promise.all([
+    readData(read, "record", listed, where, isRunRecord, recordWhat),
+    readStored(read, "evidence", listed, where, evidenceWhat),
+  ]);
+  if (record === undefined) return readData(read, "findings", listed, where, isRunRecord, recordWhat);
+  const name = evidence?.name ?? dataNames("evidence")[0]!;
+  const invalid = (message: string) =>
+    new RunStoreError(`${where(name)} ${message}; expected ${evidenceWhat}.`);
+  if (evidence === undefined) throw invalid("is missing");
+  const decode = () => parseStored(evidence.bytes, name, where, isList, evidenceWhat);
+  joinEvidence(record, decode, when, invalid);
+  return record;
+}
+
 /**
  * One part of a run in whichever encoding it was stored: the meta file lists the names a run has; a folder
  * without one (copied by hand) is probed, newest encoding first.
@@ -164,12 +205,37 @@ async function readData<T>(
   check: (value: unknown) => value is T,
   what: string,
 ): Promise<T | undefined> {
+  const stored = await readStored(read, stem, listed, where, what);
+  return stored && parseStored(stored.bytes, stored.name, where, check, what);
+}
+
+/** The bytes of one part of a run and the name they were stored under; undefined when the run has none. */
+async function readStored(
+  read: ReadRunFile,
+  stem: DataStem,
+  listed: readonly string[] | undefined,
+  where: (name: string) => string,
+  what: string,
+): Promise<{ readonly name: string; readonly bytes: Uint8Array } | undefined> {
   for (const name of dataNames(stem)) {
     if (listed && !listed.includes(name)) continue;
-    const value = await readJson(read, name, where, check, what);
-    if (value !== undefined) return value;
+    const bytes = await readBytes(read, name, where, what);
+    if (bytes !== undefined) return { name, bytes };
   }
   return undefined;
+}
+
+async function readBytes(
+  read: ReadRunFile,
+  name: string,
+  where: (name: string) => string,
+  what: string,
+): Promise<Uint8Array | undefined> {
+  try {
+    return await read(name);
+  } catch (error) {
+    throw new RunStoreError(`${where(name)} cannot be read (${(error as Error).message}); expected ${what}.`);
+  }
 }
 
 /** `"missing"` when there is no meta file; undefined when there is one that does not parse. */
@@ -192,10 +258,20 @@ async function readJson<T>(
   check: (value: unknown) => value is T,
   what: string,
 ): Promise<T | undefined> {
+  const stored = await readBytes(read, name, where, what);
+  return stored && parseStored(stored, name, where, check, what);
+}
+
+/** A `RunStoreError` naming the file when `stored` cannot be inflated, parsed or decoded, or is not `what`. */
+function parseStored<T>(
+  stored: Uint8Array,
+  name: string,
+  where: (name: string) => string,
+  check: (value: unknown) => value is T,
+  what: string,
+): T {
   let value: unknown;
   try {
-    const stored = await read(name);
-    if (stored === undefined) return undefined;
     const bytes = name.endsWith(".gz") ? gunzipWhole(stored) : stored;
     value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
     if (name.includes(".columns.")) {
@@ -207,6 +283,10 @@ async function readJson<T>(
   }
   if (!check(value)) throw new RunStoreError(`${where(name)} is not ${what}.`);
   return value;
+}
+
+function isList(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

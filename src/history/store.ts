@@ -4,6 +4,7 @@ import type { RunRecord, TrendPoint } from "../findings/run.ts";
 import type { RunStoreBackend, RunStoreLock } from "./backend.ts";
 import { blobRunStore, parseBlobStateUrl, type BlobAccess } from "./blob-store.ts";
 import { fileRunStore, readRunFolder } from "./file-store.ts";
+import type { EvidenceDecoding } from "./evidence-apart.ts";
 import type { Observations } from "./observations.ts";
 import {
   decodeRun,
@@ -91,26 +92,58 @@ export async function loadRun(path: string): Promise<StoredRun> {
   return loadListed(store, listed);
 }
 
-function loadListed(store: RunStoreBackend, listing: RunListing): Promise<StoredRun> {
+function loadListed(
+  store: RunStoreBackend,
+  listing: RunListing,
+  evidence: EvidenceDecoding = "now",
+): Promise<StoredRun> {
   return decodeRun(
     listing.dir,
     (name) => store.readFile(listing, name),
     (name) => `${listing.dir}/${name}`,
+    evidence,
   );
 }
 
-/** The newest run of this scope that loads, or undefined when there is none. */
+/**
+ * The newest runs are checked one at a time before every run is listed: in a store of one scope the run a scan
+ * diffs against is the newest, found with two short listings rather than one of every run. Stores shared by a
+ * few scopes in turn still find theirs here.
+ */
+const newestChecked = 4;
+
+/**
+ * The newest run of this scope that loads, or undefined when there is none. Its evidence is decoded on first read:
+ * the scan that diffs against it reads the evidence of resolved results only, most often none.
+ */
 export async function latestRun(location: StateLocation, scopeKey: string): Promise<StoredRun | undefined> {
   const store = storeOf(location);
-  const candidates = (await listRuns(store)).filter((run) => run.scopeKey === scopeKey).reverse();
+  const newest = (await store.listIds()).sort(compareIds).reverse().slice(0, newestChecked);
+  for (const id of newest) {
+    const listing = await store.listOne(id);
+    const loaded = listing?.scopeKey === scopeKey ? await loadIfReadable(store, listing) : undefined;
+    if (loaded) return loaded;
+  }
+  if (newest.length < newestChecked) return undefined;
+  const checked = new Set(newest);
+  const candidates = (await listRuns(store))
+    .filter((run) => run.scopeKey === scopeKey && !checked.has(run.id))
+    .reverse();
   for (const candidate of candidates) {
-    try {
-      return await loadListed(store, candidate);
-    } catch (error) {
-      if (!(error instanceof RunStoreError)) throw error;
-    }
+    const loaded = await loadIfReadable(store, candidate);
+    if (loaded) return loaded;
   }
   return undefined;
+}
+
+/** Undefined for a run that does not load, so the one before it is tried. */
+async function loadIfReadable(store: RunStoreBackend, listing: RunListing): Promise<StoredRun | undefined> {
+  try {
+    return await loadListed(store, listing, "on first read");
+  } catch (error) {
+    if (!(error instanceof RunStoreError)) throw error;
+    return undefined;
+  }
 }
 
 /**

@@ -16,7 +16,14 @@ import {
 } from "../../src/history/store.ts";
 import { freshContainerName, startAzurite, type Azurite } from "./azurite.ts";
 import { clusterA, makeResult, makeRun } from "./fixtures/records.ts";
-import { storedRunV1, storedRunV1File, storedRunV1Files, storedRunV1Id } from "./fixtures/stored-run.ts";
+import {
+  storedRunV1,
+  storedRunV1File,
+  storedRunV1Files,
+  storedRunV1Id,
+  storedRunV2File,
+  storedRunV2Files,
+} from "./fixtures/stored-run.ts";
 
 describe("parseBlobStateUrl", () => {
   const accepted: readonly [string, object | undefined][] = [
@@ -133,8 +140,9 @@ describe("blob run store on Azurite", () => {
     const names: string[] = [];
     for await (const blob of container.listBlobsFlat()) names.push(blob.name);
     assert.deepEqual(names.sort(), [
-      `nightly/runs/${runId(1)}/findings.columns.json.gz`,
+      `nightly/runs/${runId(1)}/evidence.columns.json`,
       `nightly/runs/${runId(1)}/observations.columns.json.gz`,
+      `nightly/runs/${runId(1)}/record.columns.json.gz`,
       `nightly/runs/${runId(1)}/run.json`,
     ]);
     const [listed] = await listRuns(backend);
@@ -153,36 +161,46 @@ describe("blob run store on Azurite", () => {
     }
   });
 
-  it("reads a run the version before compact run files stored: plain JSON blobs and its marker", async () => {
-    const url = await store("old-format", "/nightly");
-    const container = azurite.service.getContainerClient(new URL(url).pathname.split("/")[2]!);
-    const { record, observations } = await storedRunV1();
-    const meta = JSON.parse((await storedRunV1File("run.json")).toString("utf8")) as {
-      scopeKey: string;
-      bytes: Record<string, number>;
-    };
-    // As that version committed it: data blobs first, then run.json whose metadata repeats id, scope and sizes.
-    for (const name of storedRunV1Files) {
-      const body = await storedRunV1File(name);
-      const metadata =
-        name === "run.json"
-          ? { runid: storedRunV1Id, scopekey: meta.scopeKey, bytes: JSON.stringify(meta.bytes) }
-          : undefined;
-      await container
-        .getBlockBlobClient(`nightly/runs/${storedRunV1Id}/${name}`)
-        .upload(body, body.length, { metadata });
-    }
-    const backend = openRunStore(url, access());
-    const old = await latestRun(backend, meta.scopeKey);
-    assert.deepEqual([old?.id, old?.record, old?.observations], [storedRunV1Id, record, observations]);
-    const newer = makeRun("20261202T000000Z-bbbbbb", [], record.run.scope);
-    await saveRun(backend, newer, observations, { keepRuns: 5 });
-    assert.deepEqual(
-      (await listRuns(backend)).map((run) => run.id),
-      [storedRunV1Id, newer.run.id],
-    );
-    assert.equal((await latestRun(backend, meta.scopeKey))?.id, newer.run.id);
-  });
+  const earlierLayouts: readonly [string, readonly string[], (name: never) => Promise<Buffer>][] = [
+    ["the version before compact run files stored: plain JSON blobs", storedRunV1Files, storedRunV1File],
+    [
+      "the version before evidence apart stored: the whole record by column",
+      storedRunV2Files,
+      storedRunV2File,
+    ],
+  ];
+  for (const [version, files, fileOf] of earlierLayouts)
+    it(`reads a run ${version}, and its marker`, async () => {
+      const url = await store("old-format", "/nightly");
+      const container = azurite.service.getContainerClient(new URL(url).pathname.split("/")[2]!);
+      const { record, observations } = await storedRunV1();
+      const read = fileOf as (name: string) => Promise<Buffer>;
+      const meta = JSON.parse((await read("run.json")).toString("utf8")) as {
+        scopeKey: string;
+        bytes: Record<string, number>;
+      };
+      // As that version committed it: data blobs first, then run.json whose metadata repeats id, scope and sizes.
+      for (const name of files) {
+        const body = await read(name);
+        const metadata =
+          name === "run.json"
+            ? { runid: storedRunV1Id, scopekey: meta.scopeKey, bytes: JSON.stringify(meta.bytes) }
+            : undefined;
+        await container
+          .getBlockBlobClient(`nightly/runs/${storedRunV1Id}/${name}`)
+          .upload(body, body.length, { metadata });
+      }
+      const backend = openRunStore(url, access());
+      const old = await latestRun(backend, meta.scopeKey);
+      assert.deepEqual([old?.id, old?.record, old?.observations], [storedRunV1Id, record, observations]);
+      const newer = makeRun("20261202T000000Z-bbbbbb", [], record.run.scope);
+      await saveRun(backend, newer, observations, { keepRuns: 5 });
+      assert.deepEqual(
+        (await listRuns(backend)).map((run) => run.id),
+        [storedRunV1Id, newer.run.id],
+      );
+      assert.equal((await latestRun(backend, meta.scopeKey))?.id, newer.run.id);
+    });
 
   it("lists only runs whose marker blob is there with matching sizes", async () => {
     const url = await store("whole");
@@ -191,15 +209,27 @@ describe("blob run store on Azurite", () => {
     await saveRun(backend, makeRun(runId(2), []), emptyObservations, { keepRuns: 5 });
     const container = azurite.service.getContainerClient(new URL(url).pathname.split("/")[2]!);
     // A save killed before its marker: data blobs only.
-    const half = container.getBlockBlobClient(`runs/${runId(3)}/findings.columns.json.gz`);
+    const half = container.getBlockBlobClient(`runs/${runId(3)}/record.columns.json.gz`);
     await half.upload("{}", 2);
-    // A run whose findings blob was later cut short: the marker's recorded size no longer matches.
-    await container.getBlockBlobClient(`runs/${runId(2)}/findings.columns.json.gz`).upload("{}", 2);
+    // A run whose record blob was later cut short: the marker's recorded size no longer matches.
+    await container.getBlockBlobClient(`runs/${runId(2)}/record.columns.json.gz`).upload("{}", 2);
     assert.deepEqual(
       (await listRuns(backend)).map((run) => run.id),
       [runId(1)],
     );
     assert.ok(await half.exists(), "a fresh uncommitted run may belong to a live save and stays");
+    assert.equal((await latestRun(backend, scopeKey(["fleet.json"])))?.id, runId(1));
+  });
+
+  it("latestRun finds a scope's run behind more newer runs of another scope than it checks one by one", async () => {
+    const backend = openRunStore(await store("scopes"), access());
+    const save = (day: number, tenant: string) =>
+      saveRun(backend, makeRun(runId(day), [], [tenant]), emptyObservations, { keepRuns: 9 });
+    await save(1, "tenant-a");
+    for (const day of [2, 3, 4, 5, 6]) await save(day, "tenant-b");
+    assert.equal((await latestRun(backend, scopeKey(["tenant-a"])))?.id, runId(1));
+    assert.equal((await latestRun(backend, scopeKey(["tenant-b"])))?.id, runId(6));
+    assert.equal(await latestRun(backend, scopeKey(["tenant-c"])), undefined);
   });
 
   it("refuses to store a run id twice", async () => {

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, it } from "node:test";
+import { encodeColumns } from "../../src/history/columns.ts";
 import { emptyObservations } from "../../src/history/observations.ts";
 import {
   decodeRun,
@@ -10,7 +11,8 @@ import {
   RunStoreError,
   type EncodedRun,
 } from "../../src/history/run-files.ts";
-import { makeRun } from "./fixtures/records.ts";
+import type { Evidence } from "../../src/findings/result.ts";
+import { clusterA, makeResult, makeRun } from "./fixtures/records.ts";
 import { storedRunV1, storedRunV1File } from "./fixtures/stored-run.ts";
 
 const savedAt = new Date("2026-12-01T00:00:00Z");
@@ -33,7 +35,7 @@ describe("encodeRun", () => {
     const encoded = await encodeRun(record, observations, savedAt);
     assert.deepEqual(
       encoded.data.map((file) => file.name),
-      ["findings.columns.json.gz", "observations.columns.json.gz"],
+      ["record.columns.json.gz", "evidence.columns.json.gz", "observations.columns.json.gz"],
     );
     const oldBytes =
       (await storedRunV1File("findings.json")).length + (await storedRunV1File("observations.json")).length;
@@ -72,15 +74,74 @@ describe("encodeRun", () => {
   });
 });
 
+describe("evidence apart", () => {
+  it("is decoded on first read to what decoding it at once gives, keys in order", async () => {
+    const { record, observations } = await storedRunV1();
+    const encoded = await encodeRun(record, observations, savedAt);
+    const lazy = await decodeRun("state/runs/r", readerOf(encoded), where, "on first read");
+    const [withEvidence] = lazy.record.results.filter((result) => Object.keys(result.evidence).length > 0);
+    assert.ok(withEvidence, "the demo run has evidence");
+    assert.equal(JSON.stringify(lazy.record), JSON.stringify(record));
+    assert.deepEqual(
+      { ...withEvidence }.evidence,
+      record.results[lazy.record.results.indexOf(withEvidence)]?.evidence,
+    );
+    assert.deepEqual(lazy.record, record);
+  });
+
+  it("keeps evidence that is no object in the record", async () => {
+    const run = makeRun("20261101T000000Z-aaaaaa", [
+      makeResult({ ruleId: "rule-a", resourceId: clusterA, evidence: [3] as unknown as Evidence }),
+      makeResult({ ruleId: "rule-a", resourceId: clusterA, evidence: 7 as unknown as Evidence }),
+      makeResult({ ruleId: "rule-a", resourceId: clusterA, evidence: { port: 443 } }),
+    ]);
+    const encoded = await encodeRun(run, emptyObservations, savedAt);
+    for (const when of ["now", "on first read"] as const) {
+      const stored = await decodeRun("state/runs/r", readerOf(encoded), where, when);
+      assert.deepEqual(
+        stored.record.results.map((result) => result.evidence),
+        [[3], 7, { port: 443 }],
+      );
+    }
+  });
+
+  it("broken, refuses the run at once, or throws naming the file when first read", async () => {
+    const encoded = await encodeRun(storedRunWithEvidence(), emptyObservations, savedAt);
+    const file = encoded.data.find((data) => data.name.startsWith("evidence."))!.name;
+    const cutShort = readerOf(encoded, { [file]: Buffer.from(JSON.stringify(encodeColumns([]))) });
+    const refusal = (error: unknown) =>
+      error instanceof RunStoreError &&
+      error.message.startsWith(`${where(file)} holds 0 results' evidence where the record names 1`);
+    await assert.rejects(decodeRun("state/runs/r", cutShort, where), refusal);
+    const lazy = await decodeRun("state/runs/r", cutShort, where, "on first read");
+    assert.throws(() => JSON.stringify(lazy.record.results), refusal);
+  });
+});
+
+function storedRunWithEvidence() {
+  return makeRun("20261101T000000Z-aaaaaa", [
+    makeResult({ ruleId: "rule-a", resourceId: clusterA, evidence: { port: 443 } }),
+  ]);
+}
+
 describe("decodeRun of broken files", () => {
   const broken: readonly [string, string, Uint8Array][] = [
-    ["a gzip file cut short", "findings.columns.json.gz", Buffer.from([0x1f, 0x8b, 8, 0])],
-    ["gzip of plain JSON that is no columns document", "findings.columns.json.gz", gzipSync("{}")],
+    ["a gzip file cut short", "record.columns.json.gz", Buffer.from([0x1f, 0x8b, 8, 0])],
+    ["gzip of plain JSON that is no columns document", "record.columns.json.gz", gzipSync("{}")],
     ["observations that are not a columns document", "observations.columns.json", Buffer.from('{"a":1}')],
+    ["evidence that is not a columns document", "evidence.columns.json", Buffer.from("[]")],
   ];
   for (const [name, file, bytes] of broken) {
     it(`refuses ${name} in one line naming the file`, async () => {
-      const encoded = await encodeRun(makeRun("20261101T000000Z-aaaaaa", []), emptyObservations, savedAt);
+      const run = makeRun(
+        "20261101T000000Z-aaaaaa",
+        Array.from({ length: 40 }, () => makeResult({ ruleId: "rule-a", resourceId: clusterA })),
+      );
+      const encoded = await encodeRun(run, emptyObservations, savedAt);
+      assert.ok(
+        encoded.data.some((data) => data.name === file),
+        `${file} is one of ${encoded.data.map((data) => data.name).join(", ")}`,
+      );
       await assert.rejects(
         decodeRun("state/runs/r", readerOf(encoded, { [file]: bytes }), where),
         (error: unknown) =>
@@ -96,6 +157,9 @@ describe("isRunDataFile", () => {
   const names: readonly [string, boolean][] = [
     ["findings.json", true],
     ["findings.columns.json.gz", true],
+    ["record.columns.json.gz", true],
+    ["evidence.columns.json", true],
+    ["record.json", false],
     ["observations.columns.json", true],
     ["run.json", false],
     ["report.html", false],

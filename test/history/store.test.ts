@@ -1,6 +1,6 @@
 // The run store: whole runs only, retention, scope keys, temp-folder hygiene.
 import assert from "node:assert/strict";
-import { cp, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -18,7 +18,7 @@ import {
 } from "../../src/history/store.ts";
 import { hostname } from "node:os";
 import { clusterA, makeResult, makeRun } from "./fixtures/records.ts";
-import { storedRunV1, storedRunV1Id, storedRunV1State } from "./fixtures/stored-run.ts";
+import { storedRunV1, storedRunV1Id, storedRunV1State, storedRunV2State } from "./fixtures/stored-run.ts";
 
 const roots: string[] = [];
 after(async () => {
@@ -78,34 +78,40 @@ describe("saveRun / loadRun", () => {
   });
 });
 
-describe("runs stored by the version before compact run files", () => {
-  it("are listed, loaded whole, diffed against and pruned beside compact runs", async () => {
-    const dir = await stateDir();
-    await cp(storedRunV1State, dir, { recursive: true });
-    const { record, observations } = await storedRunV1();
-    const scope = scopeKey(record.run.scope);
-    const [listed] = await listRuns(dir);
-    assert.deepEqual(listed, { id: storedRunV1Id, dir: join(dir, "runs", storedRunV1Id), scopeKey: scope });
-    const old = await latestRun(dir, scope);
-    assert.deepEqual([old?.record, old?.observations], [record, observations]);
-    assert.equal((await loadRun(join(listed.dir, "findings.json"))).id, storedRunV1Id);
+const earlierLayouts: readonly [string, string][] = [
+  ["the version before compact run files (plain JSON)", storedRunV1State],
+  ["the version before evidence apart (the whole record by column)", storedRunV2State],
+];
 
-    const newer = makeRun("20261202T000000Z-bbbbbb", [], record.run.scope);
-    await saveRun(dir, newer, observations, { keepRuns: 5 });
-    assert.equal((await latestRun(dir, scope))?.id, newer.run.id);
-    assert.deepEqual(
-      (await readTrend(dir, scope, 5)).map((point) => point.runId),
-      [storedRunV1Id, newer.run.id],
-    );
-    await saveRun(dir, makeRun("20261203T000000Z-cccccc", [], record.run.scope), observations, {
-      keepRuns: 2,
+for (const [version, storedState] of earlierLayouts)
+  describe(`runs stored by ${version}`, () => {
+    it("are listed, loaded whole, diffed against and pruned beside runs of this version", async () => {
+      const dir = await stateDir();
+      await cp(storedState, dir, { recursive: true });
+      const { record, observations } = await storedRunV1();
+      const scope = scopeKey(record.run.scope);
+      const [listed] = await listRuns(dir);
+      assert.deepEqual(listed, { id: storedRunV1Id, dir: join(dir, "runs", storedRunV1Id), scopeKey: scope });
+      const old = await latestRun(dir, scope);
+      assert.deepEqual([old?.record, old?.observations], [record, observations]);
+      assert.equal((await loadRun(join(listed.dir, "findings.json"))).id, storedRunV1Id);
+
+      const newer = makeRun("20261202T000000Z-bbbbbb", [], record.run.scope);
+      await saveRun(dir, newer, observations, { keepRuns: 5 });
+      assert.equal((await latestRun(dir, scope))?.id, newer.run.id);
+      assert.deepEqual(
+        (await readTrend(dir, scope, 5)).map((point) => point.runId),
+        [storedRunV1Id, newer.run.id],
+      );
+      await saveRun(dir, makeRun("20261203T000000Z-cccccc", [], record.run.scope), observations, {
+        keepRuns: 2,
+      });
+      assert.deepEqual(
+        (await listRuns(dir)).map((run) => run.id),
+        [newer.run.id, "20261203T000000Z-cccccc"],
+      );
     });
-    assert.deepEqual(
-      (await listRuns(dir)).map((run) => run.id),
-      [newer.run.id, "20261203T000000Z-cccccc"],
-    );
   });
-});
 
 describe("retention", () => {
   it("prunes the oldest runs beyond keepRuns", async () => {
@@ -157,8 +163,8 @@ describe("listRuns", () => {
   it("skips a run whose findings file was cut short", async () => {
     const dir = await stateDir();
     const folder = await saveRun(dir, makeRun(runId(1), []), emptyObservations, { keepRuns: 5 });
-    const findings = (await readdir(folder)).find((name) => name.startsWith("findings."));
-    assert.equal(findings, "findings.columns.json.gz");
+    const findings = (await readdir(folder)).find((name) => name.startsWith("record."));
+    assert.equal(findings, "record.columns.json.gz");
     await writeFile(join(folder, findings), "{}");
     assert.deepEqual(await listRuns(dir), []);
   });
@@ -202,6 +208,21 @@ describe("scopes", () => {
     assert.equal((await latestRun(dir, scopeKey(["TENANT-A"])))?.id, runId(2));
     assert.equal((await latestRun(dir, scopeKey(["tenant-b"])))?.id, runId(3));
     assert.equal(await latestRun(dir, scopeKey(["tenant-c"])), undefined);
+  });
+
+  it("latestRun looks past newer runs that are of another scope, not whole or unreadable", async () => {
+    const dir = await stateDir();
+    const save = (day: number, tenant: string) =>
+      saveRun(dir, makeRun(runId(day), [], [tenant]), emptyObservations, { keepRuns: 9 });
+    await save(1, "tenant-a");
+    for (const day of [2, 3, 4, 5, 6]) await save(day, "tenant-b");
+    const unreadable = await save(7, "tenant-a");
+    const findings = join(unreadable, "record.columns.json.gz");
+    // The size the meta file recorded, so the run is listed and fails only when read.
+    await writeFile(findings, Buffer.alloc((await readFile(findings)).byteLength));
+    await mkdir(join(dir, "runs", runId(8)));
+    assert.equal((await latestRun(dir, scopeKey(["tenant-a"])))?.id, runId(1));
+    assert.equal((await latestRun(dir, scopeKey(["tenant-b"])))?.id, runId(6));
   });
 });
 
