@@ -1,6 +1,7 @@
 // Reads a large JSON file without holding its text: the outer objects are walked byte by byte, each array element parsed alone.
 import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { layoutEnd } from "./json-layout.ts";
 
 /**
  * Objects this deep or shallower are walked; deeper values and every array element are cut out and handed to
@@ -18,13 +19,11 @@ const openBracket = 0x5b;
 const closeBracket = 0x5d;
 const comma = 0x2c;
 const colon = 0x3a;
-const lineFeed = 0x0a;
-
 /**
- * Lines that end in a brace without being one element, after which a file is walked byte by byte without
- * trying its lines again: failed parses cost a file at most this many.
+ * Layout cuts JSON.parse refused, after which a file is walked byte by byte without guessing again: a file laid
+ * out some other way pays at most this many failed parses.
  */
-const lineMissLimit = 16;
+const layoutMissLimit = 16;
 
 function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -99,8 +98,8 @@ class StreamingJsonParser {
   #root: { value: unknown } | undefined;
   #offset = 0;
   #started = false;
-  /** Lines tried that were not one element (see `lineMissLimit`). */
-  #lineMisses = 0;
+  /** Layout cuts JSON.parse refused (see `layoutMissLimit`). */
+  #layoutMisses = 0;
 
   constructor(take?: TakeElement, repeatedKey?: RepeatedKey) {
     this.#take = take;
@@ -139,8 +138,8 @@ class StreamingJsonParser {
 
   /** Returns the position after the slice's end, or the chunk's length when the slice goes on. */
   #scanSlice(chunk: Buffer, start: number, slice: Slice): number {
-    if (slice.kind === "container" && slice.depth === 0 && this.#lineMisses < lineMissLimit) {
-      const end = this.#lineElement(chunk, start);
+    if (slice.kind === "container" && slice.depth === 0 && this.#layoutMisses < layoutMissLimit) {
+      const end = this.#layoutElement(chunk, start);
       if (end !== undefined) return end;
     }
     if (slice.kind === "scalar") {
@@ -191,27 +190,19 @@ class StreamingJsonParser {
   }
 
   /**
-   * The object that starts at `start`, when it is the rest of its line (a trailing comma aside): writers that
-   * put one row on each line (ours, `jq -c`, NDJSON-like exports) then cost one search for the newline and one
-   * JSON.parse, instead of a walk over every byte. JSON.parse accepts the line only when it is one whole value,
-   * and the value that begins at this object's brace ends at its matching brace, so a parse that succeeds has
-   * found exactly the element. Anything else (an indented file's lone `{`, two rows on a line, a line too long
-   * for the chunk) returns undefined and the byte walk takes the element, with the same result and errors.
+   * The object that starts at `start`, cut where the file's layout says it ends (`layoutEnd`: one row a line, or
+   * indented) and handed to JSON.parse without a walk over its bytes. When the layout guessed wrong or the text
+   * is not valid JSON, JSON.parse refuses it and the byte walk takes the element, with the same result and
+   * errors as before.
    */
-  #lineElement(chunk: Buffer, start: number): number | undefined {
-    const newline = chunk.indexOf(lineFeed, start);
-    if (newline === -1) return undefined;
-    let end = newline;
-    while (end > start && isWhitespace(chunk[end - 1]!)) end--;
-    if (chunk[end - 1] === comma) end--;
-    while (end > start && isWhitespace(chunk[end - 1]!)) end--;
-    if (chunk[end - 1] !== closeBrace) return undefined;
+  #layoutElement(chunk: Buffer, start: number): number | undefined {
+    const end = layoutEnd(chunk, start);
+    if (end === undefined) return undefined;
     let value: unknown;
     try {
       value = JSON.parse(chunk.toString("utf8", start, end));
     } catch {
-      // Not the element alone (or not valid JSON, which the byte walk then reports as before).
-      this.#lineMisses++;
+      this.#layoutMisses++;
       return undefined;
     }
     this.#slice = undefined;

@@ -57,8 +57,10 @@ export function childIds(
   id: string,
   name: string | undefined,
   prefixes: ChildPrefixes,
+  /** `spelledAsChild(id, name, prefixes)`, when the caller has asked it already. */
+  spelled = name !== undefined && spelledAsChild(id, name, prefixes),
 ): { id: string; key: string } {
-  return name !== undefined && spelledAsChild(id, name, prefixes)
+  return spelled && name !== undefined
     ? { id: prefixes.idPrefix + name, key: prefixes.keyPrefix + name.toLowerCase() }
     : { id, key: idKey(id) };
 }

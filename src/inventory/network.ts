@@ -58,8 +58,12 @@ function readSubnet(
   const addressPrefixes = readSubnetPrefixes(properties);
   if (properties.exists && addressPrefixes.length === 0 && !properties.has("addressPrefix"))
     properties.requireList("addressPrefixes", gaps);
+  // Fields named one by one: spreading the ids in first left V8 room for two fields in the object and put the
+  // rest in a second array of its own, for each of 150,000 subnets (400,000 security rules, nsg.ts).
+  const ids = childIds(id, name, prefixes);
   return {
-    ...childIds(id, name, prefixes),
+    id: ids.id,
+    key: ids.key,
     name: name ?? id.split("/").at(-1) ?? "",
     vnetKey,
     addressPrefixes: lists.list(addressPrefixes),

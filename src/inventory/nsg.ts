@@ -180,11 +180,15 @@ function readSecurityRule(
     dropped.gaps.add(`${rule.path} lacks id/name, priority, direction or access`);
     return undefined;
   }
+  const spelled = name !== undefined && spelledAsChild(id, name, list);
   const protocol = properties.string("protocol");
   if (protocol === undefined)
     rule.report("warning", "missing-field", "has no protocol; read as '*' (any)", "properties.protocol");
+  // Named one by one, not spread: see readSubnet (network.ts).
+  const ids = childIds(id, name, list, spelled);
   const read: SecurityRule = {
-    ...childIds(id, name, list),
+    id: ids.id,
+    key: ids.key,
     name: name ?? id.split("/").at(-1) ?? "",
     nsgKey,
     isDefault: collection === "defaultSecurityRules",
@@ -209,7 +213,7 @@ function readSecurityRule(
     description: nonEmpty(properties.string("description")),
   };
   reportUnmatchable(rule, properties);
-  return { rule: read, native: name !== undefined && !name.includes("/") && spelledAsChild(id, name, list) };
+  return { rule: read, native: spelled && !name.includes("/") };
 }
 
 /**

@@ -75,8 +75,9 @@ describe("parseJsonFile", () => {
     });
   }
 
-  // Rows one to a line are parsed line by line (#lineElement); the result and the errors stay JSON.parse's.
-  describe("rows one to a line", () => {
+  // Rows laid out one a line, or indented, are cut by their layout (json-layout.ts) and parsed whole; the result
+  // and the errors stay JSON.parse's whichever way a row was cut out.
+  describe("rows cut by their layout", () => {
     const row = fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 });
     const layouts: [string, (rows: unknown[]) => string][] = [
       ["comma at the end", (rows) => `[\n${rows.map((r) => JSON.stringify(r)).join(",\n")}\n]\n`],
@@ -88,6 +89,12 @@ describe("parseJsonFile", () => {
       [
         "two rows a line",
         (rows) => `[${rows.map((r, i) => `${JSON.stringify(r)}${i % 2 ? ",\n" : ","}`).join("")}0]`,
+      ],
+      ["indented by JSON.stringify", (rows) => JSON.stringify({ data: rows }, null, 2)],
+      ["indented with tabs and CRLF", (rows) => JSON.stringify(rows, null, "\t").replaceAll("\n", "\r\n")],
+      [
+        "indented, an inner line as shallow as the row's",
+        (rows) => `[\n${rows.map((r) => `  {\n  "x": 1,\n  "r": ${JSON.stringify(r)}\n  }`).join(",\n")}\n]`,
       ],
       [
         "a row broken after an inner object",
@@ -118,6 +125,8 @@ describe("parseJsonFile", () => {
       '[{"a":1},\n{"b":}\n]',
       '[{"a":1}\n{"b":2}\n]',
       '[{"a":1}\n,]',
+      '[\n  {\n    "a": 1,\n  }\n]',
+      '[\n  {\n    "a": [1\n  }\n]',
     ];
     for (const text of invalid) {
       it(`rejects ${JSON.stringify(text)} as JSON.parse does`, async () => {
