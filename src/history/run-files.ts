@@ -5,7 +5,7 @@ import { UserError } from "../errors/errors.ts";
 import type { RunRecord, TrendPoint } from "../findings/run.ts";
 import { trendPoint } from "../findings/trend-point.ts";
 import { decodeColumns, encodeColumns, isColumnsDocument } from "./columns.ts";
-import { joinEvidence, splitEvidence, type EvidenceDecoding } from "./evidence-apart.ts";
+import { joinEvidence, splitEvidence, type EvidenceChunks, type EvidenceDecoding } from "./evidence-apart.ts";
 import type { Observations } from "./observations.ts";
 import { scopeKey } from "./scope.ts";
 
@@ -63,11 +63,12 @@ export async function encodeRun(
   observations: Observations,
   savedAt: Date,
 ): Promise<EncodedRun> {
-  const { record, evidence } = splitEvidence(run);
+  const { record, chunks } = splitEvidence(run);
   const data = await Promise.all([
-    encodeData("record", record),
-    encodeData("evidence", evidence),
-    encodeData("observations", observations),
+    encodeData("record", columnsText(record)),
+    // One columns document a line, so that a chunk is parsed without parsing the others.
+    encodeData("evidence", chunks.map(columnsText).join("\n")),
+    encodeData("observations", columnsText(observations)),
   ]);
   const meta: RunMeta = {
     schemaVersion: 1,
@@ -101,8 +102,12 @@ export function isRunDataFile(name: string): boolean {
 /** Gzip is kept when it saves at least a fifth: a run of a handful of clusters is left readable. */
 const gzipPays = 0.8;
 
-async function encodeData(stem: DataStem, value: unknown): Promise<{ name: string; bytes: Uint8Array }> {
-  const plain = Buffer.from(asciiJson(encodeColumns(value)), "latin1");
+function columnsText(value: unknown): string {
+  return asciiJson(encodeColumns(value));
+}
+
+async function encodeData(stem: DataStem, text: string): Promise<{ name: string; bytes: Uint8Array }> {
+  const plain = Buffer.from(text, "latin1");
   const zipped = await gzipAsync(plain, { level: 6 });
   return zipped.byteLength <= plain.byteLength * gzipPays
     ? { name: `${stem}.columns.json.gz`, bytes: zipped }
@@ -188,9 +193,23 @@ async function readRecord(
   const invalid = (message: string) =>
     new RunStoreError(`${where(name)} ${message}; expected ${evidenceWhat}.`);
   if (evidence === undefined) throw invalid("is missing");
-  const decode = () => parseStored(evidence.bytes, name, where, isList, evidenceWhat);
-  joinEvidence(record, decode, when, invalid);
+  joinEvidence(record, () => evidenceChunks(evidence.bytes, name, where), when, invalid);
   return record;
+}
+
+/** The evidence file's lines, each a chunk decoded when asked for. */
+function evidenceChunks(stored: Uint8Array, name: string, where: (name: string) => string): EvidenceChunks {
+  const text = inflated(stored, name, where, evidenceWhat);
+  const starts = [0];
+  for (let end = text.indexOf(0x0a); end !== -1; end = text.indexOf(0x0a, end + 1)) starts.push(end + 1);
+  return {
+    count: starts.length,
+    chunk: (index) => {
+      if (!(index < starts.length)) throw new RangeError(`no chunk ${index} of ${starts.length}`);
+      const line = text.subarray(starts[index], (starts[index + 1] ?? text.length + 1) - 1);
+      return parseText(line, name, where, isList, evidenceWhat);
+    },
+  };
 }
 
 /**
@@ -270,10 +289,28 @@ function parseStored<T>(
   check: (value: unknown) => value is T,
   what: string,
 ): T {
-  let value: unknown;
+  return parseText(inflated(stored, name, where, what), name, where, check, what);
+}
+
+function inflated(stored: Uint8Array, name: string, where: (name: string) => string, what: string): Buffer {
   try {
     const bytes = name.endsWith(".gz") ? gunzipWhole(stored) : stored;
-    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (error) {
+    throw new RunStoreError(`${where(name)} cannot be read (${(error as Error).message}); expected ${what}.`);
+  }
+}
+
+function parseText<T>(
+  bytes: Buffer,
+  name: string,
+  where: (name: string) => string,
+  check: (value: unknown) => value is T,
+  what: string,
+): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8"));
     if (name.includes(".columns.")) {
       if (!isColumnsDocument(value)) throw new Error("not a columns document");
       value = decodeColumns(value);

@@ -111,12 +111,60 @@ describe("evidence apart", () => {
     const cutShort = readerOf(encoded, { [file]: Buffer.from(JSON.stringify(encodeColumns([]))) });
     const refusal = (error: unknown) =>
       error instanceof RunStoreError &&
-      error.message.startsWith(`${where(file)} holds 0 results' evidence where the record names 1`);
+      error.message.startsWith(
+        `${where(file)} holds 0 results' evidence in chunk 0 where the record names 1`,
+      );
     await assert.rejects(decodeRun("state/runs/r", cutShort, where), refusal);
     const lazy = await decodeRun("state/runs/r", cutShort, where, "on first read");
     assert.throws(() => JSON.stringify(lazy.record.results), refusal);
   });
+
+  it("is stored in chunks of a thousand, and reading one result's evidence decodes its chunk only", async () => {
+    const run = manyResults(2500);
+    const encoded = await encodeRun(run, emptyObservations, savedAt);
+    const evidence = encoded.data.find((data) => data.name.startsWith("evidence."))!;
+    const lines = inflate(evidence).split("\n");
+    assert.equal(lines.length, 3);
+    // The last chunk made unreadable: the first result's evidence still reads, the last one's names the file.
+    const broken = [...lines.slice(0, 2), "{"].join("\n");
+    const reader = readerOf(encoded, { [evidence.name]: deflate(evidence, broken) });
+    const lazy = await decodeRun("state/runs/r", reader, where, "on first read");
+    assert.deepEqual({ ...lazy.record.results[0]!.evidence }, run.results[0]!.evidence);
+    assert.throws(
+      () => JSON.stringify(lazy.record.results[2499]!.evidence),
+      (error: unknown) =>
+        error instanceof RunStoreError && error.message.startsWith(`${where(evidence.name)} cannot be read`),
+    );
+    await assert.rejects(decodeRun("state/runs/r", reader, where), RunStoreError);
+  });
+
+  it("reads evidence stored in one chunk, as the first version with evidence apart stored it", async () => {
+    const run = manyResults(2500);
+    const encoded = await encodeRun(run, emptyObservations, savedAt);
+    const evidence = encoded.data.find((data) => data.name.startsWith("evidence."))!;
+    const oneChunk = JSON.stringify(encodeColumns(run.results.map((result) => result.evidence)));
+    const reader = readerOf(encoded, { [evidence.name]: deflate(evidence, oneChunk) });
+    for (const when of ["now", "on first read"] as const)
+      assert.deepEqual((await decodeRun("state/runs/r", reader, where, when)).record, run);
+  });
 });
+
+function manyResults(count: number) {
+  return makeRun(
+    "20261101T000000Z-aaaaaa",
+    Array.from({ length: count }, (_, index) =>
+      makeResult({ ruleId: "rule-a", resourceId: `${clusterA}-${index}`, evidence: { index } }),
+    ),
+  );
+}
+
+function inflate(file: { name: string; bytes: Uint8Array }): string {
+  return (file.name.endsWith(".gz") ? gunzipSync(file.bytes) : Buffer.from(file.bytes)).toString("latin1");
+}
+
+function deflate(file: { name: string }, text: string): Uint8Array {
+  return file.name.endsWith(".gz") ? gzipSync(text) : Buffer.from(text);
+}
 
 function storedRunWithEvidence() {
   return makeRun("20261101T000000Z-aaaaaa", [
