@@ -253,7 +253,7 @@ async function readBytes(
   try {
     return await read(name);
   } catch (error) {
-    throw new RunStoreError(`${where(name)} cannot be read (${(error as Error).message}); expected ${what}.`);
+    throw cannotRead(where(name), error, what);
   }
 }
 
@@ -297,7 +297,7 @@ function inflated(stored: Uint8Array, name: string, where: (name: string) => str
     const bytes = name.endsWith(".gz") ? gunzipWhole(stored) : stored;
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {
-    throw new RunStoreError(`${where(name)} cannot be read (${(error as Error).message}); expected ${what}.`);
+    throw cannotRead(where(name), error, what);
   }
 }
 
@@ -316,10 +316,14 @@ function parseText<T>(
       value = decodeColumns(value);
     }
   } catch (error) {
-    throw new RunStoreError(`${where(name)} cannot be read (${(error as Error).message}); expected ${what}.`);
+    throw cannotRead(where(name), error, what);
   }
   if (!check(value)) throw new RunStoreError(`${where(name)} is not ${what}.`);
   return value;
+}
+
+function cannotRead(file: string, error: unknown, what: string): RunStoreError {
+  return new RunStoreError(`${file} cannot be read (${(error as Error).message}); expected ${what}.`);
 }
 
 function isList(value: unknown): value is readonly unknown[] {
