@@ -5,9 +5,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promis
 import { dirname, join } from "node:path";
 import type { RunStoreBackend, RunStoreLock } from "./backend.ts";
 import {
-  decodeRun,
   isErrorCode,
-  readMeta,
   RunStoreError,
   sizesMatch,
   metaFile,
@@ -15,6 +13,7 @@ import {
   type RunListing,
   type StoredRun,
 } from "./run-files.ts";
+import { decodeRun, readMeta } from "./run-decode.ts";
 import { StateLockError, waitForLock } from "./lock.ts";
 
 const tempPrefix = ".tmp-";

@@ -7,15 +7,14 @@ import { fileRunStore, readRunFolder } from "./file-store.ts";
 import type { EvidenceDecoding } from "./evidence-apart.ts";
 import type { Observations } from "./observations.ts";
 import {
-  decodeRun,
   encodeRun,
   isRunDataFile,
-  readMeta,
   RunStoreError,
   trendOf,
   type RunListing,
   type StoredRun,
 } from "./run-files.ts";
+import { decodeRun, readMeta } from "./run-decode.ts";
 
 export { RunStoreError, type RunListing, type StoredRun } from "./run-files.ts";
 export type { RunStoreBackend, RunStoreLock } from "./backend.ts";

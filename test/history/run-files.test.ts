@@ -4,13 +4,8 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, it } from "node:test";
 import { encodeColumns } from "../../src/history/columns.ts";
 import { emptyObservations } from "../../src/history/observations.ts";
-import {
-  decodeRun,
-  encodeRun,
-  isRunDataFile,
-  RunStoreError,
-  type EncodedRun,
-} from "../../src/history/run-files.ts";
+import { decodeRun } from "../../src/history/run-decode.ts";
+import { encodeRun, isRunDataFile, RunStoreError, type EncodedRun } from "../../src/history/run-files.ts";
 import type { Evidence } from "../../src/findings/result.ts";
 import { clusterA, makeResult, makeRun } from "./fixtures/records.ts";
 import { storedRunV1, storedRunV1File } from "./fixtures/stored-run.ts";
