@@ -1,16 +1,7 @@
 // Where a row ends, guessed from how writers lay rows out, so that json-stream.ts can hand it to JSON.parse
 // without walking its bytes. A guess only: the caller parses it, and walks the bytes when JSON.parse refuses.
 
-const lineFeed = 0x0a;
-const space = 0x20;
-const tab = 0x09;
-const carriageReturn = 0x0d;
-const comma = 0x2c;
-const openBrace = 0x7b;
-const closeBrace = 0x7d;
-
-const isBlank = (byte: number | undefined): boolean =>
-  byte === space || byte === tab || byte === carriageReturn || byte === lineFeed;
+import { closeBrace, comma, isWhitespace, lineFeed, openBrace, space, tab } from "./json-bytes.ts";
 
 /** `\n<indentation>}` for each indentation seen; a file has a few, so the map stays small. */
 const closingLines = new Map<string, Buffer>();
@@ -43,9 +34,9 @@ export function layoutEnd(chunk: Buffer, start: number): number | undefined {
   const newline = chunk.indexOf(lineFeed, start);
   if (newline === -1) return undefined;
   let last = newline;
-  while (last > start && isBlank(chunk[last - 1])) last--;
+  while (last > start && isWhitespace(chunk[last - 1])) last--;
   if (chunk[last - 1] === comma) last--;
-  while (last > start && isBlank(chunk[last - 1])) last--;
+  while (last > start && isWhitespace(chunk[last - 1])) last--;
   if (chunk[last - 1] === closeBrace && last - 1 > start) return last;
   if (last - 1 !== start || chunk[start] !== openBrace) return undefined;
   // Indented: the `{` is the last thing on its line; its indentation is what precedes it back to a line feed.

@@ -1,6 +1,17 @@
 // Reads a large JSON file without holding its text: the outer objects are walked byte by byte, each array element parsed alone.
 import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import {
+  backslash,
+  closeBrace,
+  closeBracket,
+  colon,
+  comma,
+  isWhitespace,
+  openBrace,
+  openBracket,
+  quote,
+} from "./json-bytes.ts";
 import { layoutEnd } from "./json-layout.ts";
 
 /**
@@ -11,23 +22,11 @@ import { layoutEnd } from "./json-layout.ts";
  */
 const walkedObjectDepth = 2;
 
-const quote = 0x22;
-const backslash = 0x5c;
-const openBrace = 0x7b;
-const closeBrace = 0x7d;
-const openBracket = 0x5b;
-const closeBracket = 0x5d;
-const comma = 0x2c;
-const colon = 0x3a;
 /**
  * Layout cuts JSON.parse refused, after which a file is walked byte by byte without guessing again: a file laid
  * out some other way pays at most this many failed parses.
  */
 const layoutMissLimit = 16;
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
 
 /** Backslashes right before `end`, counting the one carried over from the previous chunk when the run reaches `from`. */
 function backslashesBefore(chunk: Buffer, from: number, end: number, carried: boolean): number {
