@@ -237,17 +237,11 @@ function reportUnmatchable(rule: Node, properties: Node): void {
     reportUnmatchableField(rule, "destinationPortRange");
 }
 
-/** Whether any of the fields holds a value: not missing, null or an empty list. */
+/** Whether any of the fields holds a value (`Node.holds`). */
 function given(properties: Node, first: string, second: string, third?: string): boolean {
   return (
-    isGiven(properties.raw(first)) ||
-    isGiven(properties.raw(second)) ||
-    (third !== undefined && isGiven(properties.raw(third)))
+    properties.holds(first) || properties.holds(second) || (third !== undefined && properties.holds(third))
   );
-}
-
-function isGiven(value: unknown): boolean {
-  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
 }
 
 function reportUnmatchableField(rule: Node, field: string): void {

@@ -115,6 +115,12 @@ export class Node {
     return this.raw(key) !== undefined && this.raw(key) !== null;
   }
 
+  /** Whether `key` holds a value that says something: not missing, null or an empty list. */
+  holds(key: string): boolean {
+    const value = this.raw(key);
+    return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+  }
+
   report(level: DiagnosticLevel, code: string, message: string, key?: string): void {
     recordDiagnostic(this.context, level, code, key === undefined ? this.path : this.pathOf(key), message);
   }
@@ -310,8 +316,7 @@ export class Node {
    */
   references(key: string, dropped?: DroppedElements): readonly string[] {
     // Most reference lists are absent or empty (a rule's application security groups): no set, no generator.
-    const value = this.raw(key);
-    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return noItems;
+    if (!this.holds(key)) return noItems;
     const ids: string[] = [];
     const seen = new Set<string>();
     for (const item of this.eachObject(key, dropped)) {
