@@ -10,10 +10,11 @@ import { cliPath, readFindings, runCli, tempFolder } from "./cli.ts";
 import { generatedFleet } from "./fleet.ts";
 
 const kills = 12;
-/** Scans that finish before their kill do not count; under a loaded CI machine a few more tries may be needed. */
-const maxAttempts = 20;
-/** The loop stops trying after this long, so the test stays under its 60 s deadline on a slow machine. */
-const loopBudgetMs = 40_000;
+/**
+ * Scans that finish before their kill do not count, so a few more tries may be needed. The loop is bounded by
+ * tries, not by time: a time budget let a slow CI machine (about 4 s a scan) stop after 9 kills.
+ */
+const maxAttempts = 24;
 const clusterCount = 300;
 
 let root = "";
@@ -98,8 +99,8 @@ async function assertRunsWhole(stateDir: string, resultCount: number): Promise<s
 
 it(
   `keeps whole runs and whole reports across ${kills} SIGKILLs of a scan`,
-  // A guard against a hang, not a timing: on a loaded 2-core machine 12 scans take well over a minute.
-  { timeout: 240_000 },
+  // A guard against a hang, not a timing: on a loaded 2-core machine 24 tries of 5 s each take two minutes.
+  { timeout: 300_000 },
   async (t) => {
     root = await tempFolder("kill-loop");
     const layout: Layout = {
@@ -119,9 +120,7 @@ it(
     let killed = 0;
     let midWrite = 0;
     let scanMs = firstScanMs;
-    const loopStart = performance.now();
-    const inBudget = (): boolean => performance.now() - loopStart < loopBudgetMs;
-    for (let attempt = 0; attempt < maxAttempts && killed < kills && inBudget(); attempt += 1) {
+    for (let attempt = 0; attempt < maxAttempts && killed < kills; attempt += 1) {
       // Most of the delays fall in the second half of a scan, where the run is saved and the reports written.
       const delayMs = Math.round(scanMs * (0.4 + 0.7 * Math.random()));
       const before = await debris(layout);
