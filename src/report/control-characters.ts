@@ -11,6 +11,11 @@ const controlsButTabAndNewline = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u00
  * than a replace that finds nothing (about two million strings in a 10,000-cluster report view).
  */
 const anyControl = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * Any character `controlsButTabAndNewline` could replace (a carriage return included, whatever follows it): the
+ * many cells and texts that hold line breaks only (plans' commands, messages) are then never searched again.
+ */
+const anyControlButTabAndNewline = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 export interface VisibleControlOptions {
   /** Keep tab, line feed and CRLF: for HTML text, quoted CSV cells and Markdown code, where they are data. */
@@ -26,8 +31,10 @@ function visible(character: string): string {
  * can neither clear a screen nor set a window title, and a reader still sees that the data held one.
  */
 export function showControlCharacters(text: string, options: VisibleControlOptions = {}): string {
-  if (!anyControl.test(text)) return text;
-  return text.replace(options.keepTabAndNewline ? controlsButTabAndNewline : everyControl, visible);
+  if (options.keepTabAndNewline) {
+    return anyControlButTabAndNewline.test(text) ? text.replace(controlsButTabAndNewline, visible) : text;
+  }
+  return anyControl.test(text) ? text.replace(everyControl, visible) : text;
 }
 
 /**

@@ -8,6 +8,7 @@ import { clustersTable, csvChunks, findingsTable, plansTable } from "./csv.ts";
 import { renderReportHtml } from "./html.ts";
 import { findingsJsonChunks } from "./json.ts";
 import { maskRun } from "./mask.ts";
+import { writeTextPieces } from "./text-file.ts";
 import { renderSummaryMarkdown } from "./markdown.ts";
 import type { ListedIn, ReportView, ReportViewOptions } from "./view-model.ts";
 import { buildReportView } from "./view-model.ts";
@@ -30,7 +31,9 @@ function textFile(name: string, render: (run: RunRecord, view: ReportView) => Fi
     name,
     write: (path, run, view) => {
       const text = render(run, view);
-      return writeFile(path, typeof text === "string" || !isIterable(text) ? text : batched(text), "utf8");
+      return typeof text === "string" || !isIterable(text)
+        ? writeFile(path, text, "utf8")
+        : writeTextPieces(path, text);
     },
   };
 }
@@ -62,22 +65,6 @@ async function writeAtomically(path: string, write: (temporary: string) => Promi
     await rm(temporary, { force: true });
     throw error;
   }
-}
-
-/** Pieces joined to about 1 MB, so a file of small pieces is not one write call each. */
-function* batched(pieces: Iterable<string>): Generator<string> {
-  let batch: string[] = [];
-  let length = 0;
-  for (const piece of pieces) {
-    batch.push(piece);
-    length += piece.length;
-    if (length >= 1 << 20) {
-      yield batch.join("");
-      batch = [];
-      length = 0;
-    }
-  }
-  if (batch.length > 0) yield batch.join("");
 }
 
 /** Where "N more in …" lines point: the workbook when it is written, else the CSV files, else the JSON. */

@@ -1,6 +1,7 @@
 // Control characters from data or a file's bytes are shown visibly in every output, never passed on raw.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { showControlCharacters, withVisibleControlCharacters } from "../../src/report/control-characters.ts";
 import { renderClustersCsv, renderFindingsCsv } from "../../src/report/csv.ts";
 import { renderEmailHtml } from "../../src/report/email.ts";
@@ -27,6 +28,40 @@ describe("showControlCharacters", () => {
       assert.equal(showControlCharacters(input, { keepTabAndNewline: keep }), shown);
     });
   }
+
+  // The replace the quick tests stand in front of, written out: a string is only ever tested first, never changed.
+  const replacedAlways = (text: string, keep: boolean): string =>
+    text.replace(
+      keep
+        ? /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g
+        : /[\u0000-\u001f\u007f-\u009f]/g,
+      (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+  const units = fc.constantFrom(
+    "a",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\u0000",
+    "\u000b",
+    "\u001b",
+    "\u007f",
+    "\u0085",
+    "\u009f",
+    "\u00a0",
+    "é",
+  );
+  const texts = fc.array(units, { maxLength: 12 }).map((parts) => parts.join(""));
+
+  it("gives what an unconditional replace gives, in both modes (property)", () => {
+    fc.assert(
+      fc.property(texts, fc.boolean(), (text, keep) => {
+        assert.equal(showControlCharacters(text, { keepTabAndNewline: keep }), replacedAlways(text, keep));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 
   it("copies a structure only where a string changed", () => {
     const clean = { a: ["x", { b: "y" }], n: 1 };

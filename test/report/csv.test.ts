@@ -1,9 +1,12 @@
 // Tests for CSV output: RFC 4180 quoting, formula escaping, CRLF, the byte-order mark and the columns.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { stringify as stringifySync } from "csv-stringify/sync";
 import {
   csvCell,
   csvChunks,
+  csvFileOptions,
   renderClustersCsv,
   renderFindingsCsv,
   renderPlansCsv,
@@ -116,6 +119,52 @@ describe("csvChunks", () => {
         );
       });
     }
+});
+
+describe("csvChunks against one csv-stringify call (property)", () => {
+  const unit = fc.constantFrom(
+    "a",
+    "Z",
+    " ",
+    ",",
+    '"',
+    "'",
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    "\u0000",
+    "\u001b",
+    "\u0085",
+    "é",
+    "😀",
+    "\uff1d",
+  );
+  const text = fc.array(unit, { maxLength: 8 }).map((units) => units.join(""));
+  // Few distinct values, so cells repeat within a piece as a fleet's do; numbers include negatives and -0.
+  const value: fc.Arbitrary<CsvValue> = fc.oneof(
+    text,
+    fc.constantFrom("", "fail", "-1", "=SUM(A1)", "line\r\nbreak"),
+    fc.constantFrom(-1, 0, -0, 3.5, Number.NaN),
+    fc.boolean(),
+  );
+  const columns = ["a", "b", "c"];
+  // Rows narrower and wider than the header too: csv-stringify cuts a record to the columns and pads nothing.
+  const rows = fc.array(fc.array(value, { maxLength: 4 }), { maxLength: 12 });
+  it("joins to the bytes csv-stringify writes for all rows at once, whatever the piece size", () => {
+    fc.assert(
+      fc.property(rows, fc.integer({ min: 1, max: 5 }), (records, perPiece) => {
+        const table: CsvTable<readonly CsvValue[]> = { columns, rows: records, cells: (row) => row };
+        const pieces = [...csvChunks(table, perPiece)];
+        assert.equal(pieces.join(""), stringifySync(records, csvFileOptions(columns)));
+        assert.equal(pieces.length, Math.max(1, Math.ceil(records.length / perPiece)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
 });
 
 describe("csvCell with control characters", () => {

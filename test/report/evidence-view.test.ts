@@ -1,6 +1,7 @@
 // Evidence for humans: labels from keys, absent values left out, ARM ids shortened, lists of objects as tables.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { armName, evidenceView, labelOf } from "../../src/report/evidence-view.ts";
 
 const subnetId =
@@ -50,6 +51,33 @@ describe("evidenceView", () => {
     const [line] = evidenceView({ subnetId }).lines;
     assert.deepEqual(line?.values, [{ text: "snet-a", full: subnetId }]);
     assert.equal(armName(subnetId), "snet-a");
+  });
+
+  const names: [id: string, name: string][] = [
+    ["", ""],
+    ["/", "/"],
+    ["///", "///"],
+    ["snet-a", "snet-a"],
+    ["/a/b/", "b"],
+    ["a//", "a"],
+    ["//a//b//", "b"],
+  ];
+  for (const [id, name] of names) {
+    it(`names ${JSON.stringify(id)} ${JSON.stringify(name)}`, () => {
+      assert.equal(armName(id), name);
+    });
+  }
+
+  it("names any id as its last non-empty segment, or the id itself when it has none (property)", () => {
+    const ids = fc
+      .array(fc.constantFrom("/", "a", "b", "é", " "), { maxLength: 10 })
+      .map((units) => units.join(""));
+    fc.assert(
+      fc.property(ids, (id) => {
+        assert.equal(armName(id), id.split("/").filter(Boolean).at(-1) ?? id);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it("writes booleans as yes/no, lists comma-separated and cut, nested objects as labelled lines", () => {
