@@ -34,6 +34,12 @@ export function exactList<T>(items: readonly T[]): readonly T[] {
   return items.length === 0 ? noItems : items.slice();
 }
 
+/** Both lists in order; a model fills one of the two, so the other is usually empty and nothing is copied. */
+export function joined(first: readonly string[], second: readonly string[]): readonly string[] {
+  if (second.length === 0) return first;
+  return first.length === 0 ? second : [...first, ...second];
+}
+
 /** Where the children of one list (an NSG's `securityRules`, a VNet's `subnets`) have their ids. */
 export interface ChildPrefixes {
   /** `<parent id>/<collection>/`, one string for every child of the list. */

@@ -1,7 +1,7 @@
 // A security rule's fields read straight from the parsed row when it is written as ARM writes it; the Node reader
 // (nsg.ts) reads every other rule, and says what is wrong with it.
 import { isValidAddressEntry, nsgPrefixes, readAddresses } from "./addresses.ts";
-import { noItems } from "./compact.ts";
+import { joined, noItems } from "./compact.ts";
 import type { DroppedElements } from "./content-gaps.ts";
 import type { SecurityRule } from "./model.ts";
 import { isRecord, nonEmpty, ownValue, type Node } from "./read.ts";
@@ -25,12 +25,6 @@ export function accessOf(text: string | undefined): SecurityRule["access"] | und
   const access = text?.toLowerCase();
   if (access === "allow") return "Allow";
   return access === "deny" ? "Deny" : undefined;
-}
-
-/** Both lists in order; a rule fills one of the two, so the other is usually empty and nothing is copied. */
-export function joined(first: readonly string[], second: readonly string[]): readonly string[] {
-  if (second.length === 0) return first;
-  return first.length === 0 ? second : [...first, ...second];
 }
 
 /** Missing, null or an empty list: what `Node.holds` says nothing about. */
