@@ -93,9 +93,10 @@ describe("firewall policy rules", () => {
     const [network, application] = [...inventory.firewallPolicyRuleCollectionGroups.values()].map(
       (read) => read.rules[0],
     );
-    assert.deepEqual(network?.destinationPorts, ["443", "80"]);
-    assert.deepEqual(application?.destinationPorts, ["8443", "443"]);
-    assert.deepEqual(application?.destinationFqdns, ["b.example", "a.example"]);
-    assert.deepEqual(application?.protocols, ["Https:443", "Https:8443"]);
+    assert.ok(network && application);
+    assert.deepEqual(network.destinationPorts, ["443", "80"]);
+    assert.deepEqual(application.destinationPorts, ["8443", "443"]);
+    assert.deepEqual(application.destinationFqdns, ["b.example", "a.example"]);
+    assert.deepEqual(application.protocols, ["Https:443", "Https:8443"]);
   });
 });
