@@ -18,8 +18,11 @@ export function contentGapIndex(inventory: Inventory): ReadonlyMap<string, reado
     inventory.privateEndpoints,
     inventory.networkInterfaces,
   ];
+  // forEach, not for…of over entries: no [key, value] pair for each of a fleet's 190,000 resources.
   for (const group of groups)
-    for (const [key, resource] of group) if (resource.contentGaps) index.set(key, resource.contentGaps);
+    group.forEach((resource, key) => {
+      if (resource.contentGaps) index.set(key, resource.contentGaps);
+    });
   // A security rule's verdict rests on its NSG's whole rule list. Without any gap there is nothing to look up
   // for the fleet's hundreds of thousands of rules.
   if (index.size === 0) return index;

@@ -15,8 +15,12 @@ import type { ApiServerSubnetProposal } from "../findings/conversion-plan.ts";
 /** The smallest API server subnet AKS accepts. */
 const apiServerSubnetLength = 28;
 const apiServerSubnetBaseName = "apiserver";
+const baseNamePattern = new RegExp(`^${apiServerSubnetBaseName}`, "i");
 
-/** A VNet's IPv4 room and subnet names (lower-cased), its own subnets' and those earlier plans proposed alike. */
+/**
+ * A VNet's IPv4 room and subnet names (lower-cased), its own subnets' and those earlier plans proposed alike. Only
+ * names that start with `apiserver` are held: `unusedName` asks about no other.
+ */
 interface VnetClaims {
   readonly room: AddressRoom;
   readonly names: Set<string>;
@@ -37,13 +41,16 @@ export function emptyClaims(): PlanClaims {
 function vnetClaims(vnet: VirtualNetwork, claims: PlanClaims): VnetClaims {
   let claimed = claims.vnets.get(vnet.key);
   if (claimed === undefined) {
-    claimed = {
-      room: addressRoom(
-        ipv4Prefixes(vnet.addressPrefixes),
-        ipv4Prefixes(vnet.subnets.flatMap((subnet) => subnet.addressPrefixes)),
-      ),
-      names: new Set(vnet.subnets.map((subnet) => subnet.name.toLowerCase())),
-    };
+    const taken: Prefix[] = [];
+    const names = new Set<string>();
+    for (const subnet of vnet.subnets) {
+      for (const text of subnet.addressPrefixes) {
+        const prefix = parsePrefix(text);
+        if (prefix?.family === 4) taken.push(prefix);
+      }
+      if (baseNamePattern.test(subnet.name)) names.add(subnet.name.toLowerCase());
+    }
+    claimed = { room: addressRoom(ipv4Prefixes(vnet.addressPrefixes), taken), names };
     claims.vnets.set(vnet.key, claimed);
   }
   return claimed;

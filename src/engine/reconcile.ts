@@ -93,7 +93,7 @@ function applySuppressions(
   matchers: readonly SuppressionMatcher[],
   restored: Map<SuppressionMatcher, string[]>,
 ): Result {
-  if (!suppressibleStatuses.includes(result.status)) return result;
+  if (matchers.length === 0 || !suppressibleStatuses.includes(result.status)) return result;
   const matching = matchers.filter(
     (matcher) =>
       (matcher.suppression.rule === "*" || matcher.suppression.rule === result.ruleId) &&

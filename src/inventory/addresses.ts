@@ -1,4 +1,5 @@
 // Reads address fields (prefixes, ranges, single IPs) and drops, with an error diagnostic, any entry that does not parse.
+import { isPlainIpv4Prefix } from "../net/ipv4-syntax.ts";
 import { parseAddress, parsePrefix } from "../net/prefix.ts";
 import type { DroppedElements } from "./content-gaps.ts";
 import { describeValue, type Node } from "./read.ts";
@@ -31,7 +32,7 @@ function isRange(entry: string): boolean {
 
 export function isValidAddressEntry(entry: string, syntax: AddressSyntax): boolean {
   if (syntax.tags && !looksLikeAddress(entry)) return entry.trim() !== "";
-  if (parsePrefix(entry) !== undefined) return true;
+  if (isPlainIpv4Prefix(entry) || parsePrefix(entry) !== undefined) return true;
   return syntax.ranges && isRange(entry);
 }
 

@@ -65,7 +65,16 @@ export function childIds(
     : { id, key: idKey(id) };
 }
 
-/** Whether `id` is its list's id prefix followed by `name` (as the id was parsed: a flat string). */
+/**
+ * Whether `id` is its list's id prefix followed by `name` (as the id was parsed: a flat string). The prefix is
+ * compared as a slice: V8's `startsWith` walks a 150-character prefix a character at a time, which made this
+ * check most of the time of reading a security rule (400,000 of them at 10,000 clusters), where `===` on the
+ * slice compares the characters in bulk (docs/performance.md).
+ */
 export function spelledAsChild(id: string, name: string, { idPrefix }: ChildPrefixes): boolean {
-  return id.length === idPrefix.length + name.length && id.endsWith(name) && id.startsWith(idPrefix);
+  return (
+    id.length === idPrefix.length + name.length &&
+    id.endsWith(name) &&
+    id.slice(0, idPrefix.length) === idPrefix
+  );
 }

@@ -22,9 +22,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Reads only own properties, so keys such as `constructor` or `__proto__` never reach the prototype. */
+/**
+ * Reads only own properties, so keys such as `constructor` or `__proto__` never reach the prototype. One lookup
+ * where it can: what a parsed object inherits from Object.prototype is a function (JSON holds none) or, for
+ * `__proto__`, an object, so only those need the own-property check (millions of reads at 10,000 clusters).
+ */
 export function ownValue(record: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
+  const value = record[key];
+  if (typeof value !== "function" && key !== "__proto__") return value;
+  return Object.hasOwn(record, key) ? value : undefined;
 }
 
 /** A short, single-line rendering of any value for a diagnostic message. */

@@ -40,9 +40,29 @@ function enforcedText(pin: Pin): string {
   return ` (enforced by firewall ${pin.enforcedBy.map((id) => nameFromId(id)).join(", ")})`;
 }
 
-function failOutcome(pin: Pin, relations: Relations, wording: PinWording): RuleOutcome {
-  const clusters = distinctClusters(pin.knownIps);
-  const recommendations = [...new Set(clusters.map((cluster) => recommendedDestination(cluster, relations)))];
+/** The clusters an IP is known for and what to write instead; pins of one IP share their `knownIps`. */
+interface PinnedClusters {
+  readonly clusters: readonly Cluster[];
+  readonly recommendations: readonly string[];
+}
+
+/** Worked out once per indexed IP, not once per pin: one shared IP can be pinned by thousands of rules. */
+function pinnedClustersOf(relations: Relations): (knownIps: readonly KnownApiServerIp[]) => PinnedClusters {
+  const known = new Map<readonly KnownApiServerIp[], PinnedClusters>();
+  return (knownIps) => {
+    let pinned = known.get(knownIps);
+    if (pinned === undefined) {
+      const clusters = distinctClusters(knownIps);
+      const destinations = clusters.map((cluster) => recommendedDestination(cluster, relations));
+      pinned = { clusters, recommendations: [...new Set(destinations)] };
+      known.set(knownIps, pinned);
+    }
+    return pinned;
+  };
+}
+
+function failOutcome(pin: Pin, pinned: PinnedClusters, wording: PinWording): RuleOutcome {
+  const { clusters, recommendations } = pinned;
   const severity = wording.severity(clusters);
   return {
     status: "fail",
@@ -62,7 +82,7 @@ function failOutcome(pin: Pin, relations: Relations, wording: PinWording): RuleO
       })),
       ...(pin.referencedBy === undefined ? {} : { referencedBy: pin.referencedBy }),
       ...(pin.enforcedBy === undefined ? {} : { enforcedBy: pin.enforcedBy }),
-      recommendation: recommendations,
+      recommendation: [...recommendations],
     },
   };
 }
@@ -108,9 +128,10 @@ export function* pinOutcomes(
 ): Generator<RuleOutcome> {
   const pins = findPins(context.inventory, knownIps);
   const pinned = new Set<string>();
+  const clustersOf = pinnedClustersOf(context.relations);
   for (const pin of pins) {
     for (const known of pin.knownIps) pinned.add(known.cluster.key);
-    yield failOutcome(pin, context.relations, wording);
+    yield failOutcome(pin, clustersOf(pin.knownIps), wording);
   }
   const unread = context.inventory.unreadRuleCollectionGroups;
   for (const group of unread) yield unreadOutcome(group);

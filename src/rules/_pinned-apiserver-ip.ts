@@ -5,6 +5,7 @@ import { idKey } from "../inventory/model.ts";
 import type { ArmResource, Cluster, FirewallRule, Inventory, SecurityRule } from "../inventory/model.ts";
 import { firewallsEnforcing } from "../inventory/firewall-policies.ts";
 import { buildIpIndex } from "../net/ip-index.ts";
+import { destinationEntries, rulesMatching } from "./_destination-entries.ts";
 import type { IpIndex } from "../net/ip-index.ts";
 import { parseAddress } from "../net/prefix.ts";
 
@@ -56,6 +57,15 @@ class PinCollector {
     this.#index = index;
   }
 
+  matches(entry: string): boolean {
+    return this.#index.lookupEntry(entry) !== undefined;
+  }
+
+  matchesAny(entries: readonly string[]): boolean {
+    for (const entry of entries) if (this.matches(entry)) return true;
+    return false;
+  }
+
   /**
    * One lookup per entry; a second entry for the same IP on the same holder joins the first result. `placeOf` is
    * called on the first hit only: almost no rule of a fleet pins an API server IP.
@@ -89,16 +99,13 @@ function securityRulePlace(inventory: Inventory, rule: SecurityRule): PinPlace {
 
 const sameIp = (ip: string): string => ip;
 
+/** Only the rules with a matching entry are visited, and only those entries: `check` passes over the rest. */
 function checkSecurityRules(inventory: Inventory, collector: PinCollector): void {
-  for (const rule of inventory.securityRules.values()) {
-    if (rule.isDefault) continue;
-    collector.check(() => securityRulePlace(inventory, rule), rule.destinationAddressPrefixes, sameIp);
-  }
-}
-
-/** Network and NAT rules only: application rules match on FQDNs and web categories, not on destination IPs. */
-function addressRules(parent: { readonly rules: readonly FirewallRule[] }): FirewallRule[] {
-  return parent.rules.filter((rule) => rule.kind !== "application");
+  const matching = rulesMatching(destinationEntries(inventory.securityRules), (entry) =>
+    collector.matches(entry),
+  );
+  for (const { rule, entries } of matching)
+    collector.check(() => securityRulePlace(inventory, rule), entries, sameIp);
 }
 
 /** Checks firewall rules and returns, per referenced IP group key, the names of the rules that reference it. */
@@ -113,7 +120,11 @@ function checkFirewallRules(inventory: Inventory, collector: PinCollector): Map<
     const subject = armSubject(parent);
     const enforcedBy =
       parent.firewallPolicyId === undefined ? undefined : enforcing.get(idKey(parent.firewallPolicyId));
-    for (const rule of addressRules(parent)) {
+    for (const rule of parent.rules) {
+      if (rule.kind === "application") continue;
+      // Named only when it pins or references an IP group: a policy fleet has tens of thousands of rules, few pin.
+      if (rule.destinationIpGroupIds.length === 0 && !collector.matchesAny(rule.destinationAddresses))
+        continue;
       const ruleName = `${rule.collectionName}/${rule.name}`;
       const holder = `firewall rule ${parent.name} ${ruleName}`;
       const place = (): PinPlace => ({

@@ -97,6 +97,19 @@ describe("buildConversionPlan API server subnet", () => {
       expected: { action: "create", subnetName: "apiserver-2", addressPrefix: "10.0.1.16/28", free: null },
     },
     {
+      name: "skips names taken in any casing; a dotted capital I is another letter",
+      fleet: {
+        clusters: [aks],
+        subnets: [
+          nodes(),
+          subnet({ name: "ApiServer", addressPrefixes: ["10.0.2.0/28"] }),
+          subnet({ name: "APISERVER-2", addressPrefixes: ["10.0.2.16/28"] }),
+          subnet({ name: "apİserver-3", addressPrefixes: ["10.0.2.32/28"] }),
+        ],
+      },
+      expected: { action: "create", subnetName: "apiserver-3", addressPrefix: "10.0.1.0/28", free: null },
+    },
+    {
       name: "says none is free when the address space is full",
       fleet: { clusters: [aks], addressPrefixes: ["10.0.0.0/24"] },
       expected: { action: "none-free", subnetName: "", addressPrefix: "", free: null },

@@ -169,6 +169,42 @@ describe("rule-pinned-to-apiserver-ip", () => {
     assert.deepEqual(outcomes[0]?.evidence?.clusterIds, [clusters[0]!.id, clusters[1]!.id]);
   });
 
+  it("pins of one IP in several rules each name every cluster that has it, and what to write instead", () => {
+    const clusters = [cluster({ name: "aks-a" }), cluster({ name: "aks-b" })];
+    const parts: InventoryParts = {
+      nsgs: [
+        nsgWith([
+          { name: "rule-1", destinationAddressPrefixes: [ip] },
+          { name: "rule-2", priority: 200, destinationAddressPrefixes: ["*", `${ip}/32`] },
+        ]),
+      ],
+      ruleCollectionGroups: [ruleCollectionGroup("rcg-1", [{ destinationAddresses: [ip] }])],
+    };
+    const outcomes = evaluate(
+      rule,
+      inventory({ ...parts, clusters }),
+      {},
+      { apiServerEndpoints: endpoints([clusters[0]!, ip], [clusters[1]!, ip]) },
+    );
+    assert.deepEqual(
+      outcomes.map((outcome) => [outcome.detail, outcome.evidence?.entries]),
+      [
+        [ip, [ip]],
+        [ip, [`${ip}/32`]],
+        [`collection-1/rule-1@${ip}`, [ip]],
+      ],
+    );
+    for (const outcome of outcomes) {
+      assert.deepEqual(outcome.evidence?.clusterIds, [clusters[0]!.id, clusters[1]!.id]);
+      assert.deepEqual(outcome.evidence.recommendation, [
+        "the API server FQDN aks-a-dns.hcp.westeurope.azmk8s.io",
+        "the API server FQDN aks-b-dns.hcp.westeurope.azmk8s.io",
+      ]);
+      assert.match(outcome.message, /cluster aks-a, aks-b/);
+    }
+    assert.notEqual(outcomes[0]!.evidence?.recommendation, outcomes[1]!.evidence?.recommendation);
+  });
+
   it("recommends the API server subnet CIDR of an integrated cluster with its own subnet", () => {
     const subnet = apiServerSubnet({ addressPrefixes: ["10.0.255.0/28"] });
     const subject = cluster({
