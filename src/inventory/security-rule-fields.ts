@@ -7,21 +7,11 @@ import type { SecurityRule } from "./model.ts";
 import { isRecord, nonEmpty, ownValue, type Node } from "./read.ts";
 
 /** What a rule's row says, before the rule gets its ids and shared lists (nsg.ts `readSecurityRule`). */
-export interface SecurityRuleFields {
+export type SecurityRuleFields = Omit<SecurityRule, "id" | "key" | "name" | "nsgKey" | "isDefault"> & {
   readonly id: string;
+  /** Undefined when the row has none (the id was built from its list's prefix and the name, or names it). */
   readonly name: string | undefined;
-  readonly priority: number;
-  readonly direction: SecurityRule["direction"];
-  readonly access: SecurityRule["access"];
-  readonly protocol: string;
-  readonly sourceAddressPrefixes: readonly string[];
-  readonly destinationAddressPrefixes: readonly string[];
-  readonly sourcePortRanges: readonly string[];
-  readonly destinationPortRanges: readonly string[];
-  readonly sourceApplicationSecurityGroupIds: readonly string[];
-  readonly destinationApplicationSecurityGroupIds: readonly string[];
-  readonly description: string | undefined;
-}
+};
 
 /** `direction` as the rule means it, whatever its casing. */
 export function directionOf(text: string | undefined): SecurityRule["direction"] | undefined {
@@ -62,32 +52,35 @@ function plural(value: unknown): readonly string[] | undefined {
   return value as string[];
 }
 
-/** `mergedAddresses` of nsg.ts, when every entry is a valid address or service tag. */
+/** The singular field's entry and the plural field's, in that order; undefined when either is not plain. */
+function bothFields(
+  properties: Record<string, unknown>,
+  one: string,
+  many: string,
+): readonly string[] | undefined {
+  const first = singular(ownValue(properties, one));
+  const second = plural(ownValue(properties, many));
+  return first === undefined || second === undefined ? undefined : joined(first, second);
+}
+
+/** `mergedAddresses` of the Node reader, when every entry is a valid address or service tag. */
 function addresses(
   properties: Record<string, unknown>,
   one: string,
   many: string,
 ): readonly string[] | undefined {
-  const first = singular(ownValue(properties, one));
-  const second = plural(ownValue(properties, many));
-  if (first === undefined || second === undefined) return undefined;
-  for (const entry of first) if (!isValidAddressEntry(entry, nsgPrefixes)) return undefined;
-  for (const entry of second) if (!isValidAddressEntry(entry, nsgPrefixes)) return undefined;
-  return joined(first, second);
+  const both = bothFields(properties, one, many);
+  return both?.every((entry) => isValidAddressEntry(entry, nsgPrefixes)) === true ? both : undefined;
 }
 
-/** `mergedStrings` of nsg.ts: blank entries are left out without a word, there as here. */
+/** `mergedStrings` of the Node reader: blank entries are left out without a word, there as here. */
 function portRanges(
   properties: Record<string, unknown>,
   one: string,
   many: string,
 ): readonly string[] | undefined {
-  const first = singular(ownValue(properties, one));
-  const second = plural(ownValue(properties, many));
-  if (first === undefined || second === undefined) return undefined;
-  const both = joined(first, second);
-  for (const text of both) if (text.trim() === "") return both.filter((entry) => entry.trim() !== "");
-  return both;
+  const both = bothFields(properties, one, many);
+  return both?.some((text) => text.trim() === "") === true ? both.filter((text) => text.trim() !== "") : both;
 }
 
 function nonBlank(value: unknown): value is string {
