@@ -13,6 +13,11 @@ export interface CsvTable<Row> {
   readonly columns: readonly string[];
   readonly rows: Iterable<Row>;
   readonly cells: (row: Row) => readonly CsvValue[];
+  /**
+   * Every string cell comes from the report view, whose control characters `buildReportView` has shown already
+   * (tab and newline kept): shown again, such a text is the same (tested), so it is not searched a second time.
+   */
+  readonly shown?: boolean;
 }
 
 const cellOptions = {
@@ -52,16 +57,17 @@ export const rowsPerPiece = 64;
  */
 export function* csvChunks<Row>(table: CsvTable<Row>, perPiece = rowsPerPiece): Generator<string> {
   const width = table.columns.length;
+  const options = table.shown ? distinctShownCellOptions : distinctCellOptions;
   let header = stringifySync([], csvFileOptions(table.columns));
   let rows: (readonly CsvValue[])[] = [];
   for (const row of table.rows) {
     rows.push(table.cells(row));
     if (rows.length < perPiece) continue;
-    yield header + csvRecords(rows, width);
+    yield header + csvRecords(rows, width, options);
     rows = [];
     header = "";
   }
-  if (header !== "" || rows.length > 0) yield header + csvRecords(rows, width);
+  if (header !== "" || rows.length > 0) yield header + csvRecords(rows, width, options);
 }
 
 /** What csv-stringify writes for the whole file in one call: the reference the pieces are tested against. */
@@ -71,12 +77,16 @@ export function csvFileOptions(columns: readonly string[]): Options {
 }
 
 /**
- * Ends each one-cell record of `distinctCellOptions`. No cell can hold it: the cast shows every control character
- * as text. A record delimiter changes which cells csv-stringify quotes only by cells holding it; `\r\n` is
+ * Ends each one-cell record of `distinctCellOptions`. No cell can hold it: every control character is shown as
+ * text, by the cast or, in the report's tables, by the view. A record delimiter changes which cells csv-stringify quotes only by cells holding it; `\r\n` is
  * covered by the line feed and carriage return that `quote_record_delimiter` quotes anyway.
  */
 const cellEnd = "\u0000";
 const distinctCellOptions = { ...cellOptions, record_delimiter: cellEnd } as const satisfies Options;
+const distinctShownCellOptions = {
+  ...distinctCellOptions,
+  cast: { ...cellOptions.cast, string: (value: string) => value },
+} as const satisfies Options;
 const fieldDelimiter = ",";
 
 /**
@@ -86,7 +96,7 @@ const fieldDelimiter = ",";
  * text wherever it stands (the options depend on no row or column), so the cells join with csv-stringify's own
  * delimiters, and a record keeps as many fields as there are columns, as csv-stringify cuts it.
  */
-function csvRecords(rows: readonly (readonly CsvValue[])[], width: number): string {
+function csvRecords(rows: readonly (readonly CsvValue[])[], width: number, options: Options): string {
   const slots = new Map<CsvValue, number>();
   const distinct: [CsvValue][] = [];
   const cellSlots: number[] = [];
@@ -102,7 +112,7 @@ function csvRecords(rows: readonly (readonly CsvValue[])[], width: number): stri
       cellSlots.push(slot);
     }
   }
-  const texts = stringifySync(distinct, distinctCellOptions).split(cellEnd);
+  const texts = stringifySync(distinct, options).split(cellEnd);
   let text = "";
   let at = 0;
   for (const cells of rows) {
@@ -139,6 +149,7 @@ export function findingsTable(view: ReportView): CsvTable<ResultView> {
     columns: findingColumns,
     rows: view.results,
     cells: (result) => findingColumns.map((column) => result[column]),
+    shown: true,
   };
 }
 
@@ -170,6 +181,7 @@ export function clustersTable(view: ReportView): CsvTable<ClusterPosture> {
     columns: clusterColumns,
     rows: view.clusters,
     cells: (cluster) => clusterColumns.map((column) => cluster[column]),
+    shown: true,
   };
 }
 
@@ -222,6 +234,7 @@ export function plansTable(view: ReportView): CsvTable<PlanView> {
       const cells = planCells(plan);
       return planColumns.map((column) => cells[column]);
     },
+    shown: true,
   };
 }
 

@@ -7,6 +7,10 @@ import {
   csvCell,
   csvChunks,
   csvFileOptions,
+  csvText,
+  clustersTable,
+  findingsTable,
+  plansTable,
   renderClustersCsv,
   renderFindingsCsv,
   renderPlansCsv,
@@ -14,6 +18,7 @@ import {
   type CsvValue,
 } from "../../src/report/csv.ts";
 import { buildReportView } from "../../src/report/view-model.ts";
+import type { RunRecord } from "../../src/findings/run.ts";
 import {
   hostileScript,
   makeResult,
@@ -165,6 +170,29 @@ describe("csvChunks against one csv-stringify call (property)", () => {
       { numRuns: 1500 },
     );
   });
+});
+
+describe("the report's tables, whose texts the view has shown", () => {
+  // Control characters in every kind of text the tables read: names, messages, ids, plan commands.
+  const controls = "\\u0000\\u0007\\u0085\\u001b[2J\\r \\t\\r\\n";
+  const withControls = (run: RunRecord, word: string): RunRecord =>
+    JSON.parse(JSON.stringify(run).replaceAll(word, `${word}${controls}`)) as RunRecord;
+  const tables = [findingsTable, clustersTable, plansTable];
+  const runs: [string, RunRecord, typeof tables][] = [
+    ["the sample run", withControls(sampleRun(), "prod"), [findingsTable, clustersTable]],
+    ["a run with a plan", withControls(planRun(), "rm -rf"), tables],
+  ];
+  for (const [name, run, tablesOf] of runs) {
+    const view = buildReportView(run, { rules: sampleRules, showAll: true });
+    for (const tableOf of tablesOf) {
+      const table = tableOf(view) as CsvTable<unknown>;
+      it(`${name}: ${table.columns[0] ?? ""}… written as the cast would write it`, () => {
+        const text = csvText(table);
+        assert.equal(text, csvText({ ...table, shown: false }));
+        assert.ok(text.includes("\\u001b"), "the table holds a shown control character");
+      });
+    }
+  }
 });
 
 describe("csvCell with control characters", () => {

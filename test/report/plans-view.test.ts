@@ -66,22 +66,9 @@ describe("planView", () => {
       subnetPrefix: "10.0.1.0/28",
       subnetId: "snet-id",
       subnetReason: "none delegated",
-      roleAssignments: [
-        { principalId: "p1", target: "cluster", scope: "scope-1", status: "covered" },
-        { principalId: "p2", target: "kubelet", scope: "scope-2", status: "missing" },
-      ],
+      roleAssignments: fullPlan.roleAssignments,
       roleAssignmentsNeeded: [{ principalId: "p2", target: "kubelet", scope: "scope-2", status: "missing" }],
-      nsgRules: [
-        {
-          nsgName: "nsg-a",
-          direction: "Inbound",
-          protocol: "Tcp",
-          source: "10.0.1.0/28",
-          destination: "VirtualNetwork",
-          destinationPorts: "443",
-          reason: "apiserver to nodes",
-        },
-      ],
+      nsgRules: fullPlan.nsgRules,
       pinnedRules: [{ resourceId: nsgRuleId, detail: "pins 20.1.2.3", ip: "20.1.2.3", resourceName: "r1" }],
       nodeSubnets: [
         { subnetName: "nodes", free: "200", surgeNeeded: "3", status: "ok" },
