@@ -22,6 +22,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Whether a field's value says something: it is not missing, null or an empty list. */
+export function saysSomething(value: unknown): boolean {
+  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+}
+
 /**
  * Reads only own properties, so keys such as `constructor` or `__proto__` never reach the prototype. One lookup
  * where it can: what a parsed object inherits from Object.prototype is a function (JSON holds none) or, for
@@ -121,10 +126,9 @@ export class Node {
     return this.raw(key) !== undefined && this.raw(key) !== null;
   }
 
-  /** Whether `key` holds a value that says something: not missing, null or an empty list. */
+  /** Whether `key` holds a value that says something (`saysSomething`). */
   holds(key: string): boolean {
-    const value = this.raw(key);
-    return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+    return saysSomething(this.raw(key));
   }
 
   report(level: DiagnosticLevel, code: string, message: string, key?: string): void {

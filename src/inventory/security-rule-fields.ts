@@ -1,10 +1,10 @@
 // A security rule's fields read straight from the parsed row when it is written as ARM writes it; the Node reader
-// (nsg.ts) reads every other rule, and says what is wrong with it.
+// below reads every other rule, and says what is wrong with it.
 import { isValidAddressEntry, nsgPrefixes, readAddresses } from "./addresses.ts";
 import { joined, noItems } from "./compact.ts";
 import type { DroppedElements } from "./content-gaps.ts";
 import type { SecurityRule } from "./model.ts";
-import { isRecord, nonEmpty, ownValue, type Node } from "./read.ts";
+import { isRecord, nonEmpty, ownValue, saysSomething, type Node } from "./read.ts";
 
 /** What a rule's row says, before the rule gets its ids and shared lists (nsg.ts `readSecurityRule`). */
 export type SecurityRuleFields = Omit<SecurityRule, "id" | "key" | "name" | "nsgKey" | "isDefault"> & {
@@ -14,22 +14,17 @@ export type SecurityRuleFields = Omit<SecurityRule, "id" | "key" | "name" | "nsg
 };
 
 /** `direction` as the rule means it, whatever its casing. */
-export function directionOf(text: string | undefined): SecurityRule["direction"] | undefined {
+function directionOf(text: string | undefined): SecurityRule["direction"] | undefined {
   const direction = text?.toLowerCase();
   if (direction === "inbound") return "Inbound";
   return direction === "outbound" ? "Outbound" : undefined;
 }
 
 /** `access` as the rule means it, whatever its casing. */
-export function accessOf(text: string | undefined): SecurityRule["access"] | undefined {
+function accessOf(text: string | undefined): SecurityRule["access"] | undefined {
   const access = text?.toLowerCase();
   if (access === "allow") return "Allow";
   return access === "deny" ? "Deny" : undefined;
-}
-
-/** Missing, null or an empty list: what `Node.holds` says nothing about. */
-function isAbsent(value: unknown): boolean {
-  return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
 }
 
 /** A lone string in the singular field, or nothing; undefined for anything the Node reader would report. */
@@ -67,18 +62,14 @@ function addresses(
   return both?.every((entry) => isValidAddressEntry(entry, nsgPrefixes)) === true ? both : undefined;
 }
 
-/** `mergedStrings` of the Node reader: blank entries are left out without a word, there as here. */
-function portRanges(
-  properties: Record<string, unknown>,
-  one: string,
-  many: string,
-): readonly string[] | undefined {
-  const both = bothFields(properties, one, many);
-  return both?.some((text) => text.trim() === "") === true ? both.filter((text) => text.trim() !== "") : both;
+/** Blank entries are left out without a word, as `mergedStrings` of the Node reader does. */
+function withoutBlanks(texts: readonly string[]): readonly string[] {
+  return texts.some((text) => text.trim() === "") ? texts.filter((text) => text.trim() !== "") : texts;
 }
 
+/** A string that is not blank (`nonEmpty`), whatever the value's type. */
 function nonBlank(value: unknown): value is string {
-  return typeof value === "string" && value.trim() !== "";
+  return typeof value === "string" && nonEmpty(value) !== undefined;
 }
 
 /**
@@ -106,28 +97,23 @@ export function plainSecurityRuleFields(rule: unknown): SecurityRuleFields | und
   const direction = directionOf(directionText);
   const access = accessOf(accessText);
   if (direction === undefined || access === undefined) return undefined;
-  if (!isAbsent(ownValue(properties, "sourceApplicationSecurityGroups"))) return undefined;
-  if (!isAbsent(ownValue(properties, "destinationApplicationSecurityGroups"))) return undefined;
+  if (saysSomething(ownValue(properties, "sourceApplicationSecurityGroups"))) return undefined;
+  if (saysSomething(ownValue(properties, "destinationApplicationSecurityGroups"))) return undefined;
   const sourceAddressPrefixes = addresses(properties, "sourceAddressPrefix", "sourceAddressPrefixes");
   const destinationAddressPrefixes = addresses(
     properties,
     "destinationAddressPrefix",
     "destinationAddressPrefixes",
   );
-  const sourcePortRanges = portRanges(properties, "sourcePortRange", "sourcePortRanges");
-  const destinationPortRanges = portRanges(properties, "destinationPortRange", "destinationPortRanges");
+  const sourcePorts = bothFields(properties, "sourcePortRange", "sourcePortRanges");
+  const destinationPorts = bothFields(properties, "destinationPortRange", "destinationPortRanges");
   if (sourceAddressPrefixes === undefined || destinationAddressPrefixes === undefined) return undefined;
-  if (sourcePortRanges === undefined || destinationPortRanges === undefined) return undefined;
-  // What the Node reader's unmatchable check would report (`Node.holds` of either field).
-  if (
-    (isAbsent(ownValue(properties, "sourceAddressPrefix")) &&
-      isAbsent(ownValue(properties, "sourceAddressPrefixes"))) ||
-    (isAbsent(ownValue(properties, "destinationAddressPrefix")) &&
-      isAbsent(ownValue(properties, "destinationAddressPrefixes"))) ||
-    (isAbsent(ownValue(properties, "destinationPortRange")) &&
-      isAbsent(ownValue(properties, "destinationPortRanges")))
-  )
-    return undefined;
+  if (sourcePorts === undefined || destinationPorts === undefined) return undefined;
+  // What the Node reader reports as unmatchable, read off the lists: with no application security groups, an
+  // address list is empty exactly when neither of its two fields says something (a blank entry is no valid
+  // address, so such a rule is not plain), and so are the destination ports before blanks are left out.
+  if (sourceAddressPrefixes.length === 0 || destinationAddressPrefixes.length === 0) return undefined;
+  if (destinationPorts.length === 0) return undefined;
   return {
     id,
     name,
@@ -137,14 +123,11 @@ export function plainSecurityRuleFields(rule: unknown): SecurityRuleFields | und
     protocol,
     sourceAddressPrefixes,
     destinationAddressPrefixes,
-    sourcePortRanges,
-    destinationPortRanges,
+    sourcePortRanges: withoutBlanks(sourcePorts),
+    destinationPortRanges: withoutBlanks(destinationPorts),
     sourceApplicationSecurityGroupIds: noItems,
     destinationApplicationSecurityGroupIds: noItems,
-    description:
-      description === null || description === undefined || description.trim() === ""
-        ? undefined
-        : description,
+    description: typeof description === "string" ? nonEmpty(description) : undefined,
   };
 }
 
@@ -171,9 +154,7 @@ function mergedAddresses(
 }
 
 function mergedStrings(properties: Node, singular: string, plural: string): readonly string[] {
-  return joined(properties.strings(singular), properties.strings(plural)).filter(
-    (text) => text.trim() !== "",
-  );
+  return withoutBlanks(joined(properties.strings(singular), properties.strings(plural)));
 }
 
 /** A rule's fields read through its Node, each fault reported where it is; undefined when the rule is dropped. */
