@@ -245,3 +245,34 @@ describe("properties", () => {
     );
   });
 });
+
+describe("parsePrefix of the plain IPv4 form", () => {
+  // A padded entry is not the plain form (ipv4-syntax.ts), so it takes the generic ipaddr.js and bigint path;
+  // both must give the same prefix, host bits, bare addresses and the /0 and /32 ends included.
+  const octet = fc.oneof(fc.constantFrom(0, 1, 9, 10, 99, 100, 254, 255), fc.integer({ min: 0, max: 255 }));
+  const plainArb = fc
+    .tuple(fc.array(octet, { minLength: 4, maxLength: 4 }), fc.option(fc.integer({ min: 0, max: 32 })))
+    .map(([octets, length]) => `${octets.join(".")}${length === null ? "" : `/${String(length)}`}`);
+
+  it("gives what the generic path gives", () => {
+    fc.assert(
+      fc.property(plainArb, (text) => {
+        assert.deepEqual(parsePrefix(text), parsePrefix(` ${text}`));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  const cases: [input: string, text: string][] = [
+    ["10.0.0.0/24", "10.0.0.0/24"],
+    ["10.0.0.5/24", "10.0.0.0/24"],
+    ["10.0.0.4", "10.0.0.4/32"],
+    ["255.255.255.255/0", "0.0.0.0/0"],
+    ["192.168.255.255/17", "192.168.128.0/17"],
+  ];
+  for (const [input, text] of cases) {
+    it(`${input} → ${text}`, () => {
+      assert.equal(parsePrefix(input)?.text, text);
+    });
+  }
+});
