@@ -1,4 +1,4 @@
-// The common address entry, an IPv4 prefix written plainly, recognised by its characters alone.
+// The common address entry, an IPv4 prefix written plainly, recognised and read by its characters alone.
 
 const zero = 0x30;
 const nine = 0x39;
@@ -43,4 +43,27 @@ export function isPlainIpv4Prefix(text: string): boolean {
   if (first < 0 || first > 9 || second < 0 || second > 9) return false;
   if (lengthDigits === 2 && first === 0) return false;
   return (lengthDigits === 2 ? first * 10 + second : first) <= 32;
+}
+
+/** What a text `isPlainIpv4Prefix` accepts says: its address as a number, and its length when it gives one. */
+export interface PlainIpv4Prefix {
+  readonly address: number;
+  readonly length: number | undefined;
+}
+
+/** Reads a text `isPlainIpv4Prefix` accepted; any other text gives a meaningless answer. */
+export function readPlainIpv4Prefix(text: string): PlainIpv4Prefix {
+  let address = 0;
+  let part = 0;
+  let position = 0;
+  for (; position < text.length; position++) {
+    const code = text.charCodeAt(position);
+    if (code === dot) {
+      address = address * 256 + part;
+      part = 0;
+    } else if (code === slash) break;
+    else part = part * 10 + (code - zero);
+  }
+  address = address * 256 + part;
+  return { address, length: position < text.length ? Number(text.slice(position + 1)) : undefined };
 }

@@ -1,6 +1,6 @@
 // IP prefix parsing and arithmetic (IPv4 and IPv6, as bigint) for subnet, NSG and firewall address entries.
 import ipaddr from "ipaddr.js";
-import { isPlainIpv4Prefix } from "./ipv4-syntax.ts";
+import { isPlainIpv4Prefix, readPlainIpv4Prefix } from "./ipv4-syntax.ts";
 
 export type IpFamily = 4 | 6;
 
@@ -129,22 +129,10 @@ function parsedPrefix(text: string): Prefix | undefined {
  * thousands of distinct ones (docs/performance.md). A prefix without host bits is its own canonical text.
  */
 function plainIpv4Prefix(text: string): Prefix {
-  let value = 0;
-  let part = 0;
-  let position = 0;
-  for (; position < text.length; position++) {
-    const code = text.charCodeAt(position);
-    if (code === 0x2e) {
-      value = value * 256 + part;
-      part = 0;
-    } else if (code === 0x2f) break;
-    else part = part * 10 + (code - 0x30);
-  }
-  value = value * 256 + part;
-  const explicitLength = position < text.length;
-  const length = explicitLength ? Number(text.slice(position + 1)) : 32;
-  const network = value - (value % 2 ** (32 - length));
-  const canonical = explicitLength && network === value;
+  const { address, length = 32 } = readPlainIpv4Prefix(text);
+  const network = address - (address % 2 ** (32 - length));
+  // "10.0.0.0/24" is already what formatPrefix would write; "10.0.0.5/24" and "10.0.0.4" are not.
+  const canonical = network === address && text.includes("/");
   return {
     family: 4,
     network: BigInt(network),

@@ -2,8 +2,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { isPlainIpv4Prefix } from "../../src/net/ipv4-syntax.ts";
+import { isPlainIpv4Prefix, readPlainIpv4Prefix } from "../../src/net/ipv4-syntax.ts";
 import { parsePrefix } from "../../src/net/prefix.ts";
+
+/**
+ * parsePrefix by its generic path: it reads the plain form itself through `readPlainIpv4Prefix`, and a padded
+ * text is never the plain form, while parsePrefix trims it. Comparing with parsePrefix of the text itself would
+ * test the check against itself.
+ */
+const genericParse = (text: string): ReturnType<typeof parsePrefix> => parsePrefix(` ${text}`);
 
 const cases: readonly [string, boolean][] = [
   ["10.0.0.0/8", true],
@@ -54,7 +61,7 @@ describe("isPlainIpv4Prefix", () => {
     );
     fc.assert(
       fc.property(text, (candidate) => {
-        assert.equal(isPlainIpv4Prefix(candidate), parsePrefix(candidate)?.family === 4, candidate);
+        assert.equal(isPlainIpv4Prefix(candidate), genericParse(candidate)?.family === 4, candidate);
       }),
       { numRuns: 5000 },
     );
@@ -63,9 +70,24 @@ describe("isPlainIpv4Prefix", () => {
   it("any text it accepts parses, whatever its characters", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 24 }), (candidate) => {
-        if (isPlainIpv4Prefix(candidate)) assert.equal(parsePrefix(candidate)?.family, 4, candidate);
+        if (isPlainIpv4Prefix(candidate)) assert.equal(genericParse(candidate)?.family, 4, candidate);
       }),
       { numRuns: 5000 },
     );
   });
+});
+
+describe("readPlainIpv4Prefix", () => {
+  const read: readonly [string, number, number | undefined][] = [
+    ["10.0.0.0/8", 0x0a000000, 8],
+    ["192.168.1.7/24", 0xc0a80107, 24],
+    ["0.0.0.0/0", 0, 0],
+    ["255.255.255.255/32", 0xffffffff, 32],
+    ["10.0.0.5", 0x0a000005, undefined],
+  ];
+  for (const [text, address, length] of read) {
+    it(`${text} → ${String(address)}, ${String(length)}`, () => {
+      assert.deepEqual(readPlainIpv4Prefix(text), { address, length });
+    });
+  }
 });
