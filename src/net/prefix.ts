@@ -129,10 +129,12 @@ function parsedPrefix(text: string): Prefix | undefined {
  * thousands of distinct ones (docs/performance.md). A prefix without host bits is its own canonical text.
  */
 function plainIpv4Prefix(text: string): Prefix {
-  const { address, length = 32 } = readPlainIpv4Prefix(text);
+  const plain = readPlainIpv4Prefix(text);
+  const { address } = plain;
+  const length = plain.length ?? 32;
   const network = address - (address % 2 ** (32 - length));
   // "10.0.0.0/24" is already what formatPrefix would write; "10.0.0.5/24" and "10.0.0.4" are not.
-  const canonical = network === address && text.includes("/");
+  const canonical = network === address && plain.length !== undefined;
   return {
     family: 4,
     network: BigInt(network),

@@ -78,8 +78,9 @@ export function csvFileOptions(columns: readonly string[]): Options {
 
 /**
  * Ends each one-cell record of `distinctCellOptions`. No cell can hold it: every control character is shown as
- * text, by the cast or, in the report's tables, by the view. A record delimiter changes which cells csv-stringify quotes only by cells holding it; `\r\n` is
- * covered by the line feed and carriage return that `quote_record_delimiter` quotes anyway.
+ * text, by the cast or, in the report's tables, by the view. A record delimiter changes which cells csv-stringify
+ * quotes only by cells holding it; `\r\n` is covered by the line feed and carriage return that
+ * `quote_record_delimiter` quotes anyway.
  */
 const cellEnd = "\u0000";
 const distinctCellOptions = { ...cellOptions, record_delimiter: cellEnd } as const satisfies Options;
