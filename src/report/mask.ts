@@ -23,6 +23,13 @@ export function maskSubscriptionId(subscriptionId: string): string {
   return `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx${subscriptionId.slice(-4).toLowerCase()}`;
 }
 
+/** Shortest text a GUID fits in, and the shortest that holds `/subscriptions/<guid>`. */
+const guidLength = 36;
+const segmentLength = "/subscriptions/".length + guidLength;
+
+/** `subscriptionSegment`'s own copy for `exec` loops, so no caller's `lastIndex` is shared. */
+const segmentSearch = new RegExp(subscriptionSegment.source, subscriptionSegment.flags);
+
 /** Every subscription id the run names, lower-cased. */
 function collectSubscriptionIds(run: RunRecord): Set<string> {
   const found = new Set<string>();
@@ -33,8 +40,13 @@ function collectSubscriptionIds(run: RunRecord): Set<string> {
   for (const cluster of run.clusters) add(cluster.subscriptionId);
   for (const scope of run.coverage.scopes) scope.subscriptions?.forEach(add);
   for (const scope of run.run.excludedScopes ?? []) scope.subscriptions.forEach(add);
+  // An exec loop, not matchAll: matchAll copies the regex for every string, and a 10,000-cluster run has
+  // millions of strings (5 s of a masked render's 9 s went there; docs/performance.md).
   visitStrings(run, (text) => {
-    for (const match of text.matchAll(subscriptionSegment)) add(match[1]);
+    if (text.length < segmentLength) return;
+    segmentSearch.lastIndex = 0;
+    for (let match = segmentSearch.exec(text); match !== null; match = segmentSearch.exec(text))
+      add(match[1]);
   });
   return found;
 }
@@ -45,20 +57,36 @@ function visitStrings(value: unknown, visit: (text: string) => void): void {
   } else if (Array.isArray(value)) {
     for (const item of value) visitStrings(item, visit);
   } else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
       visit(key);
-      visitStrings(item, visit);
+      visitStrings(record[key], visit);
     }
   }
 }
 
+/** A copy of `value` with every string, keys included, passed through `map`; same shape and key order. */
 function mapStrings(value: unknown, map: (text: string) => string): unknown {
   if (typeof value === "string") return map(value);
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [map(key), mapStrings(item, map)]));
+  if (value === null || typeof value !== "object") return value;
+  // Filled by assignment rather than Object.fromEntries, which built two arrays per object of the run.
+  const record = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    const item = mapStrings(record[key], map);
+    const mapped = map(key);
+    // Assigning "__proto__" would set the copy's prototype; it is a data key like any other here.
+    if (mapped === "__proto__")
+      Object.defineProperty(copy, mapped, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[mapped] = item;
   }
-  return value;
+  return copy;
 }
 
 /** `masked …1a2b`: a display name says who owns a subscription or tenant as plainly as its id does. */
@@ -73,12 +101,24 @@ function maskedNames(
   return Object.fromEntries(Object.keys(names).map((id) => [maskId(id), maskName(id)]));
 }
 
+/** Masked copies by run: the report files, the view and the email's view all mask the one run (runs are immutable). */
+const maskedRuns = new WeakMap<RunRecord, RunRecord>();
+
 /**
  * A copy of the run where every subscription id, wherever it appears (ids, messages, evidence), is masked, and
  * every tenant and subscription display name is replaced by `maskName` of its id. Names are replaced by exact
  * value wherever they occur, since a name can be copied into a message.
  */
 export function maskRun(run: RunRecord): RunRecord {
+  let masked = maskedRuns.get(run);
+  if (masked === undefined) {
+    masked = maskedCopy(run);
+    maskedRuns.set(run, masked);
+  }
+  return masked;
+}
+
+function maskedCopy(run: RunRecord): RunRecord {
   const subscriptionIds = collectSubscriptionIds(run);
   const names = new Map<string, string>();
   for (const [id, name] of [
@@ -86,8 +126,18 @@ export function maskRun(run: RunRecord): RunRecord {
     ...Object.entries(run.names?.subscriptions ?? {}),
   ])
     if (name !== "") names.set(name, maskName(id));
-  const mask = (text: string): string =>
-    names.get(text) ?? replaceSubscriptionIds(text, subscriptionIds, maskSubscriptionId);
+  const seen = new Map<string, string>();
+  const mask = (text: string): string => {
+    const name = names.get(text);
+    if (name !== undefined) return name;
+    if (text.length < guidLength) return text;
+    let masked = seen.get(text);
+    if (masked === undefined) {
+      masked = replaceSubscriptionIds(text, subscriptionIds, maskSubscriptionId);
+      seen.set(text, masked);
+    }
+    return masked;
+  };
   // mapStrings keeps the shape; only string contents change.
   const masked = mapStrings({ ...run, names: undefined }, mask) as RunRecord;
   if (run.names === undefined) return masked;
