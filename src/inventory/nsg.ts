@@ -5,6 +5,7 @@ import { idKey, type SecurityRule } from "./model.ts";
 import { ContentGaps, type DroppedElements } from "./content-gaps.ts";
 import type { Node } from "./read.ts";
 import { securityRuleFields } from "./security-rule-fields.ts";
+import { NsgRuleKeys, type RuleKeySpelling } from "./security-rules.ts";
 import {
   childIds,
   childPrefixes,
@@ -118,7 +119,14 @@ function ruleList(nsgId: string, nsgKey: string, collection: RuleList["collectio
 /** A rule as read, and whether its key is its NSG's key plus its list and name (see `SecurityRuleKeys`). */
 interface ReadRule {
   readonly rule: SecurityRule;
-  readonly native: boolean;
+  readonly spelling: RuleKeySpelling;
+}
+
+const foreignSpelling: RuleKeySpelling = { native: false };
+
+/** The spelling of a key built as `keyPrefix + name.toLowerCase()` (see `childIds`). */
+function nativeSpelling(list: RuleList, name: string): RuleKeySpelling {
+  return { native: true, keyPrefix: list.keyPrefix, name: name.toLowerCase() };
 }
 
 function readSecurityRule(
@@ -152,7 +160,10 @@ function readSecurityRule(
     destinationApplicationSecurityGroupIds: exactList(fields.destinationApplicationSecurityGroupIds),
     description: fields.description,
   };
-  return { rule: read, native: spelled && !name.includes("/") };
+  return {
+    rule: read,
+    spelling: spelled && !name.includes("/") ? nativeSpelling(list, name) : foreignSpelling,
+  };
 }
 
 export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
@@ -161,11 +172,11 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
   properties.requireList("securityRules", gaps);
   const dropped: DroppedElements = { gaps, rule: true };
   const rules: SecurityRule[] = [];
-  const keys = new Set<string>();
+  const keys = new NsgRuleKeys();
   const add = (read: ReadRule | undefined, node: Node): void => {
     if (read === undefined) return;
-    const { rule, native } = read;
-    if (into.securityRuleKeys.claim(rule.key, native, base.key, keys)) rules.push(rule);
+    const { rule, spelling } = read;
+    if (into.securityRuleKeys.claim(rule.key, spelling, base.key, keys)) rules.push(rule);
     else reportDuplicateId(node, rule.id);
   };
   const custom = ruleList(base.id, base.key, "securityRules");
@@ -177,7 +188,13 @@ export const readNetworkSecurityGroup: RowReader = (row, base, into) => {
   // ARG queries often trim defaultSecurityRules; every NSG has them, so evaluation needs them back.
   if (defaults.length === 0)
     for (const rule of azureDefaultRules)
-      add({ rule: synthesizeDefaultRule(defaultList, rule, into.lists), native: true }, row);
+      add(
+        {
+          rule: synthesizeDefaultRule(defaultList, rule, into.lists),
+          spelling: nativeSpelling(defaultList, rule.name),
+        },
+        row,
+      );
   into.networkSecurityGroups.set(base.key, {
     ...base,
     securityRules: exactList(rules),

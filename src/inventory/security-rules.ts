@@ -16,6 +16,52 @@ function ownerKey(key: string): string | undefined {
 }
 
 /**
+ * The rule keys one NSG has taken so far. A native key (see `childIds`) is its list's key prefix plus the
+ * lower-cased name, so it is held as that name in a set per list: hashing a name such as `rule-0` is cheap, where
+ * hashing the 190-character key cost about 1 µs a rule (0.2–0.4 s of a 10,000-cluster read, 400,000 rules).
+ */
+export class NsgRuleKeys {
+  /** List key prefix → the lower-cased names of its native rules. */
+  readonly #names = new Map<string, Set<string>>();
+  /** Every other key, whole. */
+  readonly #others = new Set<string>();
+
+  hasNative(keyPrefix: string, name: string, key: string): boolean {
+    return this.#names.get(keyPrefix)?.has(name) === true || (this.#others.size > 0 && this.#others.has(key));
+  }
+
+  /** Whether `key`, not built from a list's prefix, is held: whole, or as one of the lists' prefix and name. */
+  hasOther(key: string): boolean {
+    if (this.#others.has(key)) return true;
+    for (const [keyPrefix, names] of this.#names)
+      if (
+        key.length > keyPrefix.length &&
+        key.startsWith(keyPrefix) &&
+        names.has(key.slice(keyPrefix.length))
+      )
+        return true;
+    return false;
+  }
+
+  addNative(keyPrefix: string, name: string): void {
+    let names = this.#names.get(keyPrefix);
+    if (names === undefined) {
+      names = new Set();
+      this.#names.set(keyPrefix, names);
+    }
+    names.add(name);
+  }
+
+  addOther(key: string): void {
+    this.#others.add(key);
+  }
+}
+
+/** How a rule's key was built: from its list's key prefix and its lower-cased name (native), or from its id. */
+export type RuleKeySpelling =
+  { readonly native: true; readonly keyPrefix: string; readonly name: string } | { readonly native: false };
+
+/**
  * Which rule keys are taken while the rows are read: first come, first kept, as a fleet-wide map would decide.
  * A rule whose key is its own NSG's key plus its list and name ("native") can only clash inside that NSG or
  * with a foreign rule; a foreign rule can clash with any NSG's, so it is checked against the NSG its key names.
@@ -33,13 +79,18 @@ export class SecurityRuleKeys {
 
   /**
    * Takes `key` for a rule of the NSG `nsgKey` being read, whose keys so far are `local`; false when it is taken.
-   * `native` says the key was built from the NSG's own key (see `childIds`).
+   * The foreign map is asked only once it holds a key, so a fleet of native rules hashes no key at all.
    */
-  claim(key: string, native: boolean, nsgKey: string, local: Set<string>): boolean {
-    if (local.has(key) || (this.#foreign.size > 0 && this.#foreign.has(key))) return false;
-    if (!native && this.#heldElsewhere(key, nsgKey)) return false;
-    local.add(key);
-    if (!native) this.#foreign.set(key, nsgKey);
+  claim(key: string, spelling: RuleKeySpelling, nsgKey: string, local: NsgRuleKeys): boolean {
+    if (this.#foreign.size > 0 && this.#foreign.has(key)) return false;
+    if (spelling.native) {
+      if (local.hasNative(spelling.keyPrefix, spelling.name, key)) return false;
+      local.addNative(spelling.keyPrefix, spelling.name);
+      return true;
+    }
+    if (local.hasOther(key) || this.#heldElsewhere(key, nsgKey)) return false;
+    local.addOther(key);
+    this.#foreign.set(key, nsgKey);
     return true;
   }
 

@@ -94,6 +94,30 @@ const cases: readonly Case[] = [
     duplicates: 1,
   },
   {
+    name: "the rule by its name, then an id of its own NSG in other casing",
+    rows: [nsgRow("a", [{ name: "x" }, { name: "q", id: key(ruleId("a", "x")) }])],
+    keys: [key(ruleId("a", "x")), defaultKey("a")],
+    lists: { a: [key(ruleId("a", "x")), defaultKey("a")] },
+    duplicates: 1,
+  },
+  {
+    name: "a default rule's id in other casing on a custom rule",
+    rows: [
+      {
+        ...(nsgRow("a", []) as object),
+        properties: {
+          defaultSecurityRules: defaults("a"),
+          securityRules: [
+            { name: "d", id: key(ruleId("a", "DenyAllInBound", "defaultSecurityRules")), properties },
+          ],
+        },
+      },
+    ],
+    keys: [defaultKey("a")],
+    lists: { a: [defaultKey("a")] },
+    duplicates: 1,
+  },
+  {
     name: "a custom rule whose id is a default rule's",
     rows: [nsgRow("a", [{ name: "d", id: ruleId("a", "DenyAllInBound", "defaultSecurityRules") }])],
     keys: [defaultKey("a")],
