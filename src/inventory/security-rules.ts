@@ -17,8 +17,9 @@ function ownerKey(key: string): string | undefined {
 
 /**
  * The rule keys one NSG has taken so far. A native key (see `childIds`) is its list's key prefix plus the
- * lower-cased name, so it is held as that name in a set per list: hashing a name such as `rule-0` is cheap, where
- * hashing the 190-character key cost about 1 µs a rule (0.2–0.4 s of a 10,000-cluster read, 400,000 rules).
+ * lower-cased name, so it is held as that name in a set per list. A short name such as `rule-0` comes out of
+ * JSON.parse internalized, its hash already known, where the 190-character key was hashed afresh for each of
+ * 400,000 rules: `claim` took 156 ms of a 10,000-cluster read, and 33 ms this way (docs/performance.md).
  */
 export class NsgRuleKeys {
   /** List key prefix → the lower-cased names of its native rules. */
@@ -26,11 +27,12 @@ export class NsgRuleKeys {
   /** Every other key, whole. */
   readonly #others = new Set<string>();
 
+  /** Whether the native `key` (`keyPrefix` + `name`) is held: by its name, or whole by another spelling. */
   hasNative(keyPrefix: string, name: string, key: string): boolean {
     return this.#names.get(keyPrefix)?.has(name) === true || (this.#others.size > 0 && this.#others.has(key));
   }
 
-  /** Whether `key`, not built from a list's prefix, is held: whole, or as one of the lists' prefix and name. */
+  /** Whether `key`, not built from a list's prefix, is held: whole, or as a list's prefix and name. */
   hasOther(key: string): boolean {
     if (this.#others.has(key)) return true;
     for (const [keyPrefix, names] of this.#names)
@@ -57,7 +59,7 @@ export class NsgRuleKeys {
   }
 }
 
-/** How a rule's key was built: from its list's key prefix and its lower-cased name (native), or from its id. */
+/** How a rule's key was built: from its list's key prefix and lower-cased name (native), or from its id. */
 export type RuleKeySpelling =
   { readonly native: true; readonly keyPrefix: string; readonly name: string } | { readonly native: false };
 

@@ -41,7 +41,8 @@ function collectSubscriptionIds(run: RunRecord): Set<string> {
   for (const scope of run.coverage.scopes) scope.subscriptions?.forEach(add);
   for (const scope of run.run.excludedScopes ?? []) scope.subscriptions.forEach(add);
   // An exec loop, not matchAll: matchAll copies the regex for every string, and a 10,000-cluster run has
-  // millions of strings (5 s of a masked render's 9 s went there; docs/performance.md).
+  // millions of strings. That copy was the largest share of the 5 s that masking one such run took
+  // (docs/performance.md).
   visitStrings(run, (text) => {
     if (text.length < segmentLength) return;
     segmentSearch.lastIndex = 0;
@@ -101,7 +102,7 @@ function maskedNames(
   return Object.fromEntries(Object.keys(names).map((id) => [maskId(id), maskName(id)]));
 }
 
-/** Masked copies by run: the report files, the view and the email's view all mask the one run (runs are immutable). */
+/** Masked copies by run (runs are immutable): the report files, the view and the email's view share one. */
 const maskedRuns = new WeakMap<RunRecord, RunRecord>();
 
 /**
