@@ -3,7 +3,7 @@ import { rename, writeFile } from "node:fs/promises";
 import type { CollectedRows, Coverage, SnapshotFile } from "../collect/source.ts";
 import { collect } from "../collect/collect.ts";
 import type { ResourceGraphOptions } from "../collect/resource-graph.ts";
-import { replaceSubscriptionIds, subscriptionSegment } from "../report/mask.ts";
+import { addSubscriptionIdsIn, replaceSubscriptionIds } from "../report/mask.ts";
 
 export interface ExportCommandOptions extends ResourceGraphOptions {
   readonly out: string;
@@ -34,8 +34,7 @@ function subscriptionIdsOf(collected: CollectedRows): Set<string> {
   for (const row of collected.rows) {
     const value = row.value as { subscriptionId?: unknown; id?: unknown } | null;
     if (typeof value?.subscriptionId === "string") ids.add(value.subscriptionId.toLowerCase());
-    if (typeof value?.id === "string")
-      for (const match of value.id.matchAll(subscriptionSegment)) ids.add(match[1]!.toLowerCase());
+    if (typeof value?.id === "string") addSubscriptionIdsIn(value.id, ids);
   }
   for (const scope of collected.coverage.scopes)
     for (const id of scope.subscriptions ?? []) ids.add(id.toLowerCase());

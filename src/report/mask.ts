@@ -3,7 +3,7 @@ import type { RunRecord } from "../findings/run.ts";
 
 const guidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 // A subscription id is recognised either from a `subscriptionId` field or from its place in an ARM id.
-export const subscriptionSegment =
+const subscriptionSegment =
   /\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
 
 /**
@@ -27,8 +27,17 @@ export function maskSubscriptionId(subscriptionId: string): string {
 const guidLength = 36;
 const segmentLength = "/subscriptions/".length + guidLength;
 
-/** `subscriptionSegment`'s own copy for `exec` loops, so no caller's `lastIndex` is shared. */
-const segmentSearch = new RegExp(subscriptionSegment.source, subscriptionSegment.flags);
+/**
+ * Adds to `into`, lower-cased, every subscription id that `text` names in an ARM id's place. An exec loop, not
+ * matchAll: matchAll copies the regex for every string, and a 10,000-cluster run has millions of strings. That
+ * copy was the largest share of the 5 s that masking one such run took (docs/performance.md).
+ */
+export function addSubscriptionIdsIn(text: string, into: Set<string>): void {
+  if (text.length < segmentLength) return;
+  subscriptionSegment.lastIndex = 0;
+  for (let match = subscriptionSegment.exec(text); match !== null; match = subscriptionSegment.exec(text))
+    into.add(match[1]!.toLowerCase());
+}
 
 /** Every subscription id the run names, lower-cased. */
 function collectSubscriptionIds(run: RunRecord): Set<string> {
@@ -40,14 +49,8 @@ function collectSubscriptionIds(run: RunRecord): Set<string> {
   for (const cluster of run.clusters) add(cluster.subscriptionId);
   for (const scope of run.coverage.scopes) scope.subscriptions?.forEach(add);
   for (const scope of run.run.excludedScopes ?? []) scope.subscriptions.forEach(add);
-  // An exec loop, not matchAll: matchAll copies the regex for every string, and a 10,000-cluster run has
-  // millions of strings. That copy was the largest share of the 5 s that masking one such run took
-  // (docs/performance.md).
   visitStrings(run, (text) => {
-    if (text.length < segmentLength) return;
-    segmentSearch.lastIndex = 0;
-    for (let match = segmentSearch.exec(text); match !== null; match = segmentSearch.exec(text))
-      add(match[1]);
+    addSubscriptionIdsIn(text, found);
   });
   return found;
 }
