@@ -89,10 +89,24 @@ export type TakeElement = (path: readonly string[], element: unknown, array: rea
  */
 export type RepeatedKey = (path: readonly string[], key: string, merged: boolean) => void;
 
+/**
+ * Asked of each array element that is an object before JSON.parse sees it, with the first `leaveHeadBytes` of its
+ * UTF-8 text: true hands `unparsedElement` to the take in place of its value. A reader that splits a file's rows
+ * with another thread leaves that thread's rows unparsed (src/inventory/parallel-read.ts).
+ */
+export type LeaveElement = (path: readonly string[], head: Buffer) => boolean;
+
+/** How much of an element `LeaveElement` is shown: enough for the fields a writer puts first (id, name, type). */
+export const leaveHeadBytes = 1024;
+
+/** What the take receives for an element `LeaveElement` left unparsed. */
+export const unparsedElement: unique symbol = Symbol("unparsed element");
+
 class StreamingJsonParser {
   readonly #stack: Frame[] = [];
   readonly #take: TakeElement | undefined;
   readonly #repeatedKey: RepeatedKey | undefined;
+  readonly #leave: LeaveElement | undefined;
   #slice: Slice | undefined;
   #root: { value: unknown } | undefined;
   #offset = 0;
@@ -100,9 +114,11 @@ class StreamingJsonParser {
   /** Layout cuts JSON.parse refused (see `layoutMissLimit`). */
   #layoutMisses = 0;
 
-  constructor(take?: TakeElement, repeatedKey?: RepeatedKey) {
+  constructor(take?: TakeElement, repeatedKey?: RepeatedKey, leave?: LeaveElement) {
     this.#take = take;
     this.#repeatedKey = repeatedKey;
+    // Only a take can receive an element left unparsed; without one it would land in the array.
+    this.#leave = take === undefined ? undefined : leave;
   }
 
   get result(): { value: unknown } | undefined {
@@ -197,6 +213,11 @@ class StreamingJsonParser {
   #layoutElement(chunk: Buffer, start: number): number | undefined {
     const end = layoutEnd(chunk, start);
     if (end === undefined) return undefined;
+    if (this.#leaves(chunk.subarray(start, Math.min(end, start + leaveHeadBytes)))) {
+      this.#slice = undefined;
+      this.#deliver(unparsedElement);
+      return end;
+    }
     let value: unknown;
     try {
       value = JSON.parse(chunk.toString("utf8", start, end));
@@ -215,17 +236,28 @@ class StreamingJsonParser {
     slice.parts.push(slice.decoder.write(chunk.subarray(start)));
   }
 
+  /** Whether the element being cut, whose text begins with `head`, is left unparsed (see LeaveElement). */
+  #leaves(head: Buffer): boolean {
+    return (
+      this.#leave !== undefined && this.#stack.at(-1)?.isArray === true && this.#leave(this.#path(), head)
+    );
+  }
+
   #finishSlice(chunk: Buffer, start: number, end: number, slice: Slice): void {
     this.#slice = undefined;
+    const container = slice.kind === "container";
     if (slice.decoder === undefined) {
-      this.#deliver(JSON.parse(chunk.toString("utf8", start, end)));
+      const left = container && this.#leaves(chunk.subarray(start, Math.min(end, start + leaveHeadBytes)));
+      this.#deliver(left ? unparsedElement : JSON.parse(chunk.toString("utf8", start, end)));
       return;
     }
     slice.parts.push(slice.decoder.end(chunk.subarray(start, end)));
     const text = slice.parts.join("");
     // The parts are a second copy of the text: let them go before the parse builds the value.
     slice.parts.length = 0;
-    this.#deliver(JSON.parse(text));
+    // An element across chunks is shown the same head as one inside a chunk: its text's first bytes.
+    const head = () => Buffer.from(text.slice(0, leaveHeadBytes), "utf8").subarray(0, leaveHeadBytes);
+    this.#deliver(container && this.#leaves(head()) ? unparsedElement : JSON.parse(text));
   }
 
   #startSlice(byte: number): void {
@@ -357,8 +389,9 @@ export async function parseJsonFile(
   chunkSize = 1 << 20,
   take?: TakeElement,
   repeatedKey?: RepeatedKey,
+  leave?: LeaveElement,
 ): Promise<unknown> {
-  const parser = new StreamingJsonParser(take, repeatedKey);
+  const parser = new StreamingJsonParser(take, repeatedKey, leave);
   for await (const chunk of createReadStream(path, { highWaterMark: chunkSize }))
     parser.push(chunk as Buffer);
   parser.end();

@@ -1,7 +1,13 @@
 // Parsing one snapshot file: whole with JSON.parse, or streamed past a size, with every repeated key said.
 import { readFile, stat } from "node:fs/promises";
 import { isRecord } from "../inventory/read.ts";
-import { parseJsonBytes, parseJsonFile, type RepeatedKey, type TakeElement } from "./json-stream.ts";
+import {
+  parseJsonBytes,
+  parseJsonFile,
+  type LeaveElement,
+  type RepeatedKey,
+  type TakeElement,
+} from "./json-stream.ts";
 import { repeatedKeyDiagnostics } from "./repeated-keys.ts";
 import { classify, UnreadableInput, type FileContent } from "./snapshot-shapes.ts";
 
@@ -56,9 +62,10 @@ async function parseFile(
   take: TakeElement | undefined,
   streamAbove: number,
   repeated: RepeatedKey,
+  leave: LeaveElement | undefined,
 ): Promise<{ readonly value: unknown; readonly nested?: ReturnType<typeof repeatedKeyDiagnostics> }> {
   if ((await stat(file)).size > streamAbove)
-    return { value: await parseJsonFile(file, undefined, take, repeated) };
+    return { value: await parseJsonFile(file, undefined, take, repeated, leave) };
   const bytes = await readFile(file);
   const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new UnreadableInput("is empty");
@@ -87,11 +94,13 @@ export async function readFileContent(
   file: string,
   take?: TakeElement,
   streamAbove = streamingThreshold,
+  /** Streamed files only: rows left unparsed (see json-stream.ts `LeaveElement`). */
+  leave?: LeaveElement,
 ): Promise<FileContent> {
   const repeated = repeatedKeyCollector();
   let parsed: Awaited<ReturnType<typeof parseFile>>;
   try {
-    parsed = await parseFile(file, take, streamAbove, repeated.record);
+    parsed = await parseFile(file, take, streamAbove, repeated.record, leave);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new UnreadableInput(

@@ -4,7 +4,7 @@
 //   snapshot-shapes.ts   which accepted shape a file holds, read into rows per table
 import { CollectOptionError } from "./errors.ts";
 import type { RawRow } from "../inventory/model.ts";
-import type { TakeElement } from "./json-stream.ts";
+import type { LeaveElement, TakeElement } from "./json-stream.ts";
 import { expand } from "./snapshot-folders.ts";
 import { readFileContent, streamingThreshold } from "./snapshot-parse.ts";
 import { argTables, unreadable, type FileContent, type InputReport } from "./snapshot-shapes.ts";
@@ -98,9 +98,15 @@ function isTableArray(path: readonly string[]): boolean {
  * were right only when the file turns out to be the shape they were taken for (a table-keyed file or an export)
  * with the same order; any other outcome after a row went out throws NotStreamable.
  */
-async function streamFileInto(into: Accumulator, file: string, streamAbove: number): Promise<void> {
+async function streamFileInto(
+  into: Accumulator,
+  file: string,
+  streamAbove: number,
+  leaveRow: LeaveRow | undefined,
+): Promise<void> {
   const taken: (readonly unknown[])[] = [];
   let row = 0;
+  const leave: LeaveElement | undefined = leaveRow && ((path, head) => isTableArray(path) && leaveRow(head));
   const take: TakeElement = (path, value, array) => {
     if (!isTableArray(path)) return false;
     if (taken.at(-1) !== array) taken.push(array);
@@ -109,7 +115,7 @@ async function streamFileInto(into: Accumulator, file: string, streamAbove: numb
   };
   let content: FileContent;
   try {
-    content = await readFileContent(file, take, streamAbove);
+    content = await readFileContent(file, take, streamAbove, leave);
   } catch (error) {
     if (row > 0) throw new NotStreamable(`${file}: unreadable after rows were streamed`);
     unreadable(into, file, error);
@@ -126,16 +132,23 @@ async function streamFileInto(into: Accumulator, file: string, streamAbove: numb
   addContent(into, file, content);
 }
 
+/** Whether the table row whose text begins with `head` is left unparsed (see json-stream.ts `LeaveElement`). */
+export type LeaveRow = (head: Buffer) => boolean;
+
 /**
  * `readSnapshot` without holding the rows: each goes to `addRow` (in the same order, with the same source) and
  * is dropped. Throws NotStreamable when a large file's shape is only known after its rows went out; the caller
- * then starts over with `readSnapshot`.
+ * then starts over with `readSnapshot`. A streamed row that `leaveRow` leaves comes with `unparsedElement` as its
+ * value, and keeps its place in the numbering.
  */
 export async function streamSnapshot(
   paths: readonly string[],
   addRow: (row: RawRow) => void,
   /** Files larger than this many bytes are streamed; smaller ones are parsed whole, then handed over. */
   streamAbove = streamingThreshold,
+  leaveRow?: LeaveRow,
 ): Promise<Omit<CollectedRows, "rows">> {
-  return readPaths(paths, accumulator(addRow), (into, file) => streamFileInto(into, file, streamAbove));
+  return readPaths(paths, accumulator(addRow), (into, file) =>
+    streamFileInto(into, file, streamAbove, leaveRow),
+  );
 }

@@ -63,6 +63,11 @@ export class DiagnosticAggregator {
     this.#examples = examples;
   }
 
+  /** Groups held so far: none means nothing was said. */
+  get groupCount(): number {
+    return this.#groups.size;
+  }
+
   push(...diagnostics: readonly Diagnostic[]): number {
     for (const diagnostic of diagnostics) this.#add(diagnostic);
     return this.#groups.size;

@@ -66,6 +66,8 @@ interface Pass {
   readonly into: InventoryBuilder;
   readonly diagnostics: DiagnosticAggregator;
   readonly unknownTypes: Map<string, UnknownType>;
+  /** The type of every row a reader took (lower-cased), for a read split across threads. */
+  readonly readTypes: Set<string>;
 }
 
 /** A RawRow, or (from hostile or hand-built input) any value, which is then taken as the row itself. */
@@ -147,6 +149,7 @@ function readRow(pass: Pass, row: Node, id: string, source: SourceRef): void {
     forget(pass.into, key, kept);
   }
   pass.into.seen.set(key, { source, type, recency });
+  pass.readTypes.add(type);
   reader(armRow, readArmResource(armRow, id, type, source), pass.into);
 }
 
@@ -170,6 +173,7 @@ function normalizeRow(pass: Pass, raw: unknown, index: number): void {
   }
   const probe = new Node(context, value);
   if (isLegacyChange(probe)) {
+    pass.readTypes.add("microsoft.resources/changes");
     readLegacyChange(probe, source, pass.into);
     return;
   }
@@ -208,10 +212,19 @@ function reportMissingSubnets(pass: Pass): void {
 
 /** Takes rows one at a time, so a caller streaming its input never holds every raw row (DESIGN §2). */
 export interface Normalizer {
-  /** A RawRow (or, from hostile input, any value); the n-th call is input row n. */
+  /** A RawRow (or, from hostile input, any value); the n-th call of `add` or `skip` is input row n. */
   add(raw: unknown): void;
+  /** Input row n is read elsewhere (another thread, parallel-read.ts); the next row is n + 1. */
+  skip(): void;
   /** The inventory of every row added; call once. */
   finish(options?: NormalizeOptions): Inventory;
+  /** For a read split across threads (parallel-read.ts): the builder to merge into, and what to check. */
+  readonly split: {
+    readonly builder: InventoryBuilder;
+    readonly readTypes: ReadonlySet<string>;
+    /** Whether a row so far was said in a diagnostic, or was of a type no reader knows. */
+    readonly saidAnything: () => boolean;
+  };
 }
 
 export function createNormalizer(): Normalizer {
@@ -219,11 +232,20 @@ export function createNormalizer(): Normalizer {
     into: createBuilder(),
     diagnostics: new DiagnosticAggregator(),
     unknownTypes: new Map(),
+    readTypes: new Set(),
   };
   let index = 0;
   return {
+    split: {
+      builder: pass.into,
+      readTypes: pass.readTypes,
+      saidAnything: () => pass.diagnostics.groupCount > 0 || pass.unknownTypes.size > 0,
+    },
     add(raw) {
       normalizeGuarded(pass, raw, index++);
+    },
+    skip() {
+      index++;
     },
     finish(options = {}) {
       mergeStandaloneSubnets(pass.into);

@@ -96,6 +96,11 @@ export class SecurityRuleKeys {
     return true;
   }
 
+  /** Keys taken by rules whose key is not their own NSG's list prefix and name (see `claim`). */
+  get foreignCount(): number {
+    return this.#foreign.size;
+  }
+
   /** Whether a rule read earlier (in any NSG, or standalone) holds `key`. */
   taken(key: string): boolean {
     return this.#foreign.has(key) || this.#orphans.has(key) || this.#heldElsewhere(key, undefined);

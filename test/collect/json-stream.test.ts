@@ -5,7 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import fc from "fast-check";
-import { parseJsonBytes, parseJsonFile } from "../../src/collect/json-stream.ts";
+import {
+  leaveHeadBytes,
+  parseJsonBytes,
+  parseJsonFile,
+  unparsedElement,
+  type LeaveElement,
+} from "../../src/collect/json-stream.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "json-stream-"));
 const file = join(folder, "value.json");
@@ -148,6 +154,50 @@ describe("parseJsonFile", () => {
       const value = await parseJsonFile(file, 64, (_, element) => (taken.push(element), true));
       assert.deepEqual(taken, rows);
       assert.deepEqual(value, []);
+    });
+  });
+
+  describe("elements left unparsed", () => {
+    const marker = '"leave":1';
+    // A row's verdict depends on its first leaveHeadBytes only: a marker past them must not count.
+    const padding = "x".repeat(leaveHeadBytes);
+    const rowText = (index: number, leave: boolean, late: boolean): string =>
+      late
+        ? `{"id":"r${String(index)}","pad":"${padding}",${marker}}`
+        : `{"id":"r${String(index)}"${leave ? `,${marker}` : ""},"n":${String(index)}}`;
+    const leave: LeaveElement = (path, head) => path[0] === "resources" && head.includes(marker);
+
+    it("hands a left element as unparsedElement, whichever way it was cut out and at any chunk size", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.constantFrom("keep", "leave", "late"), { minLength: 1, maxLength: 12 }),
+          fc.boolean(),
+          fc.integer({ min: 1, max: 2000 }),
+          async (kinds, oneLine, chunkSize) => {
+            const rows = kinds.map((kind, index) => rowText(index, kind === "leave", kind === "late"));
+            // One row a line is cut by its layout; all rows on one line are walked byte by byte.
+            const text = `{"coverage":{"leave":1},"resources":[${oneLine ? "\n" : ""}${rows.join(oneLine ? ",\n" : ",")}${oneLine ? "\n" : ""}]}`;
+            writeFileSync(file, text);
+            const taken: unknown[] = [];
+            const take = (_: readonly string[], element: unknown) => (taken.push(element), true);
+            const value = await parseJsonFile(file, chunkSize, take, undefined, leave);
+            const expected = kinds.map((kind, index): unknown =>
+              kind === "leave" ? unparsedElement : JSON.parse(rows[index]!),
+            );
+            assert.deepEqual(taken, expected);
+            // Only array elements are offered: the walked object `coverage` is read as it is.
+            assert.deepEqual(value, { coverage: { leave: 1 }, resources: [] });
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
+    it("offers nothing without a take, where a left element would land in the array", async () => {
+      writeFileSync(file, `{"resources":[\n${rowText(0, true, false)}\n]}`);
+      assert.deepEqual(await parseJsonFile(file, 1 << 20, undefined, undefined, leave), {
+        resources: [JSON.parse(rowText(0, true, false))],
+      });
     });
   });
 

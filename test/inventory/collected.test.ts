@@ -55,7 +55,7 @@ describe("readSnapshotInventory", () => {
       });
       const whole = await readSnapshot(paths);
       // A threshold of 0 streams every file, however small.
-      const streamed = await readSnapshotInventory(paths, 0);
+      const streamed = await readSnapshotInventory(paths, { streamAbove: 0 });
       assert.deepEqual(streamed.inventory, normalizeCollected(whole));
       assert.deepEqual(streamed.collected, { ...whole, rows: [] });
       assert.equal(streamed.rowCount, whole.rows.length);
@@ -66,7 +66,7 @@ describe("readSnapshotInventory", () => {
   it("reads the rows at all (the comparison above is not between two empty inventories)", async () => {
     const path = join(folder, "plain.json");
     writeFileSync(path, JSON.stringify({ resources, networkresources }));
-    const streamed = await readSnapshotInventory([path], 0);
+    const streamed = await readSnapshotInventory([path], { streamAbove: 0 });
     assert.equal(streamed.rowCount, resources.length + networkresources.length);
     assert.ok(streamed.inventory.clusters.size > 0);
   });

@@ -9,6 +9,9 @@ import { delimiter, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { scan } from "../../src/engine/scan.ts";
+import type { readSnapshotInventory } from "../../src/inventory/collected.ts";
+import { generateFleet } from "../../bench/fleet.ts";
+import { writeSnapshotFile } from "../../bench/snapshot-file.ts";
 import { runProcess, type CliOutcome } from "../reliability/cli.ts";
 
 const repository = fileURLToPath(new URL("../../", import.meta.url));
@@ -166,5 +169,18 @@ describe("the packed package", () => {
       critical.map((r) => `${r.ruleId} ${r.resourceId}: ${r.message}`),
     );
     assert.equal(lines.at(-1), `${critical.length} critical of ${expected.summary.results} results`);
+  });
+
+  it("reads a snapshot's NSG rows on the installed package's worker (compiled to .js, started by file URL)", async () => {
+    const file = join(root, "fleet.json");
+    await writeSnapshotFile(generateFleet({ seed: 3, clusters: 20 }), file);
+    const installedRead = (
+      (await import(join(installed, "dist/inventory/collected.js"))) as {
+        readSnapshotInventory: typeof readSnapshotInventory;
+      }
+    ).readSnapshotInventory;
+    const read = await installedRead([file], { streamAbove: 0, splitAbove: 0, threads: 2 });
+    assert.deepEqual(read.split, { used: true });
+    assert.ok(read.inventory.networkSecurityGroups.size >= 20);
   });
 });
