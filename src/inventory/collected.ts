@@ -59,27 +59,47 @@ async function splitReadable(paths: readonly string[], streamAbove: number, spli
   }
 }
 
+/** Streamed rows counted, their tenants kept, and each normalized (or, read elsewhere, skipped). */
+class RowSink {
+  readonly normalizer = createNormalizer();
+  readonly tenants = new Set<string>();
+  count = 0;
+
+  add(row: RawRow): void {
+    this.count++;
+    const tenantId = rowTenantId(row);
+    if (tenantId !== undefined) this.tenants.add(tenantId);
+    this.normalizer.add(row);
+  }
+
+  skip(): void {
+    this.count++;
+    this.normalizer.skip();
+  }
+
+  inventory(read: Omit<CollectedRows, "rows">, split: SnapshotInventory["split"]): SnapshotInventory {
+    const collected: CollectedRows = { ...read, rows: [] };
+    const inventory = this.normalizer.finish({ tables: collected.coverage.tables });
+    return { collected, inventory, rowCount: this.count, tenants: this.tenants, split };
+  }
+}
+
 /** `readSnapshotInventory` with a worker reading the NSG rows; a misfit when the halves cannot be merged exactly. */
 async function readSplit(path: string, streamAbove: number): Promise<SnapshotInventory | { misfit: string }> {
   const worker = startNsgWorker(path, streamAbove);
-  const normalizer = createNormalizer();
-  const tenants = new Set<string>();
+  const sink = new RowSink();
   const left: number[] = [];
-  let rowCount = 0;
   let read: Omit<CollectedRows, "rows">;
   try {
     read = await streamSnapshot(
       [path],
       (row) => {
-        rowCount++;
-        if (row.value === unparsedElement) {
-          left.push(row.source.row);
-          normalizer.skip();
+        if (row.value !== unparsedElement) {
+          sink.add(row);
           return;
         }
-        const tenantId = rowTenantId(row);
-        if (tenantId !== undefined) tenants.add(tenantId);
-        normalizer.add(row);
+        left.push(row.source.row);
+        sink.skip();
       },
       streamAbove,
       isNsgRowText,
@@ -91,17 +111,10 @@ async function readSplit(path: string, streamAbove: number): Promise<SnapshotInv
     };
   }
   const rows = await worker.rows;
-  const misfit = mergeNsgRows(normalizer, left, rows);
+  const misfit = mergeNsgRows(sink.normalizer, left, rows);
   if (misfit !== undefined) return { misfit };
-  for (const tenantId of rows.tenants) tenants.add(tenantId);
-  const collected: CollectedRows = { ...read, rows: [] };
-  return {
-    collected,
-    inventory: normalizer.finish({ tables: collected.coverage.tables }),
-    rowCount,
-    tenants,
-    split: { used: true },
-  };
+  for (const tenantId of rows.tenants) sink.tenants.add(tenantId);
+  return sink.inventory(read, { used: true });
 }
 
 /**
@@ -122,28 +135,16 @@ export async function readSnapshotInventory(
     misfit = read.misfit;
   }
   const split = misfit === undefined ? { used: false } : { used: false, misfit };
-  const normalizer = createNormalizer();
-  const tenants = new Set<string>();
-  let rowCount = 0;
+  const sink = new RowSink();
   try {
     const read = await streamSnapshot(
       paths,
       (row) => {
-        rowCount++;
-        const tenantId = rowTenantId(row);
-        if (tenantId !== undefined) tenants.add(tenantId);
-        normalizer.add(row);
+        sink.add(row);
       },
       streamAbove,
     );
-    const collected: CollectedRows = { ...read, rows: [] };
-    return {
-      collected,
-      inventory: normalizer.finish({ tables: collected.coverage.tables }),
-      rowCount,
-      tenants,
-      split,
-    };
+    return sink.inventory(read, split);
   } catch (error) {
     if (!(error instanceof NotStreamable)) throw error;
   }
