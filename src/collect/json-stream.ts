@@ -398,6 +398,29 @@ export async function parseJsonFile(
   return parser.result?.value;
 }
 
+/**
+ * The keys leading to the first element of an array in `head` (a file's first bytes) that `skip` does not pass
+ * over, or undefined when no such element is whole in `head`.
+ */
+export function firstElementPath(
+  head: Buffer,
+  skip: (path: readonly string[]) => boolean,
+): readonly string[] | undefined {
+  const found: { path?: readonly string[] } = {};
+  const stop = new Error("found");
+  const parser = new StreamingJsonParser((path) => {
+    if (skip(path)) return false;
+    found.path = path;
+    throw stop;
+  });
+  try {
+    parser.push(head);
+  } catch (error) {
+    if (error !== stop) return undefined;
+  }
+  return found.path;
+}
+
 /** `parseJsonFile` of bytes already in memory. */
 export function parseJsonBytes(bytes: Buffer, repeatedKey?: RepeatedKey): unknown {
   const parser = new StreamingJsonParser(undefined, repeatedKey);

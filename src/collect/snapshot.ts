@@ -4,7 +4,8 @@
 //   snapshot-shapes.ts   which accepted shape a file holds, read into rows per table
 import { CollectOptionError } from "./errors.ts";
 import type { RawRow } from "../inventory/model.ts";
-import type { LeaveElement, TakeElement } from "./json-stream.ts";
+import { open } from "node:fs/promises";
+import { firstElementPath, type LeaveElement, type TakeElement } from "./json-stream.ts";
 import { expand } from "./snapshot-folders.ts";
 import { readFileContent, streamingThreshold } from "./snapshot-parse.ts";
 import { argTables, unreadable, type FileContent, type InputReport } from "./snapshot-shapes.ts";
@@ -130,6 +131,26 @@ async function streamFileInto(
       throw new NotStreamable(`${file}: not read as the shape it was streamed as`);
   }
   addContent(into, file, content);
+}
+
+/** How much of a file `streamsTableRows` reads. */
+const shapeHeadBytes = 1 << 20;
+
+/**
+ * Whether a file's rows stream (a table-keyed file or an export), told from its first MB: the first array element
+ * outside an export's `coverage` is a table's row. A file of another shape is read whole, by every thread that
+ * reads it, so a reader that splits a file's rows across threads asks this first.
+ */
+export async function streamsTableRows(file: string): Promise<boolean> {
+  const handle = await open(file);
+  try {
+    const head = Buffer.alloc(shapeHeadBytes);
+    const { bytesRead } = await handle.read(head, 0, shapeHeadBytes, 0);
+    const path = firstElementPath(head.subarray(0, bytesRead), (keys) => keys[0] === "coverage");
+    return path !== undefined && isTableArray(path);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Whether the table row whose text begins with `head` is left unparsed (see json-stream.ts `LeaveElement`). */

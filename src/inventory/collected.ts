@@ -3,7 +3,7 @@
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { unparsedElement } from "../collect/json-stream.ts";
-import { NotStreamable, readSnapshot, streamSnapshot } from "../collect/snapshot.ts";
+import { NotStreamable, readSnapshot, streamSnapshot, streamsTableRows } from "../collect/snapshot.ts";
 import { streamingThreshold } from "../collect/snapshot-parse.ts";
 import type { CollectedRows } from "../collect/source.ts";
 import type { Inventory, RawRow } from "./model.ts";
@@ -52,7 +52,10 @@ async function splitReadable(paths: readonly string[], streamAbove: number, spli
   if (paths.length !== 1) return false;
   try {
     const stats = await stat(paths[0]!);
-    return stats.isFile() && stats.size > Math.max(streamAbove, splitAbove);
+    // A file of another shape is read whole: the worker would hold its rows as well as this thread.
+    return (
+      stats.isFile() && stats.size > Math.max(streamAbove, splitAbove) && (await streamsTableRows(paths[0]!))
+    );
   } catch {
     // The one-thread read says what is wrong with the path.
     return false;

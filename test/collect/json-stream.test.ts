@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import fc from "fast-check";
 import {
+  firstElementPath,
   leaveHeadBytes,
   parseJsonBytes,
   parseJsonFile,
@@ -199,6 +200,27 @@ describe("parseJsonFile", () => {
         resources: [JSON.parse(rowText(0, true, false))],
       });
     });
+  });
+
+  describe("firstElementPath", () => {
+    const skipCoverage = (path: readonly string[]) => path[0] === "coverage";
+    const cases: [string, string, readonly string[] | undefined][] = [
+      ["a table-keyed file", '{"resources":[{"id":"a"},{"id":"b"}]}', ["resources"]],
+      [
+        "an export, its coverage passed over",
+        '{"kind":"k","coverage":{"scopes":[{"file":"f"}]},"tables":{"resources":[{"id":"a"}]}}',
+        ["tables", "resources"],
+      ],
+      ["a Resource Graph answer", '{"count":1,"data":[{"id":"a"}]}', ["data"]],
+      ["a root array", '[{"id":"a"}]', []],
+      ["the first element cut off by the head's end", '{"resources":[{"id":"a"', undefined],
+      ["no array at all", '{"id":"a"}', undefined],
+      ["not JSON", "{oops", undefined],
+    ];
+    for (const [name, text, expected] of cases)
+      it(`${name}: ${JSON.stringify(expected)}`, () => {
+        assert.deepEqual(firstElementPath(Buffer.from(text), skipCoverage), expected);
+      });
   });
 
   describe("repeated keys", () => {

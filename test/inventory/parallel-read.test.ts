@@ -92,6 +92,34 @@ describe("readSnapshotInventory split across two threads", () => {
     assertSameRead(two, one);
   });
 
+  const wholeShapes: [string, (rows: unknown[]) => string][] = [
+    ["a Resource Graph answer ({data: [...]})", (rows) => JSON.stringify({ count: rows.length, data: rows })],
+    ["a root array of rows", (rows) => `[\n${rows.map((row) => JSON.stringify(row)).join(",\n")}\n]`],
+  ];
+  for (const [name, text] of wholeShapes)
+    it(`reads ${name} on one thread without starting a worker: its rows are read whole`, async () => {
+      const path = join(folder, `${name.replace(/\W+/g, "-")}.json`);
+      writeFileSync(path, text([...demo.resources!, nsgRow]));
+      const [two, one] = [await split(path), await oneThread(path)];
+      assert.deepEqual(two.split, { used: false });
+      assertSameRead(two, one);
+    });
+
+  it("reads this tool's export (coverage before its tables) on two threads", async () => {
+    const path = join(folder, "export.json");
+    const coverage = { complete: true, scopes: [{ tenantId: "tenant-a" }], gaps: [], tables: ["resources"] };
+    const exported = {
+      kind: "aks-vnet-audit-snapshot",
+      schemaVersion: 1,
+      coverage,
+      tables: { resources: [nsgRow] },
+    };
+    writeFileSync(path, JSON.stringify(exported, null, 2));
+    const [two, one] = [await split(path), await oneThread(path)];
+    assert.deepEqual(two.split, { used: true });
+    assertSameRead(two, one);
+  });
+
   const secondNsg = JSON.parse(JSON.stringify(nsgRow).replaceAll("testnsg", "nsg2")) as Record<
     string,
     unknown
