@@ -2,7 +2,7 @@
 import { defaultConfig } from "../src/config/config.ts";
 import { runPipeline } from "../src/engine/scan.ts";
 import { runScope } from "../src/engine/run-record.ts";
-import { readSnapshotInventory } from "../src/inventory/collected.ts";
+import { readSnapshotInventory, type SnapshotInventory } from "../src/inventory/collected.ts";
 import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
 import { toolInfo } from "../src/engine/tool.ts";
@@ -22,6 +22,8 @@ export interface PhaseTimes {
   readonly maxRssKb: number;
   /** Storing the run in the state folder, after the peak was taken (absent without a state folder). */
   readonly saveMs?: number;
+  /** How the snapshot was read: its NSG rows on a second thread, or why not (src/inventory/parallel-read.ts). */
+  readonly split: SnapshotInventory["split"];
 }
 
 export async function timed<T>(work: () => T | Promise<T>): Promise<[T, number]> {
@@ -38,8 +40,9 @@ export async function analyzeSnapshot(snapshot: string): Promise<{
   clusters: number;
   readMs: number;
   analyzeMs: number;
+  split: SnapshotInventory["split"];
 }> {
-  const [{ collected, inventory, rowCount, tenants }, readMs] = await timed(async () => {
+  const [{ collected, inventory, rowCount, tenants, split }, readMs] = await timed(async () => {
     const read = await readSnapshotInventory([snapshot]);
     freeGarbage();
     return read;
@@ -64,11 +67,12 @@ export async function analyzeSnapshot(snapshot: string): Promise<{
     clusters: inventory.clusters.size,
     readMs,
     analyzeMs,
+    split,
   };
 }
 
 export async function scanPhases(snapshot: string, outDir: string, stateDir?: string): Promise<PhaseTimes> {
-  const { run, observations, rows, clusters, readMs, analyzeMs } = await analyzeSnapshot(snapshot);
+  const { run, observations, rows, clusters, readMs, analyzeMs, split } = await analyzeSnapshot(snapshot);
   releaseMemory();
   const [, renderMs] = await timed(() =>
     writeReports(run, outDir, ["html", "csv", "json", "md"], {
@@ -89,6 +93,7 @@ export async function scanPhases(snapshot: string, outDir: string, stateDir?: st
     analyzeMs,
     renderMs,
     maxRssKb,
+    split,
     ...(saveMs === undefined ? {} : { saveMs }),
   };
 }
