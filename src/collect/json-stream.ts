@@ -213,7 +213,7 @@ class StreamingJsonParser {
   #layoutElement(chunk: Buffer, start: number): number | undefined {
     const end = layoutEnd(chunk, start);
     if (end === undefined) return undefined;
-    if (this.#leaves(chunk.subarray(start, Math.min(end, start + leaveHeadBytes)))) {
+    if (this.#offersLeave() && this.#leaves(chunk.subarray(start, Math.min(end, start + leaveHeadBytes)))) {
       this.#slice = undefined;
       this.#deliver(unparsedElement);
       return end;
@@ -236,18 +236,24 @@ class StreamingJsonParser {
     slice.parts.push(slice.decoder.write(chunk.subarray(start)));
   }
 
+  /**
+   * Whether the element being cut could be left unparsed: a leave is set and the element is an array's. Asked
+   * first, so that a read without a leave (every one-thread read) builds no head for it.
+   */
+  #offersLeave(): boolean {
+    return this.#leave !== undefined && this.#stack.at(-1)?.isArray === true;
+  }
+
   /** Whether the element being cut, whose text begins with `head`, is left unparsed (see LeaveElement). */
   #leaves(head: Buffer): boolean {
-    return (
-      this.#leave !== undefined && this.#stack.at(-1)?.isArray === true && this.#leave(this.#path(), head)
-    );
+    return this.#leave?.(this.#path(), head) === true;
   }
 
   #finishSlice(chunk: Buffer, start: number, end: number, slice: Slice): void {
     this.#slice = undefined;
-    const container = slice.kind === "container";
+    const offered = slice.kind === "container" && this.#offersLeave();
     if (slice.decoder === undefined) {
-      const left = container && this.#leaves(chunk.subarray(start, Math.min(end, start + leaveHeadBytes)));
+      const left = offered && this.#leaves(chunk.subarray(start, Math.min(end, start + leaveHeadBytes)));
       this.#deliver(left ? unparsedElement : JSON.parse(chunk.toString("utf8", start, end)));
       return;
     }
@@ -256,8 +262,9 @@ class StreamingJsonParser {
     // The parts are a second copy of the text: let them go before the parse builds the value.
     slice.parts.length = 0;
     // An element across chunks is shown the same head as one inside a chunk: its text's first bytes.
-    const head = () => Buffer.from(text.slice(0, leaveHeadBytes), "utf8").subarray(0, leaveHeadBytes);
-    this.#deliver(container && this.#leaves(head()) ? unparsedElement : JSON.parse(text));
+    const left =
+      offered && this.#leaves(Buffer.from(text.slice(0, leaveHeadBytes), "utf8").subarray(0, leaveHeadBytes));
+    this.#deliver(left ? unparsedElement : JSON.parse(text));
   }
 
   #startSlice(byte: number): void {
