@@ -7,7 +7,7 @@
 // they are about 16 MB of JSON, whose JSON.parse is a small part of the read it replaces.
 import type { Recency } from "./duplicates.ts";
 import type { SeenRow } from "./builder.ts";
-import { noItems, type SharedLists } from "./compact.ts";
+import { childPrefixes, noItems, type SharedLists } from "./compact.ts";
 import type { NetworkSecurityGroup, SecurityRule, SourceRef } from "./model.ts";
 
 /** The type Resource Graph gives an NSG row (lower-cased, as it writes every type). */
@@ -69,13 +69,6 @@ type EncodedGroup = [
   lastModifiedAt: string | null,
   provisioningState: string | null,
 ];
-
-function listsOf(collection: "securityRules" | "defaultSecurityRules", group: NetworkSecurityGroup) {
-  return {
-    idPrefix: `${group.id}/${collection}/`,
-    keyPrefix: `${group.key}/${collection.toLowerCase()}/`,
-  };
-}
 
 /** Distinct values numbered in the order first seen. */
 class Numbering<T> {
@@ -170,8 +163,8 @@ export function* decodeNsgBatch(batch: NsgBatch, lists: SharedLists): Generator<
   ) as EncodedGroup[]) {
     const group = encoded as unknown as Writable<NetworkSecurityGroup>;
     const count = encoded.securityRules;
-    const custom = listsOf("securityRules", group);
-    const defaults = listsOf("defaultSecurityRules", group);
+    const custom = childPrefixes(group.id, group.key, "securityRules");
+    const defaults = childPrefixes(group.id, group.key, "defaultSecurityRules");
     const read: SecurityRule[] = new Array<SecurityRule>(count);
     for (let index = 0; index < count; index++, at += stride) {
       const name = strings[rules[at]!]!;

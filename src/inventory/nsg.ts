@@ -125,7 +125,7 @@ interface ReadRule {
 const foreignSpelling: RuleKeySpelling = { native: false };
 
 /** The spelling of a key built as `keyPrefix + name.toLowerCase()` (see `childIds`). */
-function nativeSpelling(list: RuleList, name: string): RuleKeySpelling {
+export function nativeSpelling(list: ChildPrefixes, name: string): RuleKeySpelling {
   return { native: true, keyPrefix: list.keyPrefix, name: name.toLowerCase() };
 }
 

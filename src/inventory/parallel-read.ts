@@ -11,6 +11,8 @@ import { Worker } from "node:worker_threads";
 import type { InventoryBuilder } from "./builder.ts";
 import type { Normalizer } from "./normalize.ts";
 import { decodeNsgBatch, nsgRowType, type NsgBatch } from "./nsg-rows.ts";
+import { childPrefixes } from "./compact.ts";
+import { nativeSpelling } from "./nsg.ts";
 import { NsgRuleKeys } from "./security-rules.ts";
 
 export interface NsgRowsInput {
@@ -115,11 +117,10 @@ function mergeBatch(builder: InventoryBuilder, batch: NsgBatch): string | undefi
     // One thread would have read both rows, in file order, and said so: the worker's row is not merged.
     if (builder.seen.has(group.key)) return `the id ${group.id}, read on both threads`;
     const keys = new NsgRuleKeys();
-    const custom = `${group.key}/securityrules/`;
-    const defaults = `${group.key}/defaultsecurityrules/`;
+    const custom = childPrefixes(group.id, group.key, "securityRules");
+    const defaults = childPrefixes(group.id, group.key, "defaultSecurityRules");
     for (const rule of group.securityRules) {
-      const keyPrefix = rule.isDefault ? defaults : custom;
-      const spelling = { native: true, keyPrefix, name: rule.name.toLowerCase() } as const;
+      const spelling = nativeSpelling(rule.isDefault ? defaults : custom, rule.name);
       if (!builder.securityRuleKeys.claim(rule.key, spelling, group.key, keys))
         return `the security rule ${rule.id}, claimed twice`;
     }
