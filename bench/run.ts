@@ -24,6 +24,8 @@ const collection = { clusters: 4000, tenants: 4 };
 type Line = readonly [what: string, measured: string, target: string, verdict: string];
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+const verdict = (met: boolean): string => (met ? "met" : "MISSED");
 
 /** The anchor parses on one thread; the table says when the scan's read used two. */
 function readThreads(split: PhaseTimes["split"]): string {
@@ -32,8 +34,6 @@ function readThreads(split: PhaseTimes["split"]): string {
     ? "one thread"
     : `one thread: the split read was a misfit, ${split.misfit}`;
 }
-const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
-const verdict = (met: boolean): string => (met ? "met" : "MISSED");
 
 function folderBytes(folder: string): number {
   return readdirSync(folder).reduce((sum, name) => sum + statSync(join(folder, name)).size, 0);

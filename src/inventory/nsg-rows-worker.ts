@@ -9,7 +9,8 @@ import { encodeNsgBatch, isNsgRowText, nsgRowType } from "./nsg-rows.ts";
 import type { NsgRowsInput, NsgRowsMessage } from "./parallel-read.ts";
 
 const { path, streamAbove, batchRows } = workerData as NsgRowsInput;
-const post = (message: NsgRowsMessage): void => parentPort?.postMessage(message);
+const post = (message: NsgRowsMessage, transfer: ArrayBuffer[] = []): void =>
+  parentPort?.postMessage(message, transfer);
 
 const normalizer = createNormalizer();
 const { builder } = normalizer.split;
@@ -28,7 +29,7 @@ function sendBatch(): void {
   const batch = encodeNsgBatch([...builder.networkSecurityGroups.values()], builder.seen);
   builder.networkSecurityGroups.clear();
   if (batch === undefined) misfit = "a security rule whose priority is not a 32-bit integer";
-  else parentPort?.postMessage({ kind: "batch", batch } satisfies NsgRowsMessage, [batch.rules.buffer]);
+  else post({ kind: "batch", batch }, [batch.rules.buffer]);
 }
 
 try {
