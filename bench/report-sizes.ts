@@ -1,7 +1,7 @@
 // report.html and findings.xlsx of one snapshot, each timed and sized; its own process so maxRSS is this one's.
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { releaseMemory } from "../src/engine/release-memory.ts";
+import { freeGarbage } from "../src/engine/release-memory.ts";
 import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
 import { analyzeSnapshot, timed } from "./scan-phases.ts";
@@ -17,7 +17,7 @@ export interface ReportSizes {
 
 export async function reportSizes(snapshot: string, outDir: string): Promise<ReportSizes> {
   const { run } = await analyzeSnapshot(snapshot);
-  releaseMemory();
+  freeGarbage();
   const options = { rules: rules.map((rule) => rule.meta), showAll: false, mask: false };
   const [, htmlMs] = await timed(() => writeReports(run, outDir, ["html"], options));
   const [, xlsxMs] = await timed(() => writeReports(run, outDir, ["xlsx"], options));

@@ -124,7 +124,7 @@ async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
   const cli = await cliScan(snapshot, join(work, `cli-${size}`), join(work, `rss-${size}`));
   const sizes = await childJson<ReportSizes>("./report-sizes.ts", [snapshot, join(work, `sizes-${size}`)]);
   rmSync(snapshot, { force: true });
-  const totalMs = phases.readMs + phases.analyzeMs + phases.renderMs;
+  const totalMs = phases.readMs + phases.analyzeMs + phases.freeMs + phases.renderMs;
   const rss = phases.maxRssKb * 1024;
   const cliRss = cli.maxRssKb * 1024;
   const rssLimit = rssTarget[size];
@@ -132,7 +132,7 @@ async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
   const lines: Line[] = [
     [
       `${size}: ${fleetSizes[size]} clusters, ${phases.rows} rows, snapshot ${megabytes(bytes)}`,
-      `read + normalize ${seconds(phases.readMs)} (${readThreads(phases.split)}), analyze ${seconds(phases.analyzeMs)}, render ${seconds(phases.renderMs)}; reports ${megabytes(folderBytes(out))}`,
+      `read + normalize ${seconds(phases.readMs)} (${readThreads(phases.split)}), analyze ${seconds(phases.analyzeMs)}, garbage freed ${seconds(phases.freeMs)}, render ${seconds(phases.renderMs)}; reports ${megabytes(folderBytes(out))}`,
       "",
       "",
     ],

@@ -2,7 +2,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-type Collect = (options?: { readonly type: "major"; readonly flavor?: "regular" | "last-resort" }) => void;
+type Collect = (options?: { readonly type: "major"; readonly flavor?: "regular" }) => void;
 
 let collect: Collect | undefined;
 
@@ -22,21 +22,13 @@ function fullCollection(): Collect {
 }
 
 /**
- * Frees the unreachable objects, and keeps their emptied pages for what is allocated next. After the read the
- * inventory stays and analysis allocates on top of it, so handing the pages back would only have them asked for
- * again. V8's memory-reducing collection (`releaseMemory`) runs twice and compacts the whole heap, which cost
- * 1.0 s at 10,000 clusters and 2.4 s at 20,000 here, against 0.5 and 0.9 s for one regular major collection
- * (docs/performance.md, "What each change bought").
+ * Frees the unreachable objects, and keeps their emptied pages for what is allocated next: after the read (the
+ * parse's garbage) and between analysis and the reports (the inventory). V8's memory-reducing collection
+ * ("last-resort") also hands the pages back, but it runs twice and compacts the whole heap, and the next stage
+ * then asks the system for the pages again: at 10,000 clusters it cost 0.9–1.0 s between analysis and the reports,
+ * and the reports 0.5–0.7 s more, against 0.35 s for one regular major collection, for 40 MB less peak RSS
+ * (docs/performance.md, seventh session).
  */
 export function freeGarbage(): void {
   fullCollection()({ type: "major", flavor: "regular" });
-}
-
-/**
- * Frees the unreachable objects and hands the emptied pages back to the system. A plain major collection keeps
- * them committed (RSS stays); "last-resort" is V8's memory-reducing collection. Used once the inventory is
- * gone, so the report stage starts from the run alone.
- */
-export function releaseMemory(): void {
-  fullCollection()({ type: "major", flavor: "last-resort" });
 }

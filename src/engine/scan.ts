@@ -52,7 +52,7 @@ import { analyze } from "./analyze.ts";
 import { withConversionPlans } from "./conversion-plan.ts";
 import { seedDemoHistory } from "./demo-history.ts";
 import { reconcile } from "./reconcile.ts";
-import { freeGarbage, releaseMemory } from "./release-memory.ts";
+import { freeGarbage } from "./release-memory.ts";
 import { sortResults } from "../findings/result.ts";
 import type { RunRecord } from "../findings/run.ts";
 import { runId, runScope, withDroppedRows } from "./run-record.ts";
@@ -73,7 +73,8 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   if (email && !formats.includes("csv")) formats = [...formats, "csv"];
   const { run, observations, lock } = await collectAndAnalyze(request);
   try {
-    releaseMemory();
+    // The inventory is garbage now; its pages are reused by the reports rather than grown on top of.
+    freeGarbage();
     // The run is stored before the reports: a failed render or delivery never loses it.
     if (request.stateDir !== undefined) {
       const keepRuns = request.keepRuns ?? defaultKeepRuns;

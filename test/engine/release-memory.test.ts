@@ -1,9 +1,9 @@
-// releaseMemory frees unreachable objects without giving the program a global `gc`.
+// freeGarbage frees unreachable objects without giving the program a global `gc`.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { releaseMemory } from "../../src/engine/release-memory.ts";
+import { freeGarbage } from "../../src/engine/release-memory.ts";
 
-describe("releaseMemory", () => {
+describe("freeGarbage", () => {
   it("frees what is no longer reachable and leaves no gc on the global object", () => {
     const holder: { garbage?: { index: number; text: string }[] } = {};
     holder.garbage = Array.from({ length: 500_000 }, (_, index) => ({
@@ -13,8 +13,8 @@ describe("releaseMemory", () => {
     const before = process.memoryUsage().heapUsed;
     assert.equal(holder.garbage.length, 500_000);
     delete holder.garbage;
-    releaseMemory();
-    releaseMemory();
+    freeGarbage();
+    freeGarbage();
     assert.ok(process.memoryUsage().heapUsed < before - 10_000_000, "at least 10 MB freed");
     assert.equal((globalThis as { gc?: unknown }).gc, undefined);
   });
