@@ -22,6 +22,11 @@ const prunedPrefix = `${tempPrefix}pruned-`;
 /** A temp folder this old belongs to a save that died; live saves take seconds. */
 const staleTempMs = 60 * 60 * 1000;
 const lockName = ".lock";
+/**
+ * A run writes its name into the lock file within milliseconds of creating it. An empty lock file older than
+ * this was left by a run killed between the two steps, and is no one's.
+ */
+const startingLockMs = 10_000;
 
 export function runsDirectory(stateDir: string): string {
   return join(stateDir, "runs");
@@ -195,7 +200,7 @@ async function lockFolder(runsDir: string, timeoutMs: number): Promise<RunStoreL
     if (await take()) return undefined;
     const current = await readFile(path, "utf8").catch(() => "");
     // A scan killed while it held the lock (SIGKILL, power loss) leaves the file; its process is gone.
-    if (isDeadHolder(current)) {
+    if (isDeadHolder(current) || (current.trim() === "" && (await olderThan(path, startingLockMs)))) {
       await rm(path, { force: true });
       if (await take()) return undefined;
     }
@@ -224,6 +229,11 @@ function isDeadHolder(holder: string): boolean {
   } catch (error) {
     return isErrorCode(error, "ESRCH");
   }
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  const stats = await stat(path).catch(() => undefined);
+  return stats !== undefined && Date.now() - stats.mtimeMs > ms;
 }
 
 async function removeIfStale(dir: string, name: string): Promise<void> {

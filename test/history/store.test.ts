@@ -250,6 +250,29 @@ describe("the folder lock", () => {
     await lock.release();
   });
 
+  it("takes over an empty lock file a minute old (a scan killed between creating it and naming itself)", async () => {
+    const dir = await stateDir();
+    const path = join(dir, "runs", ".lock");
+    await mkdir(join(dir, "runs"), { recursive: true });
+    await writeFile(path, "");
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(path, minuteAgo, minuteAgo);
+    const lock = await lockRunStore(dir, 1000);
+    assert.equal(await readFile(path, "utf8"), `${process.pid}@${hostname()}`);
+    await lock.release();
+  });
+
+  it("waits for a fresh empty lock file: its run is naming itself", async () => {
+    const dir = await stateDir();
+    await mkdir(join(dir, "runs"), { recursive: true });
+    await writeFile(join(dir, "runs", ".lock"), "");
+    await assert.rejects(lockRunStore(dir, 1000), (error: unknown) => {
+      assert.ok(error instanceof StateLockError);
+      assert.match(error.message, /held by a run that is starting/);
+      return true;
+    });
+  });
+
   it("a lock whose file was taken by another run refuses to commit", async () => {
     const dir = await stateDir();
     const lock = await lockRunStore(dir, 1000);

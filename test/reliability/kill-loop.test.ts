@@ -139,7 +139,14 @@ it(
 
     const lastWhole = await assertRunsWhole(layout.stateDir, resultCount);
     const next = await runCli(scanArgs(layout));
-    assert.equal(next.status, 0, next.stderr);
+    // A silent hang ends at runCli's deadline with no status; the lock file says whether it was waiting on it.
+    const lockLeft = await readFile(join(layout.stateDir, "runs", ".lock"), "utf8").catch(() => undefined);
+    assert.equal(
+      next.status,
+      0,
+      next.stderr ||
+        `the scan after the loop ended with status ${next.status}; lock file: ${lockLeft ?? "none"}`,
+    );
     const findings = await readFindings(layout.out);
     assert.equal(findings.run.previousRunId, lastWhole, "the next scan diffs against the last whole run");
     assert.ok(
