@@ -1,7 +1,7 @@
 // report.html and findings.xlsx of one snapshot, each timed and sized; its own process so maxRSS is this one's.
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { freeGarbage } from "../src/engine/release-memory.ts";
+import { freeGarbage } from "../src/engine/free-garbage.ts";
 import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
 import { analyzeSnapshot, timed } from "./scan-phases.ts";

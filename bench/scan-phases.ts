@@ -6,7 +6,7 @@ import { readSnapshotInventory, type SnapshotInventory } from "../src/inventory/
 import { writeReports } from "../src/report/write.ts";
 import { rules } from "../src/rules/index.ts";
 import { toolInfo } from "../src/engine/tool.ts";
-import { freeGarbage } from "../src/engine/release-memory.ts";
+import { freeGarbage } from "../src/engine/free-garbage.ts";
 import type { RunRecord } from "../src/findings/run.ts";
 import type { Observations } from "../src/history/observations.ts";
 import { saveRun } from "../src/history/store.ts";

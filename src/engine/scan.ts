@@ -52,7 +52,7 @@ import { analyze } from "./analyze.ts";
 import { withConversionPlans } from "./conversion-plan.ts";
 import { seedDemoHistory } from "./demo-history.ts";
 import { reconcile } from "./reconcile.ts";
-import { freeGarbage } from "./release-memory.ts";
+import { freeGarbage } from "./free-garbage.ts";
 import { sortResults } from "../findings/result.ts";
 import type { RunRecord } from "../findings/run.ts";
 import { runId, runScope, withDroppedRows } from "./run-record.ts";

@@ -26,7 +26,7 @@ function fullCollection(): Collect {
  * parse's garbage) and between analysis and the reports (the inventory). V8's memory-reducing collection
  * ("last-resort") also hands the pages back, but it runs twice and compacts the whole heap, and the next stage
  * then asks the system for the pages again: at 10,000 clusters it cost 0.9–1.0 s between analysis and the reports,
- * and the reports 0.5–0.7 s more, against 0.35 s for one regular major collection, for 40 MB less peak RSS
+ * and the reports 0.5–0.7 s more, against 0.35 s for one regular major collection, for 20–60 MB less peak RSS
  * (docs/performance.md, seventh session).
  */
 export function freeGarbage(): void {
