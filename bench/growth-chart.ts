@@ -56,12 +56,14 @@ export function growthChart(points: readonly GrowthPoint[]): {
     points
       .map((p) => {
         // Each label on the far side of its dot from the other line's dot at the same size, so the two labels
-        // of a size never overlap, whichever line is the higher there.
+        // of a size never overlap, whichever line is the higher there. The lines rise, so a label above its dot
+        // goes to the left (the line comes from below there) and one below it to the right (the line leaves
+        // upwards); the right margin has room for the largest size's.
         const above = y(p) < other(p) || (y(p) === other(p) && aboveWhenLevel);
-        const dy = above ? -8 : 16;
+        const [dx, anchor, dy] = above ? [-6, "end", -8] : [6, "start", 16];
         return (
           `<circle cx="${x(p.clusters).toFixed(1)}" cy="${y(p).toFixed(1)}" r="4" fill="${color}"/>` +
-          `<text x="${(x(p.clusters) - 6).toFixed(1)}" text-anchor="end" y="${(y(p) + dy).toFixed(1)}" fill="${color}" font-size="11">${p.size} ${label(p)}</text>`
+          `<text x="${(x(p.clusters) + dx).toFixed(1)}" text-anchor="${anchor}" y="${(y(p) + dy).toFixed(1)}" fill="${color}" font-size="11">${p.size} ${label(p)}</text>`
         );
       })
       .join("");
