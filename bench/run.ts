@@ -126,6 +126,8 @@ interface MedianScan {
   readonly totals: readonly number[];
   /** The highest peak of the scans: memory is held to its target in every run, not in the median one. */
   readonly maxRssKb: number;
+  /** Every scan's peak, in the order run: a tail shows which run it was. */
+  readonly peaksKb: readonly number[];
   /** The first scan's save of its run into `stateDir` (the history bench starts from that one stored run). */
   readonly saveMs: number | undefined;
 }
@@ -140,6 +142,7 @@ async function medianScan(snapshot: string, out: string, stateDir: string | unde
     phases: median(scans, scanTotal),
     totals: scans.map(scanTotal),
     maxRssKb: Math.max(...scans.map((scan) => scan.maxRssKb)),
+    peaksKb: scans.map((scan) => scan.maxRssKb),
     saveMs: scans[0]!.saveMs,
   };
 }
@@ -179,7 +182,7 @@ async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
     ],
     [
       `${size}: snapshot to all reports`,
-      `${seconds(totalMs)} (median of ${scans.totals.map(seconds).join(", ")}; ${(totalMs / bare.ms).toFixed(2)} × bare parse), peak RSS ${megabytes(rss)} (highest of the ${scanRuns})`,
+      `${seconds(totalMs)} (median of ${scans.totals.map(seconds).join(", ")}; ${(totalMs / bare.ms).toFixed(2)} × bare parse), peak RSS ${megabytes(rss)} (highest of ${scans.peaksKb.map((kb) => megabytes(kb * 1024)).join(", ")})`,
       [timeLimit ? "≤ 3 × bare parse" : "", rssLimit ? `≤ ${megabytes(rssLimit)}` : ""]
         .filter(Boolean)
         .join(", "),
