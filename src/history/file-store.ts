@@ -231,6 +231,7 @@ function isDeadHolder(holder: string): boolean {
   }
 }
 
+/** Whether `path` was last changed more than `ms` ago; false when it is gone. */
 async function olderThan(path: string, ms: number): Promise<boolean> {
   const stats = await stat(path).catch(() => undefined);
   return stats !== undefined && Date.now() - stats.mtimeMs > ms;
@@ -238,8 +239,8 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
 
 async function removeIfStale(dir: string, name: string): Promise<void> {
   try {
-    const age = Date.now() - (await stat(dir)).mtimeMs;
-    if (name.startsWith(prunedPrefix) || age > staleTempMs) await rm(dir, { recursive: true, force: true });
+    if (name.startsWith(prunedPrefix) || (await olderThan(dir, staleTempMs)))
+      await rm(dir, { recursive: true, force: true });
   } catch {
     // Another process may be removing it at the same moment; it is ignored either way.
   }
