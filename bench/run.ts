@@ -1,6 +1,6 @@
 // `npm run bench [-- --size S|M|L]`: scan a generated fleet per size, collect one from the simulator, print one table.
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ReportSizes } from "./report-sizes.ts";
@@ -10,6 +10,7 @@ import { fleetSizes, generateFleet, isFleetSize } from "./fleet.ts";
 import type { FleetSize } from "./fleet.ts";
 import type { IpIndexFigure } from "./ip-index.ts";
 import type { BareParse } from "./bare-parse.ts";
+import { cpuFloorMs } from "./cpu.ts";
 import { growthChart } from "./growth-chart.ts";
 import type { HistoryFigures } from "./history.ts";
 import type { PhaseTimes } from "./scan-phases.ts";
@@ -112,8 +113,7 @@ async function medianBareParse(snapshot: string): Promise<BareParse & { readonly
   const parses: BareParse[] = [];
   for (let run = 0; run < bareParseRuns; run++)
     parses.push(await childJson<BareParse>("./bare-parse.ts", [snapshot]));
-  const runs = parses.map((parse) => parse.ms);
-  return { ms: median(runs, (ms) => ms), mode: parses[0]!.mode, runs };
+  return { ...median(parses, (parse) => parse.ms), runs: parses.map((parse) => parse.ms) };
 }
 
 const scanTotal = (phases: PhaseTimes): number =>
@@ -142,6 +142,22 @@ async function medianScan(snapshot: string, out: string, stateDir: string | unde
     peaksKb: scans.map((scan) => scan.maxRssKb),
     saveMs: scans[0]!.saveMs,
   };
+}
+
+/**
+ * The median scan's CPU against the anchor's, and the wall time no split of that CPU can beat on this machine:
+ * when the floor is above the time target, only less CPU meets it, not more threads.
+ */
+function cpuLine(size: FleetSize, phases: PhaseTimes, bare: BareParse, timeLimit: number | undefined): Line {
+  const cores = availableParallelism();
+  const floorMs = cpuFloorMs(phases.cpuMs, cores);
+  const against = timeLimit === undefined ? "" : ` (3 × bare parse is ${seconds(timeLimit)})`;
+  return [
+    `${size}: CPU of the median scan`,
+    `${seconds(phases.cpuMs)} on all threads, ${seconds(phases.mainThreadCpuMs)} of it on the main thread; ${(phases.cpuMs / bare.cpuMs).toFixed(2)} × the bare parse's ${seconds(bare.cpuMs)}; on ${cores} cores no split of it takes under ${seconds(floorMs)}${against}`,
+    "",
+    "",
+  ];
 }
 
 async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
@@ -188,6 +204,7 @@ async function benchSize(size: FleetSize, work: string): Promise<SizeFigures> {
         ? verdict((!timeLimit || totalMs <= timeLimit) && (!rssLimit || rss <= rssLimit))
         : "",
     ],
+    cpuLine(size, phases, bare, timeLimit),
     [
       `${size}: CLI scan --input`,
       `${seconds(cli.wallMs)} (exit ${cli.exitCode}), peak RSS ${megabytes(cliRss)}`,

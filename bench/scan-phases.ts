@@ -10,6 +10,7 @@ import { freeGarbage } from "../src/engine/free-garbage.ts";
 import type { RunRecord } from "../src/findings/run.ts";
 import type { Observations } from "../src/history/observations.ts";
 import { saveRun } from "../src/history/store.ts";
+import { cpuMsSince } from "./cpu.ts";
 
 export interface PhaseTimes {
   readonly rows: number;
@@ -21,6 +22,10 @@ export interface PhaseTimes {
   /** The full collection `scan` runs between analysis and the reports (src/engine/scan.ts); part of the scan's time. */
   readonly freeMs: number;
   readonly renderMs: number;
+  /** CPU of the phases above on every thread of the process: the worker's read and V8's helper threads too. */
+  readonly cpuMs: number;
+  /** CPU of the main thread over the same phases: what no other thread took on. */
+  readonly mainThreadCpuMs: number;
   readonly maxRssKb: number;
   /** Storing the run in the state folder, after the peak was taken (absent without a state folder). */
   readonly saveMs?: number;
@@ -74,6 +79,8 @@ export async function analyzeSnapshot(snapshot: string): Promise<{
 }
 
 export async function scanPhases(snapshot: string, outDir: string, stateDir?: string): Promise<PhaseTimes> {
+  const processCpu = process.cpuUsage();
+  const mainThreadCpu = process.threadCpuUsage();
   const { run, observations, rows, clusters, readMs, analyzeMs, split } = await analyzeSnapshot(snapshot);
   const [, freeMs] = await timed(freeGarbage);
   const [, renderMs] = await timed(() =>
@@ -83,6 +90,8 @@ export async function scanPhases(snapshot: string, outDir: string, stateDir?: st
       mask: false,
     }),
   );
+  const cpuMs = cpuMsSince(process.cpuUsage(), processCpu);
+  const mainThreadCpuMs = cpuMsSince(process.threadCpuUsage(), mainThreadCpu);
   const maxRssKb = process.resourceUsage().maxRSS;
   const [, saveMs] = stateDir
     ? await timed(() => saveRun(stateDir, run, observations))
@@ -95,6 +104,8 @@ export async function scanPhases(snapshot: string, outDir: string, stateDir?: st
     analyzeMs,
     freeMs,
     renderMs,
+    cpuMs,
+    mainThreadCpuMs,
     maxRssKb,
     split,
     ...(saveMs === undefined ? {} : { saveMs }),

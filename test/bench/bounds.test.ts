@@ -1,8 +1,10 @@
-// The bench's yardsticks: the latency and quota bounds of a collection, and the growth exponent of the scan.
+// The bench's yardsticks: the latency and quota bounds of a collection, the growth exponent of the scan, and the
+// wall time a scan's CPU cannot beat on the machine's cores.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { latencyBoundMs, quotaBoundMs } from "../../bench/run.ts";
 import { growthChart, growthExponent } from "../../bench/growth-chart.ts";
+import { cpuFloorMs, cpuMsSince } from "../../bench/cpu.ts";
 
 const latency = { fixedMs: 300, perRowMs: 1 };
 const chains = [
@@ -10,6 +12,35 @@ const chains = [
   { tenantId: "a", rowsPerPage: [5] },
   { tenantId: "b", rowsPerPage: [1000] },
 ];
+
+describe("CPU floor", () => {
+  const readings: [string, NodeJS.CpuUsage, NodeJS.CpuUsage, number][] = [
+    [
+      "user and system time both count",
+      { user: 5_000, system: 1_000 },
+      { user: 9_500_000, system: 501_000 },
+      9_995,
+    ],
+    ["no time passed", { user: 7, system: 3 }, { user: 7, system: 3 }, 0],
+  ];
+  for (const [what, since, now, ms] of readings) {
+    it(`CPU between two readings: ${what}`, () => {
+      assert.equal(cpuMsSince(now, since), ms);
+    });
+  }
+  const floors: [cpuMs: number, cores: number, floorMs: number][] = [
+    [10_030, 2, 5_015],
+    [10_030, 4, 2_507.5],
+    [1_500, 1, 1_500],
+    // A machine that reports no cores still runs on one.
+    [1_500, 0, 1_500],
+  ];
+  for (const [cpuMs, cores, floorMs] of floors) {
+    it(`${cpuMs} ms of CPU on ${cores} cores takes at least ${floorMs} ms`, () => {
+      assert.equal(cpuFloorMs(cpuMs, cores), floorMs);
+    });
+  }
+});
 
 describe("collection bounds", () => {
   it("the latency bound is the longest chain of dependent pages", () => {
