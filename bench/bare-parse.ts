@@ -1,7 +1,7 @@
 // The machine's own JSON parser on a snapshot: read and JSON.parse, as the floor the snapshot path is held to.
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { cpuMsSince } from "./cpu.ts";
+import { cpuTimeMs } from "./cpu.ts";
 
 /** V8 cannot hold a string much past 512 MB, so a larger file is parsed one row (one line) at a time. */
 const wholeFileLimit = 500e6;
@@ -18,7 +18,7 @@ export async function bareParse(path: string): Promise<BareParse> {
   const cpu = process.cpuUsage();
   const figures = (mode: BareParse["mode"]): BareParse => ({
     ms: performance.now() - started,
-    cpuMs: cpuMsSince(process.cpuUsage(), cpu),
+    cpuMs: cpuTimeMs(process.cpuUsage(cpu)),
     mode,
   });
   if (statSync(path).size <= wholeFileLimit) {

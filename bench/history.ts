@@ -6,6 +6,7 @@ import type { RunStoreBackend } from "../src/history/backend.ts";
 import { metaFile, type EncodedRun, type RunMeta } from "../src/history/run-files.ts";
 import { listRuns, latestRun, openRunStore, pruneRuns, runsDirectory } from "../src/history/store.ts";
 import { startAzurite } from "../test/history/azurite.ts";
+import { cpuTimeMs } from "./cpu.ts";
 
 export const historyStores = ["folder", "blob"] as const;
 export type HistoryStore = (typeof historyStores)[number];
@@ -110,7 +111,7 @@ async function measure(
     runs: count,
     runBytes,
     loadMs,
-    loadCpuMs: (cpu.user + cpu.system) / 1000,
+    loadCpuMs: cpuTimeMs(cpu),
     evidenceMs,
     retentionMs,
     keptRuns,

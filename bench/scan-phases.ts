@@ -10,7 +10,7 @@ import { freeGarbage } from "../src/engine/free-garbage.ts";
 import type { RunRecord } from "../src/findings/run.ts";
 import type { Observations } from "../src/history/observations.ts";
 import { saveRun } from "../src/history/store.ts";
-import { cpuMsSince } from "./cpu.ts";
+import { cpuTimeMs } from "./cpu.ts";
 
 export interface PhaseTimes {
   readonly rows: number;
@@ -90,8 +90,8 @@ export async function scanPhases(snapshot: string, outDir: string, stateDir?: st
       mask: false,
     }),
   );
-  const cpuMs = cpuMsSince(process.cpuUsage(), processCpu);
-  const mainThreadCpuMs = cpuMsSince(process.threadCpuUsage(), mainThreadCpu);
+  const cpuMs = cpuTimeMs(process.cpuUsage(processCpu));
+  const mainThreadCpuMs = cpuTimeMs(process.threadCpuUsage(mainThreadCpu));
   const maxRssKb = process.resourceUsage().maxRSS;
   const [, saveMs] = stateDir
     ? await timed(() => saveRun(stateDir, run, observations))
