@@ -168,7 +168,14 @@ export function toGraphRequestError(error: unknown, response: RawArmResponse | u
 export interface GraphClientOptions {
   readonly credential: TokenCredential;
   readonly cloud: AzureCloud;
-  readonly onResponse: (headers: ResponseHeaders) => void;
+  /**
+   * Every response's headers, once its body is read, with the time (of `now`) its first bytes arrived: Resource
+   * Graph tells `x-ms-user-quota-resets-after` as the answer leaves, and a 1,000-row page can take seconds to
+   * read after that.
+   */
+  readonly onResponse: (headers: ResponseHeaders, arrivedAt: number) => void;
+  /** The clock `arrivedAt` is read on: the pacer's, so that it compares like with like. */
+  readonly now: () => number;
   /** A request without an answer by then is abandoned and retried; without it a stalled socket hangs the scan. */
   readonly requestTimeoutMs?: number;
   /** `--debug`: one line a request (method, URL, status, request id); never headers or bodies, which hold tokens. */
@@ -211,6 +218,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   return {
     async resources(request) {
       let last: RawArmResponse | undefined;
+      let arrivedAt: number | undefined;
       try {
         const response = await client.resources(
           {
@@ -227,11 +235,17 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
             },
           },
           {
-            ...(options.requestTimeoutMs ? { requestOptions: { timeout: options.requestTimeoutMs } } : {}),
+            requestOptions: {
+              ...(options.requestTimeoutMs ? { timeout: options.requestTimeoutMs } : {}),
+              // The SDK calls this for each chunk of the body as it arrives; the first one is when the answer came.
+              onDownloadProgress: () => {
+                arrivedAt ??= options.now();
+              },
+            },
             onResponse: (rawResponse) => {
               last = rawResponse;
               options.debug?.(describeResponse(rawResponse));
-              options.onResponse(headerReader(rawResponse.headers));
+              options.onResponse(headerReader(rawResponse.headers), arrivedAt ?? options.now());
             },
           },
         );

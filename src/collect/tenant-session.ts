@@ -65,8 +65,9 @@ function openSession(target: TenantTarget, context: TenantContext): TenantSessio
   const client = context.createClient({
     credential,
     cloud: context.cloud,
-    onResponse: (headers) => {
-      pacer.observe(headers);
+    now: () => context.clock.now(),
+    onResponse: (headers, arrivedAt) => {
+      pacer.observe(headers, arrivedAt);
       const remaining = headers("x-ms-user-quota-remaining");
       const resetsAfter = headers("x-ms-user-quota-resets-after");
       if (remaining !== undefined)

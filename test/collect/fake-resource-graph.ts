@@ -1,4 +1,6 @@
 // An in-process Resource Graph on virtual time: fixed quota windows per principal, latency, paging; logs every request.
+// Like Resource Graph (and bench/simulator.ts), a request is counted when it arrives and `resets-after` is told as the
+// answer leaves, after the fixed latency; the rows then take their time to read, as a body does through the SDK.
 import type {
   GraphClient,
   GraphClientOptions,
@@ -61,7 +63,7 @@ export class FakeResourceGraph {
     },
   });
 
-  #admit(principal: string): { allowed: boolean; window: Window; headers: Record<string, string> } {
+  #admit(principal: string): { allowed: boolean; window: Window; headers: () => Record<string, string> } {
     const now = this.#clock.now();
     let window = this.#windows.get(principal);
     if (!window || now - window.startedAt >= this.#settings.windowMs) {
@@ -73,10 +75,14 @@ export class FakeResourceGraph {
       (this.log.length + 1) % this.#settings.throttleEvery === 0;
     const allowed = window.used < this.#settings.quota && !injected;
     if (window.used < this.#settings.quota) window.used++;
-    const resetsMs = window.startedAt + this.#settings.windowMs - now;
-    const headers = {
-      "x-ms-user-quota-remaining": String(this.#settings.quota - window.used),
-      "x-ms-user-quota-resets-after": `00:00:${(resetsMs / 1000).toFixed(3).padStart(6, "0")}`,
+    const remaining = String(this.#settings.quota - window.used);
+    const { startedAt } = window;
+    const headers = (): Record<string, string> => {
+      const resetsMs = Math.max(0, startedAt + this.#settings.windowMs - this.#clock.now());
+      return {
+        "x-ms-user-quota-remaining": remaining,
+        "x-ms-user-quota-resets-after": `00:00:${(resetsMs / 1000).toFixed(3).padStart(6, "0")}`,
+      };
     };
     return { allowed, window, headers };
   }
@@ -103,11 +109,14 @@ export class FakeResourceGraph {
     this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
     const rows = allowed ? this.#answer(request.query, request.subscriptions ?? []) : [];
     const data = rows.slice(offset, offset + request.top);
-    await this.#clock.sleep(this.#settings.fixedMs + data.length * this.#settings.perRowMs);
+    await this.#clock.sleep(this.#settings.fixedMs);
+    const arrivedAt = this.#clock.now();
+    const told: Record<string, string | undefined> = headers();
+    await this.#clock.sleep(data.length * this.#settings.perRowMs);
     this.#inFlight--;
     entry.answeredAt = this.#clock.now();
-    const read = (name: string): string | undefined => (headers as Record<string, string | undefined>)[name];
-    options.onResponse(read);
+    const read = (name: string): string | undefined => told[name];
+    options.onResponse(read, arrivedAt);
     if (!allowed) throw new GraphRequestError("Too many requests", 429, "RateLimiting", [], read);
     const next = offset + request.top < rows.length ? String(offset + request.top) : undefined;
     return { rows: data, skipToken: next, resultTruncated: false };

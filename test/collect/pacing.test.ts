@@ -40,6 +40,25 @@ describe("pacing", () => {
     assert.equal(retryDelay(throttled(), 2, pacer), 5010);
   });
 
+  // The reset counts from when the answer began to arrive (its headers come only once the body is read).
+  const arrivals = [
+    { name: "when it is read", arrivedAt: undefined, ms: 5010 },
+    { name: "2 s before it was read", arrivedAt: 8000, ms: 3010 },
+    { name: "a time still ahead, taken as now", arrivedAt: 12_000, ms: 5010 },
+  ];
+  for (const { name, arrivedAt, ms } of arrivals) {
+    it(`counts resets-after from the answer's arrival: ${name}`, async () => {
+      const clock = fakeClock();
+      await clock.sleep(10_000);
+      const pacer = new PrincipalPacer(clock);
+      pacer.observe(
+        headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:05" }),
+        arrivedAt,
+      );
+      assert.equal(pacer.msUntilReset(), ms);
+    });
+  }
+
   it("does not retry client errors", () => {
     const pacer = new PrincipalPacer(fakeClock());
     const forbidden = new GraphRequestError("no", 403, "AuthorizationFailed", [], headers({}));

@@ -171,6 +171,39 @@ describe("concurrent collection under one pacer per principal", () => {
     assert.deepEqual(rowIds(collected.rows), rowIds(serial.collected.rows));
   });
 
+  it("opens the next window when the quota resets, not a body's reading time after it", async () => {
+    // Two requests a 3 s window; a 1,000-row page arrives after 100 ms and takes 2 s more to read (2 ms a row).
+    // Its resets-after (2.9 s, told as it leaves) counts from its arrival: the next page may go at 3 s, not at 5 s.
+    const graph: FakeGraphSettings = { quota: 2, windowMs: 3000, fixedMs: 100, perRowMs: 2 };
+    const clock = new VirtualClock();
+    const server = new FakeResourceGraph(clock, graph, answer);
+    const collected = await clock.run(
+      collectResourceGraph({
+        tenants: [{ tenantId: "t0", subscriptions: Array.from({ length: 300 }, (_, n) => sub(0, n)) }],
+        credentialFactory: fakeCredentials().factory,
+        queries: queries.filter((query) => query.name === "clusters"),
+        clock,
+        random: () => 0.5,
+        createClient: server.createClient,
+        pageSize: 1000,
+        queryConcurrency: 2,
+      }),
+    );
+    assert.deepEqual(collected.coverage.gaps, []);
+    assert.equal(collected.rows.length, 300 * rowsPerSubscription.clusters);
+    assert.deepEqual(
+      server.log.map((entry) => [entry.offset, entry.window, entry.status]),
+      [
+        [0, 0, 200],
+        [0, 0, 200],
+        [1000, 1, 200],
+        [2000, 1, 200],
+      ],
+    );
+    const second = server.log[2]!;
+    assert.ok(second.sentAt >= 3000 && second.sentAt <= 3010, `the second page went at ${second.sentAt} ms`);
+  });
+
   it("retries injected 429s and still returns every row once", async () => {
     const scenario = scenarios[0]!;
     const graph = { ...scenario.graph, throttleEvery: 7 };
