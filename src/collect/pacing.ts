@@ -21,6 +21,19 @@ export function parseResetsAfter(value: string | undefined): number | undefined 
   return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
 }
 
+/**
+ * The latest the quota can reset, in ms, by `x-ms-user-quota-resets-after`: the value is rounded to its last digit,
+ * so the wait can be up to one unit of that digit longer than written. Azure writes whole seconds (`00:00:03` in
+ * https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests), which can
+ * be a second short; the bench's simulator writes milliseconds.
+ */
+export function latestResetMs(value: string | undefined): number | undefined {
+  const written = parseResetsAfter(value);
+  if (written === undefined) return undefined;
+  const decimals = /\.(\d+)$/.exec(value?.trim() ?? "")?.[1]?.length ?? 0;
+  return written + 1000 / 10 ** decimals;
+}
+
 /** What the retry loop needs of a pacer: a slot before each attempt, given back after it, and the next reset. */
 export interface Pacer {
   acquire(): Promise<void>;
@@ -36,7 +49,7 @@ export interface Pacer {
  */
 export const defaultQuota = 15;
 const defaultWindowMs = 5000;
-/** The announced reset is rounded by the server; sending this much later never lands in the old window. */
+/** Sent this much after the latest reset (`latestResetMs`), a request never lands in the old window. */
 const resetGuardMs = 10;
 
 export interface PrincipalPacerOptions {
@@ -85,9 +98,11 @@ export class PrincipalPacer implements Pacer {
       this.subscriptionLimitHit = true;
     const remainingText = headers("x-ms-user-quota-remaining");
     const remaining = remainingText === undefined || remainingText === "" ? NaN : Number(remainingText);
-    const resetsAfter = parseResetsAfter(headers("x-ms-user-quota-resets-after"));
-    if (!Number.isFinite(remaining) || resetsAfter === undefined) return;
-    const endsAt = Math.min(arrivedAt, this.#clock.now()) + resetsAfter + resetGuardMs;
+    const resetsAfterText = headers("x-ms-user-quota-resets-after");
+    const resetsAfter = parseResetsAfter(resetsAfterText);
+    const latestReset = latestResetMs(resetsAfterText);
+    if (!Number.isFinite(remaining) || resetsAfter === undefined || latestReset === undefined) return;
+    const endsAt = Math.min(arrivedAt, this.#clock.now()) + latestReset + resetGuardMs;
     const estimate = remaining - Math.max(0, this.#inFlight - 1);
     this.#quota = Math.max(this.#quota, remaining + 1);
     this.#windowMs = Math.max(this.#windowMs, resetsAfter);

@@ -15,6 +15,8 @@ export interface FakeGraphSettings {
   readonly windowMs: number;
   readonly fixedMs: number;
   readonly perRowMs: number;
+  /** `resets-after` in whole seconds, rounded down, as Azure writes it (`00:00:03`); default: to the millisecond. */
+  readonly wholeSeconds?: boolean;
   /** Refuse every n-th request with a 429 of its own, on top of the quota (default: never). */
   readonly throttleEvery?: number;
 }
@@ -78,11 +80,12 @@ export class FakeResourceGraph {
     const remaining = String(this.#settings.quota - window.used);
     const { startedAt } = window;
     const headers = (): Record<string, string> => {
-      const resetsMs = Math.max(0, startedAt + this.#settings.windowMs - this.#clock.now());
-      return {
-        "x-ms-user-quota-remaining": remaining,
-        "x-ms-user-quota-resets-after": `00:00:${(resetsMs / 1000).toFixed(3).padStart(6, "0")}`,
-      };
+      const seconds = Math.max(0, startedAt + this.#settings.windowMs - this.#clock.now()) / 1000;
+      const written =
+        this.#settings.wholeSeconds === true
+          ? String(Math.floor(seconds)).padStart(2, "0")
+          : seconds.toFixed(3).padStart(6, "0");
+      return { "x-ms-user-quota-remaining": remaining, "x-ms-user-quota-resets-after": `00:00:${written}` };
     };
     return { allowed, window, headers };
   }

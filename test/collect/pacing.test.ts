@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { PrincipalPacer, parseResetsAfter, retryDelay } from "../../src/collect/pacing.ts";
+import { PrincipalPacer, latestResetMs, parseResetsAfter, retryDelay } from "../../src/collect/pacing.ts";
 import { GraphRequestError } from "../../src/collect/graph-client.ts";
 import { subscriptionBatches } from "../../src/collect/scopes.ts";
 import { fakeClock } from "./fakes.ts";
@@ -23,6 +23,20 @@ describe("pacing", () => {
     });
   }
 
+  // Rounded to its last digit, the written value can be up to one unit of that digit short.
+  const latest = [
+    { value: "00:00:03", ms: 4000 },
+    { value: "00:01:00", ms: 61_000 },
+    { value: "00:00:00.5", ms: 600 },
+    { value: "00:00:04.987", ms: 4988 },
+    { value: "soon", ms: undefined },
+  ];
+  for (const { value, ms } of latest) {
+    it(`takes resets-after ${value} as a reset at ${String(ms)} ms at the latest`, () => {
+      assert.equal(latestResetMs(value), ms);
+    });
+  }
+
   it("prefers Retry-After, then the quota reset, then backoff for 429", () => {
     const pacer = new PrincipalPacer(fakeClock());
     const throttled = (retryAfter?: string): GraphRequestError =>
@@ -36,15 +50,15 @@ describe("pacing", () => {
     assert.equal(retryDelay(throttled("3"), 0, pacer), 3000);
     assert.equal(retryDelay(throttled(), 2, pacer), 4000);
     pacer.observe(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:05" }));
-    // The announced reset plus the 10 ms guard against its rounding.
-    assert.equal(retryDelay(throttled(), 2, pacer), 5010);
+    // The latest reset whole seconds allow (up to a second more than written), plus the 10 ms guard.
+    assert.equal(retryDelay(throttled(), 2, pacer), 6010);
   });
 
   // The reset counts from when the answer began to arrive (its headers come only once the body is read).
   const arrivals = [
-    { name: "when it is read", arrivedAt: undefined, ms: 5010 },
-    { name: "2 s before it was read", arrivedAt: 8000, ms: 3010 },
-    { name: "a time still ahead, taken as now", arrivedAt: 12_000, ms: 5010 },
+    { name: "when it is read", arrivedAt: undefined, ms: 5011 },
+    { name: "2 s before it was read", arrivedAt: 8000, ms: 3011 },
+    { name: "a time still ahead, taken as now", arrivedAt: 12_000, ms: 5011 },
   ];
   for (const { name, arrivedAt, ms } of arrivals) {
     it(`counts resets-after from the answer's arrival: ${name}`, async () => {
@@ -52,7 +66,7 @@ describe("pacing", () => {
       await clock.sleep(10_000);
       const pacer = new PrincipalPacer(clock);
       pacer.observe(
-        headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:05" }),
+        headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:05.000" }),
         arrivedAt,
       );
       assert.equal(pacer.msUntilReset(), ms);
