@@ -90,8 +90,8 @@ export class PrincipalPacer implements Pacer {
   /**
    * Reads an answer's quota headers. `arrivedAt` is when its first bytes came (the clock's time; now by default):
    * the reset is counted from there, because Resource Graph tells it as the answer leaves and the headers reach
-   * us only once the body is read. Counted from then, every window would end late by the slowest body in it: on
-   * the bench's 4-tenant collection, 2.2–2.5 s a window (docs/performance.md).
+   * us only once the body is read. Counted from when they reach us, every window would end late by the slowest
+   * body in it: on the bench's 4-tenant collection, 2.2–2.5 s a window (docs/performance.md).
    */
   observe(headers: ResponseHeaders, arrivedAt = this.#clock.now()): void {
     if (headers("x-ms-tenant-subscription-limit-hit")?.toLowerCase() === "true")
