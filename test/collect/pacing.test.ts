@@ -25,7 +25,7 @@ describe("pacing", () => {
 
   // Rounded to its last digit, the written value can be up to one unit of that digit short.
   const latest = [
-    { value: "00:00:03", ms: 4000 },
+    { value: "00:00:03", ms: 4000 }, // the guidance's example, in whole seconds
     { value: "00:01:00", ms: 61_000 },
     { value: "00:00:00.5", ms: 600 },
     { value: "00:00:04.987", ms: 4988 },
@@ -72,6 +72,19 @@ describe("pacing", () => {
       assert.equal(pacer.msUntilReset(), ms);
     });
   }
+
+  // The example of Resource Graph's throttling guidance: "x-ms-user-quota-remaining: 10" and
+  // "x-ms-user-quota-resets-after: 00:00:03" allow 10 more queries within the next 3 seconds
+  // (https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests).
+  it("lets out the guidance's 10 queries at once, then waits out its 3 s and the second they may be short", async () => {
+    const clock = fakeClock();
+    const pacer = new PrincipalPacer(clock);
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "10", "x-ms-user-quota-resets-after": "00:00:03" }));
+    for (let query = 0; query < 10; query++) await pacer.acquire();
+    assert.deepEqual(clock.sleeps, []);
+    await pacer.acquire();
+    assert.deepEqual(clock.sleeps, [4010]);
+  });
 
   it("does not retry client errors", () => {
     const pacer = new PrincipalPacer(fakeClock());
