@@ -237,6 +237,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           {
             requestOptions: {
               ...(options.requestTimeoutMs ? { timeout: options.requestTimeoutMs } : {}),
+              // The SDK may send the request again within this call (a claims challenge, answered with a new
+              // token): each send's upload starts the count afresh, so the arrival is the handed-on answer's.
+              onUploadProgress: () => {
+                arrivedAt = undefined;
+              },
               // The SDK calls this for each chunk of the body as it arrives; the first one is when the answer came.
               onDownloadProgress: () => {
                 arrivedAt ??= options.now();

@@ -65,4 +65,57 @@ describe("createGraphClient", () => {
     const reading = answer!.readAt - answer!.arrivedAt;
     assert.ok(reading >= 150, `the body took ${reading.toFixed(0)} ms to read after its first bytes`);
   });
+
+  it("gives the arrival of the answer it hands on when a claims challenge made the SDK send the request again", async () => {
+    // The claims challenge of https://learn.microsoft.com/entra/identity-platform/claims-challenge: a 401 whose
+    // www-authenticate asks for a token with these claims; the SDK gets one and sends the request again.
+    const claims = Buffer.from('{"access_token":{"nbf":{"essential":true, "value":"1603742800"}}}').toString(
+      "base64",
+    );
+    const challenge = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="${claims}"`;
+    let resentAt = Number.NaN;
+    nock(publicArm)
+      .post(resourcesPath)
+      .query({ "api-version": "2024-04-01" })
+      .reply(
+        401,
+        { error: { code: "InvalidAuthenticationToken", message: "claims challenge" } },
+        {
+          "content-type": "application/json",
+          "www-authenticate": challenge,
+        },
+      )
+      .post(resourcesPath)
+      .query({ "api-version": "2024-04-01" })
+      .reply(() => {
+        resentAt = performance.now();
+        return [
+          200,
+          slowBody(0),
+          {
+            "content-type": "application/json",
+            "x-ms-user-quota-remaining": "13",
+            "x-ms-user-quota-resets-after": "00:00:04",
+          },
+        ];
+      });
+    const arrivals: number[] = [];
+    const client = createGraphClient({
+      credential: fakeCredentials().factory("t1", "default"),
+      cloud: resolveCloud("public"),
+      now: () => performance.now(),
+      onResponse: (_headers, arrivedAt) => {
+        arrivals.push(arrivedAt);
+      },
+    });
+    const page = await client.resources({ query: "resources", subscriptions: ["s1"], top: 1000 });
+    assert.deepEqual(
+      page.rows.map((row) => (row as { id: string }).id),
+      [clusterId],
+    );
+    assert.ok(nock.isDone(), "the SDK sent the request again after the challenge");
+    assert.equal(arrivals.length, 1);
+    // The 401's body came before the request was sent again; the answer handed on came after.
+    assert.ok(arrivals[0]! >= resentAt, "the arrival is the second answer's, not the challenge's");
+  });
 });
